@@ -1,0 +1,1 @@
+"""Ingestion pipelines of the observatory of social insertion clauses."""

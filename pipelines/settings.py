@@ -1,0 +1,61 @@
+"""Every tunable setting of the observatory, in one place.
+
+Each setting has a default, an environment variable that overrides it, and a French description.
+`docs/settings.md` documents them all; a test fails when one is missing there.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: object
+    description: str
+
+    def value(self):
+        raw = os.environ.get(self.env)
+        if raw is None or raw == "":
+            return self.default
+        if isinstance(self.default, bool):
+            return raw.strip().lower() in ("1", "true", "oui", "yes")
+        if isinstance(self.default, int):
+            return int(raw)
+        if isinstance(self.default, float):
+            return float(raw)
+        return raw
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting("db_path", "OBSERVATOIRE_DB", str(PROJECT_ROOT / "data" / "observatoire.duckdb"),
+                "Chemin de la base DuckDB lue par le tableau de bord et écrite par le build."),
+        Setting("region_code", "OBSERVATOIRE_REGION", "32",
+                "Code INSEE de la région observée (32 = Hauts-de-France)."),
+        Setting("salt_path", "OBSERVATOIRE_SALT_FILE", str(PROJECT_ROOT / "data" / "secret" / "salt"),
+                "Fichier du sel secret utilisé pour pseudonymiser les identifiants des participants ; "
+                "créé au premier usage, jamais stocké dans la base."),
+        Setting("fte_hours", "OBSERVATOIRE_FTE_HOURS", 1607,
+                "Heures annuelles d'un équivalent temps plein (1 607 ; 1 600 et 1 820 sont aussi en usage)."),
+        Setting("secrecy_threshold", "OBSERVATOIRE_SECRECY_THRESHOLD", 5,
+                "Nombre minimal de personnes sous lequel une cellule est masquée (secret statistique)."),
+        Setting("secrecy_threshold_sensitive", "OBSERVATOIRE_SECRECY_THRESHOLD_SENSITIVE", 11,
+                "Seuil de masquage quand un public sensible (RQTH, minima sociaux) est croisé avec une "
+                "commune ou un QPV."),
+        Setting("durable_definition", "OBSERVATOIRE_DURABLE_DEFINITION", "broad",
+                "Définition de l'emploi durable : « broad » (CDI, CDD ou intérim de 6 mois et plus, "
+                "fonction publique, création d'entreprise) ou « strict » (CDI ou CDD de 6 mois et plus)."),
+    ]
+}
+
+
+def get(name: str):
+    """Current value of a setting (environment variable first, then default)."""
+    return SETTINGS[name].value()
