@@ -1,0 +1,49 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run   -> virtualenv + dependencies, demo data, database build, dashboard on http://localhost:8501
+#   make test  -> virtualenv + test dependencies (Debian's chromium included), whole test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DB     ?= data/observatoire.duckdb
+DEMO   := data/demo
+PORT   ?= 8501
+
+.PHONY: run test venv venv-dev chromium demo build bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+demo: venv
+	@test -f $(DEMO)/demo.json || $(PY) -m pipelines demo --out $(DEMO)
+
+build: demo
+	$(PY) -m pipelines build --db $(DB) --decp $(DEMO)/decp --clauses $(DEMO)/clauses \
+	  --buyers $(DEMO)/acheteurs.csv --targets $(DEMO)/objectifs.csv
+
+run: build
+	OBSERVATOIRE_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: venv-dev chromium
+	$(PY) -m pytest -q
+
+bench: venv-dev
+	$(PY) -m pipelines.bench all
+
+clean:
+	rm -rf $(VENV) $(DEMO) $(DB)

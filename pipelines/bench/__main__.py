@@ -1,0 +1,24 @@
+"""`python -m pipelines.bench ingest|marts|pages|all [options]`: run a benchmark and print its table."""
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHES = {"ingest": "pipelines.bench.ingest", "marts": "pipelines.bench.marts", "pages": "pipelines.bench.pages"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in (*BENCHES, "all"):
+        print("usage: python -m pipelines.bench {ingest|marts|pages|all} [options]", file=sys.stderr)
+        return 2
+    names = list(BENCHES) if argv[0] == "all" else [argv[0]]
+    status = 0
+    for name in names:
+        module = importlib.import_module(BENCHES[name])
+        status |= module.main(argv[1:]) or 0
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
