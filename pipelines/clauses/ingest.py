@@ -1,0 +1,397 @@
+"""`ingest_clause_file`: one facilitator export -> `clause_hours` (+ `clause_planned`), `rejects`.
+
+An export of execution records (one row per employment-contract line of a participant) fills
+`clause_hours`; when it carries planned hours, one `clause_planned` row per contract/lot is derived
+from it. A contracts/lots file (planned hours, no participant) fills `clause_planned` only and is
+logged with kind `planned` (`FileResult.kind`).
+
+Counts: n_read = n_loaded + n_rejected + n_duplicates + n_out_of_region, where duplicates are
+records identical to one already read in this build, and out of region are operations whose commune
+lies outside the observed region.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipelines.clauses import headers as hdr
+from pipelines.clauses import values as v
+from pipelines.clauses.pseudonym import load_salt, pseudonymise
+from pipelines.clauses.source import open_table
+from pipelines.context import BuildContext, FileResult
+from pipelines.errors import UnreadableFile
+from pipelines.quarantine import Quarantine
+
+BATCH_ROWS = 50_000
+MAX_HOURS_PER_WEEK = 48.0   # legal weekly maximum: more on a dated line is not credible
+MAX_HOURS_UNDATED = 3_500.0  # about two years full time, for a line without end date
+MAX_PLANNED_HOURS = 1_000_000.0
+MIN_BIRTH_YEAR = 1930
+MIN_WORK_AGE = 14
+
+HOURS_SCHEMA = pa.schema([
+    ("source_file", pa.string()), ("record_no", pa.int64()),
+    ("operation_id", pa.string()), ("operation_name", pa.string()), ("operation_qpv", pa.string()),
+    ("operation_commune_code", pa.string()),
+    ("buyer_siret", pa.string()), ("buyer_name", pa.string()), ("buyer_type", pa.string()),
+    ("contract_id", pa.string()), ("lot", pa.string()), ("company_siret", pa.string()),
+    ("modality", pa.string()), ("participant_id", pa.string()), ("gender", pa.string()),
+    ("birth_year", pa.int32()), ("age_band", pa.string()), ("qualification_level", pa.string()),
+    ("publics", pa.list_(pa.string())), ("residence_commune_code", pa.string()),
+    ("qpv_resident", pa.bool_()), ("tenant_of_buyer", pa.bool_()),
+    ("employment_contract_type", pa.string()), ("start_date", pa.date32()), ("end_date", pa.date32()),
+    ("hours_worked", pa.float64()), ("outcome_end", pa.string()), ("outcome_6m", pa.string()),
+])
+PLANNED_SCHEMA = pa.schema([
+    ("source_file", pa.string()), ("record_no", pa.int64()),
+    ("operation_id", pa.string()), ("operation_name", pa.string()), ("operation_qpv", pa.string()),
+    ("operation_commune_code", pa.string()),
+    ("buyer_siret", pa.string()), ("buyer_name", pa.string()), ("buyer_type", pa.string()),
+    ("contract_id", pa.string()), ("lot", pa.string()), ("contract_object", pa.string()),
+    ("trade", pa.string()), ("contract_kind", pa.string()), ("legal_basis", pa.string()),
+    ("contract_amount", pa.float64()), ("planned_hours", pa.float64()),
+])
+PLANNED_FIELDS = [f for f in PLANNED_SCHEMA.names if f not in ("source_file", "record_no")]
+HOURS_FIELDS = [f for f in HOURS_SCHEMA.names if f not in ("source_file", "record_no")]
+
+# Coded fields: field -> vocabulary of pipelines.clauses.values.LABELS
+CODED = {"buyer_type": "buyer_type", "modality": "modality", "gender": "gender",
+         "age_band": "age_band", "qualification_level": "qualification_level",
+         "employment_contract_type": "employment_contract_type", "outcome_end": "outcome",
+         "outcome_6m": "outcome", "trade": "trade", "contract_kind": "contract_kind",
+         "legal_basis": "legal_basis"}
+TEXT_FIELDS = ("operation_id", "operation_name", "operation_qpv", "buyer_name", "lot",
+               "contract_object")
+
+
+def _fmt_date(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _fmt_hours(x: float) -> str:
+    return f"{x:,.1f}".replace(",", " ").replace(".", ",")
+
+
+class _Batch:
+    """Column lists flushed to a table through Arrow (never row by row through SQL)."""
+
+    def __init__(self, con, table: str, schema: pa.Schema):
+        self.con, self.table, self.schema = con, table, schema
+        self.cols: dict[str, list] = {n: [] for n in schema.names}
+        self.n = 0
+
+    def add(self, row: dict) -> None:
+        for n in self.schema.names:
+            self.cols[n].append(row.get(n))
+        self.n += 1
+        if len(self.cols["record_no"]) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.cols["record_no"]:
+            return
+        t = pa.Table.from_pydict(self.cols, schema=self.schema)
+        name = f"_clauses_batch_{self.table}"
+        self.con.register(name, t)
+        try:
+            self.con.execute(f"insert into {self.table} by name select * from {name}")
+        finally:
+            self.con.unregister(name)
+        self.cols = {n: [] for n in self.schema.names}
+
+
+class _Row:
+    """One record being read: parsed values, record-level problems, field-level rejects."""
+
+    def __init__(self, cells: list, hm: hdr.HeaderMap):
+        self.cells, self.hm = cells, hm
+        self.values: dict = {}
+        self.problems: list[tuple[str, str]] = []
+        self.field_rejects: list[tuple[str, str, str | None]] = []
+
+    def cell(self, field: str):
+        i = self.hm.columns.get(field)
+        if i is None or i >= len(self.cells):
+            return None
+        return self.cells[i]
+
+    def parse(self, field: str, parser, *, record_level: bool = False, label: str = ""):
+        raw = self.cell(field)
+        try:
+            return parser(raw)
+        except v.BadValue as e:
+            what = f"{label or hdr.FIELDS[field]} : {e}"
+            if record_level:
+                self.problems.append((field, what))
+            else:
+                self.field_rejects.append((field, what + " (valeur ignorée)", v.text(raw)))
+            return None
+
+
+def _common(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
+    """Fields shared by execution rows and contracts/lots rows."""
+    out: dict = {}
+    for f in TEXT_FIELDS:
+        out[f] = v.text(row.cell(f)) if not v.is_empty(v.text(row.cell(f))) else None
+    out["contract_id"] = v.contract_id(row.cell("contract_id"))
+    out["operation_commune_code"] = row.parse("operation_commune_code", v.commune_code)
+    for f in ("buyer_siret",):
+        s = v.siret(row.cell(f))
+        if s is not None and not v.is_valid_siret(s):
+            row.field_rejects.append((f, f"{hdr.FIELDS[f]} : SIRET invalide (14 chiffres attendus), "
+                                         "valeur gardée telle que lue, sans espaces", s))
+        out[f] = s
+    out["buyer_type"] = row.parse("buyer_type", lambda x: v.code("buyer_type", x))
+    if out["buyer_type"] is None and (out["buyer_siret"] or out["buyer_name"]):
+        try:
+            out["buyer_type"] = ctx.buyer_type(out["buyer_siret"], out["buyer_name"])[0]
+        except Exception:  # no register in this build: left unknown
+            out["buyer_type"] = None
+    return out
+
+
+def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> dict:
+    out = _common(row, ctx, region_of)
+    s = v.siret(row.cell("company_siret"))
+    if s is not None and not v.is_valid_siret(s):
+        row.field_rejects.append(("company_siret", "SIRET de l'entreprise invalide (14 chiffres attendus), "
+                                  "valeur gardée telle que lue, sans espaces", s))
+    out["company_siret"] = s
+    pid = v.text(row.cell("participant_id"))
+    if v.is_empty(pid):
+        row.problems.append(("participant_id", "identifiant du participant manquant"))
+        out["participant_id"] = None
+    else:
+        out["participant_id"] = pseudonymise(pid, salt)
+    for f in ("modality", "gender", "qualification_level", "employment_contract_type",
+              "outcome_end", "outcome_6m"):
+        out[f] = row.parse(f, lambda x, k=CODED[f]: v.code(k, x))
+
+    start = row.parse("start_date", v.event_date, record_level=True)
+    end = row.parse("end_date", v.event_date, record_level=True)
+    if start is None and not any(f == "start_date" for f, _ in row.problems):
+        row.problems.append(("start_date", "date de début manquante"))
+    if start and end and end < start:
+        row.problems.append(("end_date", f"date de fin ({_fmt_date(end)}) antérieure à la date de début "
+                                         f"({_fmt_date(start)})"))
+    out["start_date"], out["end_date"] = start, end
+
+    hours = row.parse("hours_worked", v.number, record_level=True)
+    if hours is None and not any(f == "hours_worked" for f, _ in row.problems):
+        row.problems.append(("hours_worked", "heures réalisées manquantes"))
+    elif hours is not None:
+        if hours < 0:
+            row.problems.append(("hours_worked", f"heures réalisées négatives ({_fmt_hours(hours)})"))
+        elif start and end and end >= start:
+            days = (end - start).days + 1
+            limit = MAX_HOURS_PER_WEEK * max(days, 7) / 7
+            if hours > limit:
+                row.problems.append(("hours_worked", f"heures réalisées invraisemblables : {_fmt_hours(hours)} h "
+                                     f"en {days} jour(s), au plus {MAX_HOURS_PER_WEEK:.0f} h par semaine"))
+        elif hours > MAX_HOURS_UNDATED:
+            row.problems.append(("hours_worked", f"heures réalisées invraisemblables : {_fmt_hours(hours)} h "
+                                 f"sur une ligne sans date de fin (au plus {_fmt_hours(MAX_HOURS_UNDATED)} h)"))
+    out["hours_worked"] = hours
+
+    # birth date -> birth year only; the date itself is never kept
+    birth_year = None
+    if "birth_date" in row.hm.columns:
+        bd = row.parse("birth_date", v.a_date)
+        birth_year = bd.year if bd else None
+        if row.field_rejects and row.field_rejects[-1][0] == "birth_date":
+            f, reason, _ = row.field_rejects[-1]
+            row.field_rejects[-1] = (f, "date de naissance illisible (valeur ignorée)", None)
+    if birth_year is None and "birth_year" in row.hm.columns:
+        by = row.parse("birth_year", v.number)
+        birth_year = int(by) if by is not None and float(by).is_integer() else None
+    if birth_year is not None:
+        ref_year = (start or date.today()).year
+        if not (MIN_BIRTH_YEAR <= birth_year <= ref_year - MIN_WORK_AGE):
+            row.field_rejects.append(("birth_year", f"année de naissance invraisemblable ({birth_year}) "
+                                      "(valeur ignorée)", str(birth_year)))
+            birth_year = None
+    out["birth_year"] = birth_year
+    band = None
+    if birth_year is not None:
+        band = v.age_band_of_age((start or date.today()).year - birth_year)
+    if band is None and "age" in row.hm.columns:
+        age = row.parse("age", v.number)
+        if age is not None:
+            if 14 <= age <= 90:
+                band = v.age_band_of_age(age)
+            else:
+                row.field_rejects.append(("age", f"âge invraisemblable ({age:g}) (valeur ignorée)", None))
+    if band is None:
+        band = row.parse("age_band", lambda x: v.code("age_band", x))
+    out["age_band"] = band
+
+    publics, unknown = v.codes("publics", row.cell("publics"))
+    if unknown:
+        row.field_rejects.append(("publics", "publics éligibles : valeur(s) inconnue(s) "
+                                  + ", ".join(f"« {u} »" for u in unknown) + " (ignorée(s))",
+                                  ", ".join(unknown)))
+    out["publics"] = publics
+    out["residence_commune_code"] = row.parse("residence_commune_code", v.commune_code)
+    out["qpv_resident"] = row.parse("qpv_resident", v.yes_no)
+    if out["qpv_resident"] is None and "qpv_resident" not in row.hm.columns and "qpv_resident" in publics:
+        out["qpv_resident"] = True
+    out["tenant_of_buyer"] = row.parse("tenant_of_buyer", v.yes_no)
+    return out
+
+
+def _planned_row(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
+    out = _common(row, ctx, region_of)
+    for f in ("trade", "contract_kind", "legal_basis"):
+        out[f] = row.parse(f, lambda x, k=CODED[f]: v.code(k, x))
+    amount = row.parse("contract_amount", v.number)
+    if amount is not None and amount < 0:
+        row.field_rejects.append(("contract_amount", f"montant négatif ({_fmt_hours(amount)}) (valeur ignorée)",
+                                  str(amount)))
+        amount = None
+    out["contract_amount"] = amount
+    planned = row.parse("planned_hours", v.number, record_level=row.hm.kind == "planned")
+    if planned is not None and (planned < 0 or planned > MAX_PLANNED_HOURS):
+        what = (f"heures prévues négatives ({_fmt_hours(planned)})" if planned < 0 else
+                f"heures prévues invraisemblables ({_fmt_hours(planned)})")
+        if row.hm.kind == "planned":
+            row.problems.append(("planned_hours", what))
+        else:
+            row.field_rejects.append(("planned_hours", what + " (valeur ignorée)", str(planned)))
+        planned = None
+    if planned is None and row.hm.kind == "planned" and not row.problems:
+        row.problems.append(("planned_hours", "heures prévues manquantes"))
+    if row.hm.kind == "planned" and out["contract_id"] is None:
+        row.problems.append(("contract_id", "identifiant du marché manquant"))
+    out["planned_hours"] = planned
+    return out
+
+
+def _raw(row: _Row, out: dict) -> str:
+    """The record as text for `rejects.raw`, mapped columns only: participant id as its pseudonym,
+    birth date as its year, refused and unknown columns never included."""
+    parts = []
+    header = row.hm
+    for field, i in sorted(header.columns.items(), key=lambda kv: kv[1]):
+        name = str(header.cells[i]).strip()
+        if field == "participant_id":
+            val = out.get("participant_id")
+        elif field == "birth_date":
+            val = out.get("birth_year")
+        else:
+            val = v.text(row.cell(field))
+        parts.append(f"{name}={'' if val is None else val}")
+    return "; ".join(parts)
+
+
+def _region_lookup(ctx: BuildContext) -> dict:
+    ref = getattr(ctx, "reference", None)
+    communes = getattr(ref, "communes", None) or {}
+    return {code: t[1] for code, t in communes.items()}
+
+
+def _fingerprint(kind: str, out: dict, fields: list[str]) -> tuple:
+    return (kind, *(tuple(out[f]) if isinstance(out[f], list) else out[f] for f in fields))
+
+
+def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
+    """Read one facilitator export (CSV or XLSX) into `clause_hours` / `clause_planned`."""
+    path = Path(path)
+    table = open_table(path)
+    hm = hdr.map_headers(table.header)
+    kind = hm.kind
+    missing = hm.missing_required()
+    if missing:
+        read = ", ".join(f"« {h} »" for h in table.header if h is not None and str(h).strip())
+        raise UnreadableFile(
+            path, hdr.expected_columns_text(kind),
+            "colonne(s) obligatoire(s) absente(s) : " + ", ".join(f"« {hdr.FIELDS[m]} »" for m in missing)
+            + f" ; en-têtes lus : {read}")
+
+    result = FileResult(format=table.format)
+    result.kind = kind  # type: ignore[attr-defined]  # `clauses` or `planned` for ingest_log
+    for header, what in hm.refused:
+        result.warnings.append(f"colonne « {header} » refusée ({what} : donnée personnelle directe, "
+                               "ni lue ni stockée)")
+    if hm.unknown:
+        result.warnings.append("colonne(s) non reconnue(s), ignorée(s) : "
+                               + ", ".join(f"« {h} »" for h in hm.unknown)
+                               + " ; colonnes attendues : " + ", ".join(hdr.FIELDS.values()))
+    for h in hm.repeated:
+        result.warnings.append(f"colonne « {h} » en double, seule la première est lue")
+
+    q = Quarantine(con, path.name)
+    region_of = _region_lookup(ctx)
+    salt = load_salt(ctx.salt_path) if kind == "clauses" else b""
+    hours = _Batch(con, "clause_hours", HOURS_SCHEMA)
+    planned_rows: dict[tuple, dict] = {}
+    planned_conflicts = 0
+    has_planned = "planned_hours" in hm.columns
+    seen = ctx.seen_records
+
+    for record_no, cells in table.rows:
+        result.n_read += 1
+        row = _Row(cells, hm)
+        out = _hours_row(row, ctx, salt, region_of) if kind == "clauses" else _planned_row(row, ctx, region_of)
+        if row.problems:
+            q.reject_record(record_no, "; ".join(p for _, p in row.problems), _raw(row, out),
+                            field=row.problems[0][0] if len(row.problems) == 1 else None)
+            continue
+        commune = out.get("operation_commune_code")
+        if ctx.region_code and commune and region_of.get(commune, ctx.region_code) != ctx.region_code:
+            result.n_out_of_region += 1
+            continue
+        fields = HOURS_FIELDS if kind == "clauses" else PLANNED_FIELDS
+        fp = _fingerprint("clause_hours" if kind == "clauses" else "clause_planned", out, fields)
+        if fp in seen:
+            result.n_duplicates += 1
+            continue
+        seen.add(fp)
+        for field, reason, raw in row.field_rejects:
+            q.reject_field(record_no, field, reason, raw)
+        if kind == "clauses":
+            hours.add({"source_file": path.name, "record_no": record_no, **out})
+            result.n_loaded += 1
+            if has_planned and out["contract_id"]:
+                p = _planned_row(_Row(cells, hm), ctx, region_of)
+                key = (p["buyer_siret"], p["contract_id"], p["lot"])
+                if p["planned_hours"] is not None:
+                    prev = planned_rows.get(key)
+                    if prev is None:
+                        planned_rows[key] = {"source_file": path.name, "record_no": record_no, **p}
+                    elif prev["planned_hours"] != p["planned_hours"]:
+                        planned_conflicts += 1
+        else:
+            key = (out["buyer_siret"], out["contract_id"], out["lot"])
+            if key in planned_rows:
+                q.reject_record(record_no, f"marché {out['contract_id']} lot {out['lot'] or '-'} déjà décrit "
+                                f"à la ligne {planned_rows[key]['record_no']} avec d'autres valeurs",
+                                _raw(row, out), field="contract_id")
+                continue
+            planned_rows[key] = {"source_file": path.name, "record_no": record_no, **out}
+            result.n_loaded += 1
+    hours.flush()
+
+    if planned_conflicts:
+        result.warnings.append(f"{planned_conflicts} ligne(s) donnent d'autres heures prévues pour un marché "
+                               "déjà vu dans ce fichier : la première valeur est gardée")
+    if planned_rows:
+        existing = set(con.execute("select buyer_siret, contract_id, lot from clause_planned").fetchall())
+        batch = _Batch(con, "clause_planned", PLANNED_SCHEMA)
+        n_known = 0
+        for key, p in planned_rows.items():
+            if key in existing:
+                n_known += 1
+                if kind == "planned":
+                    result.n_loaded -= 1
+                    result.n_duplicates += 1
+                continue
+            batch.add(p)
+        batch.flush()
+        if n_known:
+            result.warnings.append(f"{n_known} marché(s)/lot(s) avaient déjà leurs heures prévues d'un fichier "
+                                   "précédent : la première valeur lue est gardée")
+    q.flush()
+    result.n_rejected = q.n_rejected
+    return result

@@ -1,0 +1,133 @@
+"""Reading a facilitator export (CSV in any usual dialect, or XLSX) into a header and rows."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from pipelines.clauses import headers as hdr
+from pipelines.errors import UnreadableFile
+
+EXPECTED = "un export de suivi des clauses (CSV séparé par « ; » ou « , », ou XLSX) avec une ligne d'en-têtes"
+HEADER_SCAN_ROWS = 10
+
+
+@dataclass
+class Table:
+    """A sheet of cells: `header` is the header row, `rows` yields (record_no, cells)."""
+
+    format: str          # csv or xlsx
+    encoding: str | None
+    delimiter: str | None
+    header: list
+    rows: Iterator[tuple[int, list]]
+    header_line: int     # 1-based line of the header
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _delimiter(text: str) -> str:
+    sample = text[:20000].splitlines()[:HEADER_SCAN_ROWS]
+    counts = {d: sum(line.count(d) for line in sample) for d in (";", ",", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _find_header(first_rows: list[list]) -> int:
+    scores = [hdr.score(r) for r in first_rows]
+    if not scores or max(scores) < 2:
+        return -1
+    return scores.index(max(scores))
+
+
+def _open_csv(path: Path, data: bytes) -> Table:
+    text, encoding = decode(data)
+    if "\x00" in text[:5000]:
+        raise UnreadableFile(path, EXPECTED, "contenu binaire")
+    delim = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    rows = list(reader)
+    h = _find_header(rows[:HEADER_SCAN_ROWS])
+    if h < 0:
+        raise UnreadableFile(path, EXPECTED, "aucune ligne d'en-têtes reconnue parmi les 10 premières lignes ; "
+                             + hdr.expected_columns_text("clauses"))
+
+    def gen():
+        n = 0
+        for cells in rows[h + 1:]:
+            if not any(c.strip() for c in cells):
+                continue
+            n += 1
+            yield n, cells
+    return Table("csv", encoding, delim, rows[h], gen(), h + 1)
+
+
+def _open_xlsx(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise UnreadableFile(path, EXPECTED, f"classeur XLSX illisible : {e}") from None
+    best = None
+    for ws in wb.worksheets:
+        it = ws.iter_rows(values_only=True)
+        first = []
+        for row in it:
+            first.append(list(row))
+            if len(first) >= HEADER_SCAN_ROWS:
+                break
+        h = _find_header(first)
+        if h >= 0:
+            best = (ws, first, h, it)
+            break
+    if best is None:
+        wb.close()
+        raise UnreadableFile(path, EXPECTED, "aucune feuille avec une ligne d'en-têtes reconnue ; "
+                             + hdr.expected_columns_text("clauses"))
+    ws, first, h, it = best
+
+    def gen():
+        n = 0
+        try:
+            for cells in [*first[h + 1:], *()]:
+                if any(c is not None and str(c).strip() for c in cells):
+                    n += 1
+                    yield n, cells
+            for row in it:
+                if any(c is not None and str(c).strip() for c in row):
+                    n += 1
+                    yield n, list(row)
+        finally:
+            wb.close()
+    return Table("xlsx", None, None, first[h], gen(), h + 1)
+
+
+def open_table(path: Path) -> Table:
+    """Open a CSV or XLSX export; raise UnreadableFile when it is neither or has no header row."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise UnreadableFile(path, EXPECTED, str(e)) from None
+    if data[:4] == b"PK\x03\x04":
+        return _open_xlsx(path)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnreadableFile(path, EXPECTED, "ancien format Excel .xls : enregistrer en .xlsx ou .csv")
+    if not data.strip():
+        raise UnreadableFile(path, EXPECTED, "fichier vide")
+    return _open_csv(path, data)
