@@ -1,0 +1,81 @@
+-- int_participant_paths: table macro, each participant's path within the global filters.
+-- Answers: for each person, over their lines kept by the filters: hours, employment and
+--          procurement contracts, path dates and length, attributes, and their last line (outcome
+--          at the end and at +6 months, modality, buyer, operation) for exits.
+-- Grain: one row per participant_id having at least one line within the filters.
+-- Parameters: year_from, year_to (year of line start), departement, epci (of the operation),
+--             buyer_type, landlord (buyer SIRET), sector, operation, public (people having it).
+-- Columns: participant_id, hours_worked, n_employment_contracts, n_procurement_contracts,
+--          path_start, path_end (null while a line is open), path_months, gender, age_band (at
+--          path start), qualification (latest), qpv_resident, tenant_of_buyer (of any buyer),
+--          residence_commune, residence_epci (latest), publics, modalities, buyers, operations (lists),
+--          last_end_date, last_outcome_end, last_outcome_6m, last_modality, last_buyer,
+--          last_operation, last_operation_commune, last_operation_epci, last_operation_departement,
+--          is_leaver, exit_year.
+create or replace macro int_participant_paths(
+    year_from := null, year_to := null, departement := null, epci := null, buyer_type := null,
+    landlord := null, sector := null, operation := null, public := null
+) as table
+with lines as (
+    select *
+    from int_hours_lines as l
+    where l.participant_id is not null
+      and (year_from is null or l.year >= year_from)
+      and (year_to is null or l.year <= year_to)
+      and (departement is null or l.operation_departement_code = departement)
+      and (epci is null or l.operation_epci_code = epci)
+      and (buyer_type is null or l.buyer_type = buyer_type)
+      and (landlord is null or l.buyer_siret = landlord)
+      and (sector is null or l.sector = sector)
+      and (operation is null or l.operation_id = operation)
+      and (public is null or list_contains(l.publics, public))
+),
+
+paths as (
+    select
+        participant_id,
+        sum(hours) as hours_worked,
+        count(*) as n_employment_contracts,
+        count(distinct procurement_key) as n_procurement_contracts,
+        min(start_date) as path_start,
+        case when bool_and(end_date is not null) then max(end_date) end as path_end,
+        arg_min(gender, start_date) as gender,
+        arg_min(age_band, start_date) as age_band,
+        arg_max(qualification_level, start_date) as qualification,
+        bool_or(qpv_resident) as qpv_resident,
+        bool_or(tenant_of_buyer) as tenant_of_buyer,
+        arg_max(residence_commune_code, start_date) as residence_commune,
+        arg_max(residence_epci_code, start_date) as residence_epci,
+        list_sort(list_distinct(flatten(list(publics)))) as publics,
+        list_sort(list_distinct(list(modality))) as modalities,
+        list_sort(list_distinct(list(buyer_siret))) as buyers,
+        list_sort(list_distinct(list(operation_id))) as operations
+    from lines
+    group by participant_id
+),
+
+last_lines as (
+    select *
+    from lines
+    qualify row_number() over (
+        partition by participant_id
+        order by end_date desc nulls first, start_date desc, line_id desc) = 1
+)
+
+select
+    p.*,
+    datediff('day', p.path_start, coalesce(p.path_end, current_date)) / 30.4375 as path_months,
+    ll.end_date as last_end_date,
+    ll.outcome_end as last_outcome_end,
+    ll.outcome_6m as last_outcome_6m,
+    ll.modality as last_modality,
+    ll.buyer_siret as last_buyer,
+    ll.operation_id as last_operation,
+    ll.operation_commune_code as last_operation_commune,
+    ll.operation_epci_code as last_operation_epci,
+    ll.operation_departement_code as last_operation_departement,
+    ll.end_date is not null and ll.end_date <= current_date
+        and coalesce(ll.outcome_end, '') <> 'ongoing' as is_leaver,
+    year(ll.end_date) as exit_year
+from paths as p
+join last_lines as ll using (participant_id)

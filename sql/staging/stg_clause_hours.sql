@@ -1,0 +1,53 @@
+-- stg_clause_hours: employment-contract lines of participants, with their territories resolved.
+-- Answers: for each line, who (pseudonymous id and attributes), where (operation and residence
+--          commune, département, EPCI), when (year of start), for whom (buyer) and how many hours.
+-- Grain: one row per `clause_hours` row (line_id is a stable surrogate key).
+-- Columns: line_id, the `clause_hours` columns, hours (hours_worked, 0 when missing), year,
+--          operation_departement_code, operation_epci_code, residence_epci_code, is_ongoing.
+with source as (
+    select * from clause_hours
+),
+
+communes as (
+    select commune_code, departement_code, epci_code from ref_communes
+)
+
+select
+    row_number() over (order by s.source_file, s.record_no) as line_id,
+    s.source_file,
+    s.record_no,
+    s.operation_id,
+    s.operation_name,
+    s.operation_qpv,
+    s.operation_commune_code,
+    coalesce(oc.departement_code,
+             case when s.operation_commune_code is not null
+                  then left(s.operation_commune_code, 2) end) as operation_departement_code,
+    oc.epci_code as operation_epci_code,
+    s.buyer_siret,
+    s.buyer_name,
+    coalesce(s.buyer_type, 'other') as buyer_type,
+    s.contract_id,
+    s.lot,
+    s.company_siret,
+    s.modality,
+    s.participant_id,
+    s.gender,
+    s.birth_year,
+    s.age_band,
+    s.qualification_level,
+    coalesce(s.publics, []::varchar[]) as publics,
+    s.residence_commune_code,
+    rc.epci_code as residence_epci_code,
+    s.qpv_resident,
+    s.tenant_of_buyer,
+    s.employment_contract_type,
+    s.start_date,
+    s.end_date,
+    year(s.start_date) as year,
+    coalesce(s.hours_worked, 0) as hours,
+    s.outcome_end,
+    s.outcome_6m
+from source as s
+left join communes as oc on oc.commune_code = s.operation_commune_code
+left join communes as rc on rc.commune_code = s.residence_commune_code
