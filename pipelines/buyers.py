@@ -1,0 +1,171 @@
+"""Buyer types: the buyers register (`--buyers`) and the documented name/SIREN fallback."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.context import FileResult
+from pipelines.errors import UnreadableFile
+
+BUYER_TYPES = ("landlord", "commune", "epci", "departement", "region", "state", "hospital", "other")
+
+# French labels (and common variants) accepted in the register's type column, after fold().
+TYPE_LABELS = {
+    "BAILLEUR SOCIAL": "landlord", "BAILLEUR": "landlord", "OPH": "landlord", "ESH": "landlord",
+    "COMMUNE": "commune", "EPCI": "epci", "INTERCOMMUNALITE": "epci",
+    "DEPARTEMENT": "departement", "REGION": "region", "ETAT": "state",
+    "HOPITAL": "hospital", "ETABLISSEMENT DE SANTE": "hospital", "AUTRE": "other",
+}
+ID_COLUMNS = ("siret", "siren", "siret_ou_siren", "buyer_id", "id", "identifiant", "acheteur_id")
+NAME_COLUMNS = ("nom", "name", "buyer_name", "raison_sociale", "denomination", "acheteur")
+TYPE_COLUMNS = ("type", "buyer_type", "type_acheteur", "categorie")
+
+# Name fallback, tried in order on the folded name (upper case, no accents, apostrophes as spaces).
+NAME_PATTERNS: list[tuple[str, str]] = [
+    (r"\bOPH\b", "landlord"), (r"\bOFFICE PUBLIC DE L HABITAT\b", "landlord"),
+    (r"\bHLM\b", "landlord"), (r"\bHABITAT\b", "landlord"), (r"\bLOGEMENTS?\b", "landlord"),
+    (r"\bLOGIS\b", "landlord"), (r"\bIMMOBILIERE\b", "landlord"),
+    (r"\bCENTRE HOSPITALIER\b", "hospital"), (r"\bHOPITAUX?\b", "hospital"),
+    (r"\bCHU\b", "hospital"), (r"\bCHR\b", "hospital"), (r"\bGROUPEMENT HOSPITALIER\b", "hospital"),
+    (r"\bCOMMUNAUTE (DE COMMUNES|D AGGLOMERATION|URBAINE)\b", "epci"), (r"\bMETROPOLE\b", "epci"),
+    (r"\bAGGLOMERATION\b", "epci"), (r"\bSYNDICAT INTERCOMMUNAL\b", "epci"),
+    (r"\bCONSEIL DEPARTEMENTAL\b", "departement"), (r"\bCONSEIL GENERAL\b", "departement"),
+    (r"\bDEPARTEMENT\b", "departement"),
+    (r"\bCONSEIL REGIONAL\b", "region"), (r"^REGION\b", "region"),
+    (r"\bMINISTERE\b", "state"), (r"\bPREFECTURE\b", "state"), (r"\bDIRECTION (REGIONALE|DEPARTEMENTALE)\b", "state"),
+    (r"^ETAT\b", "state"),
+    (r"^(COMMUNE|VILLE|MAIRIE)\b", "commune"), (r"\b(COMMUNE|VILLE) D(E|U|ES)?\b", "commune"),
+]
+_COMPILED = [(re.compile(p), p, t) for p, t in NAME_PATTERNS]
+# INSEE numbers public bodies by legal category: the first SIREN digits tell the kind of body.
+SIREN_PREFIXES: list[tuple[str, str]] = [
+    ("21", "commune"), ("22", "departement"), ("23", "region"), ("24", "epci"), ("25", "epci"),
+    ("26", "hospital"), ("1", "state"),
+]
+
+
+def fold(text: str | None) -> str:
+    """Upper case, accents removed, punctuation as single spaces."""
+    if not text:
+        return ""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(ch for ch in t if not unicodedata.combining(ch)).upper()
+    return re.sub(r"[^A-Z0-9]+", " ", t).strip()
+
+
+@dataclass
+class BuyersRegister:
+    """Buyer id (SIRET or SIREN) -> (name, type)."""
+
+    by_siret: dict[str, tuple[str, str]] = field(default_factory=dict)
+    by_siren: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def lookup(self, siret: str | None) -> tuple[str, str] | None:
+        if not siret:
+            return None
+        hit = self.by_siret.get(siret)
+        if hit is None and len(siret) >= 9:
+            hit = self.by_siren.get(siret[:9])
+        return hit
+
+
+def classify_buyer(register: BuyersRegister | None, siret: str | None, name: str | None) -> tuple[str, str]:
+    """(buyer_type, rule): register, else `name:<pattern>`, else `siren:<prefix>`, else `default`."""
+    if register is not None:
+        hit = register.lookup(siret)
+        if hit is not None:
+            return hit[1], "register"
+    folded = fold(name)
+    if folded:
+        for rx, pattern, btype in _COMPILED:
+            if rx.search(folded):
+                return btype, f"name:{pattern}"
+    if siret and len(siret) == 14 and siret.isdigit():
+        for prefix, btype in SIREN_PREFIXES:
+            if siret.startswith(prefix):
+                return btype, f"siren:{prefix}"
+    return "other", "default"
+
+
+def parse_buyer_type(value: str | None) -> str | None:
+    """English code or French label -> code; None when not recognised."""
+    v = (value or "").strip()
+    if v.lower() in BUYER_TYPES:
+        return v.lower()
+    return TYPE_LABELS.get(fold(v))
+
+
+def _pick(header: list[str], names) -> int | None:
+    norm = [fold(h).lower().replace(" ", "_") for h in header]
+    for n in names:
+        if n in norm:
+            return norm.index(n)
+    return None
+
+
+def load_buyers_register(con, path: Path, quarantine=None) -> tuple[BuyersRegister, FileResult]:
+    """Read a buyers register CSV into `buyers_register` and return the lookup."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = path.read_bytes().decode("cp1252")
+        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes nearly anything
+            raise UnreadableFile(path, "un CSV UTF-8 siret;nom;type", str(exc)) from exc
+    except OSError as exc:
+        raise UnreadableFile(path, "un CSV siret;nom;type", exc.strerror or str(exc)) from exc
+    first = text.splitlines()[0] if text.strip() else ""
+    delim = ";" if first.count(";") >= first.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+    if not rows:
+        raise UnreadableFile(path, "un CSV siret;nom;type", "fichier vide")
+    header = rows[0]
+    i_id, i_name, i_type = _pick(header, ID_COLUMNS), _pick(header, NAME_COLUMNS), _pick(header, TYPE_COLUMNS)
+    if i_id is None or i_type is None:
+        raise UnreadableFile(path, "un CSV avec les colonnes siret (ou siren), nom, type",
+                             f"en-tête lu : {';'.join(header)}")
+    register = BuyersRegister()
+    result = FileResult(format="csv")
+    out = {"buyer_id": [], "buyer_name": [], "buyer_type": []}
+    for record_no, row in enumerate(rows[1:], start=1):
+        if not any(c.strip() for c in row):
+            continue
+        result.n_read += 1
+        raw = delim.join(row)
+        bid = re.sub(r"\s+", "", row[i_id]) if i_id < len(row) else ""
+        btype = parse_buyer_type(row[i_type] if i_type < len(row) else "")
+        name = row[i_name].strip() if i_name is not None and i_name < len(row) else ""
+        if not (bid.isdigit() and len(bid) in (9, 14)):
+            if quarantine is not None:
+                quarantine.reject_record(record_no, "identifiant d'acheteur invalide : attendu un SIRET "
+                                         "(14 chiffres) ou un SIREN (9 chiffres)", raw, field="siret")
+            result.n_rejected += 1
+            continue
+        if btype is None:
+            if quarantine is not None:
+                quarantine.reject_record(record_no, "type d'acheteur inconnu : attendu bailleur social, "
+                                         "commune, EPCI, département, région, État, hôpital ou autre",
+                                         raw, field="type")
+            result.n_rejected += 1
+            continue
+        target = register.by_siret if len(bid) == 14 else register.by_siren
+        if bid in target:
+            result.n_duplicates += 1
+            continue
+        target[bid] = (name, btype)
+        out["buyer_id"].append(bid)
+        out["buyer_name"].append(name)
+        out["buyer_type"].append(btype)
+        result.n_loaded += 1
+    if out["buyer_id"]:
+        import pyarrow as pa
+
+        con.register("_buyers_batch", pa.Table.from_pydict(out))
+        con.execute("insert into buyers_register select buyer_id, buyer_name, buyer_type from _buyers_batch")
+        con.unregister("_buyers_batch")
+    return register, result

@@ -1,0 +1,53 @@
+"""What every reader receives (BuildContext) and returns (FileResult)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+
+@dataclass
+class FileResult:
+    """Outcome of reading one file: n_read = n_loaded + n_rejected + n_duplicates + n_out_of_region."""
+
+    format: str = ""
+    n_read: int = 0
+    n_loaded: int = 0
+    n_rejected: int = 0
+    n_duplicates: int = 0
+    n_out_of_region: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def reconciles(self) -> bool:
+        return self.n_read == self.n_loaded + self.n_rejected + self.n_duplicates + self.n_out_of_region
+
+
+@dataclass
+class BuildContext:
+    """Shared state of one build.
+
+    region_code: INSEE code of the observed region, or None for all regions (`--all-regions`).
+    buyers: the buyers register (`pipelines.buyers.BuyersRegister`), empty when `--buyers` is absent.
+    salt_path: file holding the secret salt for pseudonymous participant ids.
+    reference: the territory lookups (`pipelines.reference.Reference`), loaded from data/reference.
+    progress: show tqdm progress bars.
+    seen_records: fingerprints of the DECP records already loaded in this build (exact duplicates,
+    also across files).
+    """
+
+    region_code: Optional[str] = "32"
+    buyers: object = None
+    salt_path: Path | None = None
+    reference: object = None
+    progress: bool = False
+    seen_records: set = field(default_factory=set)
+    log: Callable[[str], None] = print
+
+    def buyer_type(self, siret: str | None, name: str | None) -> tuple[str, str]:
+        """(buyer_type, buyer_type_rule) for a buyer: register first, then the name fallback."""
+        from pipelines.buyers import classify_buyer
+
+        return classify_buyer(self.buyers, siret, name)
+
+    def in_region(self, region_code: str | None) -> bool:
+        return self.region_code is None or region_code == self.region_code

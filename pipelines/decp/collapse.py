@@ -1,0 +1,106 @@
+"""Collapse the publications of a contract (decp_versions) into one `contracts` row."""
+from __future__ import annotations
+
+import pyarrow as pa
+
+from pipelines.context import BuildContext
+from pipelines.decp.ingest import ensure_versions_table
+
+# Versions of one contract (key buyer_siret + contract_id) are ordered by publication date (else
+# notification date), then by load order. The latest version gives every descriptive field; the
+# amount and duration are the latest ones *stated*; the initial amount comes from the first
+# version stating one.
+COLLAPSE_SQL = """
+create or replace temp table _collapsed as
+with versions as (
+    select *, coalesce(publication_date, notification_date) as order_date
+    from decp_versions
+),
+ranked as (
+    select *,
+        row_number() over (partition by buyer_siret, contract_id
+                           order by order_date desc nulls last, load_seq desc) as rank_latest,
+        count(*) over (partition by buyer_siret, contract_id) as n_versions
+    from versions
+),
+stated as (
+    select buyer_siret, contract_id,
+        first(amount order by order_date desc nulls last, load_seq desc)
+            filter (where amount is not null or amount_flag is not null) as amount,
+        first(amount_flag order by order_date desc nulls last, load_seq desc)
+            filter (where amount is not null or amount_flag is not null) as amount_flag,
+        first(amount_initial order by order_date asc nulls last, load_seq asc)
+            filter (where amount_initial is not null) as amount_initial,
+        first(duration_months order by order_date desc nulls last, load_seq desc)
+            filter (where duration_months is not null) as duration_months,
+        first(buyer_name order by order_date desc nulls last, load_seq desc)
+            filter (where buyer_name is not null) as buyer_name,
+        first(notification_date order by order_date asc nulls last, load_seq asc)
+            filter (where notification_date is not null) as notification_date
+    from versions
+    group by buyer_siret, contract_id
+)
+select
+    r.buyer_siret, r.contract_id, s.buyer_name, r.siret_valid, r.nature, r.is_concession,
+    r.object, r.cpv_code, r.cpv_division, r.procedure, s.notification_date,
+    s.amount_initial, s.amount, s.amount_flag, s.duration_months, r.place_code, r.place_type,
+    r.commune_code, r.departement_code, r.region_code, r.epci_code, r.territory_status,
+    r.territory_reason, r.supplier_sirets, r.n_suppliers, r.social_considerations,
+    r.social_info_known, r.has_social_clause, r.has_social_criterion, r.is_reserved,
+    r.n_versions, r.format_version, r.source_format, r.source_file
+from ranked r
+join stated s using (buyer_siret, contract_id)
+where r.rank_latest = 1
+"""
+
+INSERT_SQL = """
+insert into contracts
+select
+    c.buyer_siret, c.contract_id, coalesce(c.buyer_name, b.buyer_name) as buyer_name,
+    b.buyer_type, b.buyer_type_rule, c.siret_valid, c.nature, c.is_concession, c.object,
+    c.cpv_code, c.cpv_division, d.sector, c.procedure, c.notification_date,
+    year(c.notification_date) as year, c.amount_initial, c.amount, c.amount_flag,
+    c.duration_months, c.place_code, c.place_type, c.commune_code, c.departement_code,
+    c.region_code, c.epci_code, c.territory_status, c.territory_reason, c.supplier_sirets,
+    c.n_suppliers, c.social_considerations, c.social_info_known, c.has_social_clause,
+    c.has_social_criterion, c.is_reserved, c.n_versions, c.format_version, c.source_format,
+    c.source_file
+from _collapsed c
+left join _buyer_types b using (buyer_siret)
+left join ref_cpv_divisions d using (cpv_division)
+order by c.buyer_siret, c.contract_id
+"""
+
+
+def build_contracts(con, ctx: BuildContext) -> int:
+    """Fill `contracts` from every loaded version; returns the number of contracts."""
+    ensure_versions_table(con)
+    con.execute(COLLAPSE_SQL)
+    # One name and type per buyer: the latest name given in any of its contracts, else the register.
+    buyers = con.execute("""
+        select buyer_siret, first(buyer_name order by notification_date desc nulls last, contract_id)
+               filter (where buyer_name is not null)
+        from _collapsed group by buyer_siret order by buyer_siret""").fetchall()
+    sirets, names, types, rules = [], [], [], []
+    register = ctx.buyers
+    for siret, name in buyers:
+        hit = register.lookup(siret) if register is not None else None
+        if name is None and hit is not None and hit[0]:
+            name = hit[0]
+        btype, rule = ctx.buyer_type(siret, name)
+        sirets.append(siret)
+        names.append(name)
+        types.append(btype)
+        rules.append(rule)
+    con.register("_buyer_types", pa.Table.from_pydict(
+        {"buyer_siret": sirets, "buyer_name": names, "buyer_type": types, "buyer_type_rule": rules},
+        schema=pa.schema([("buyer_siret", pa.string()), ("buyer_name", pa.string()),
+                          ("buyer_type", pa.string()), ("buyer_type_rule", pa.string())])))
+    try:
+        con.execute("delete from contracts")
+        con.execute(INSERT_SQL)
+    finally:
+        con.unregister("_buyer_types")
+    con.execute("drop table if exists _collapsed")
+    con.execute("drop table if exists decp_versions")
+    return con.execute("select count(*) from contracts").fetchall()[0][0]

@@ -1,0 +1,289 @@
+"""Read one DECP file into `decp_versions` (one row per publication), then collapse all versions
+into `contracts` (one row per buyer SIRET + contract id)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipelines.context import BuildContext, FileResult
+from pipelines.decp import normalise as N
+from pipelines.decp.readers import detect_format, iter_records
+from pipelines.decp.territory import TerritoryResolver
+from pipelines.quarantine import Quarantine
+
+BATCH_ROWS = 50_000
+
+VERSION_SCHEMA = pa.schema([
+    ("buyer_siret", pa.string()), ("contract_id", pa.string()), ("buyer_name", pa.string()),
+    ("siret_valid", pa.bool_()), ("nature", pa.string()), ("is_concession", pa.bool_()),
+    ("object", pa.string()), ("cpv_code", pa.string()), ("cpv_division", pa.string()),
+    ("procedure", pa.string()), ("notification_date", pa.date32()), ("publication_date", pa.date32()),
+    ("amount_initial", pa.float64()), ("amount", pa.float64()), ("amount_flag", pa.string()),
+    ("duration_months", pa.float64()), ("place_code", pa.string()), ("place_type", pa.string()),
+    ("commune_code", pa.string()), ("departement_code", pa.string()), ("region_code", pa.string()),
+    ("epci_code", pa.string()), ("territory_status", pa.string()), ("territory_reason", pa.string()),
+    ("supplier_sirets", pa.list_(pa.string())), ("n_suppliers", pa.int32()),
+    ("social_considerations", pa.list_(pa.string())), ("social_info_known", pa.bool_()),
+    ("has_social_clause", pa.bool_()), ("has_social_criterion", pa.bool_()), ("is_reserved", pa.bool_()),
+    ("format_version", pa.string()), ("source_format", pa.string()), ("source_file", pa.string()),
+    ("record_no", pa.int64()), ("load_seq", pa.int64()),
+])
+VERSIONS_DDL = ", ".join(
+    f"{f.name} {'varchar[]' if pa.types.is_list(f.type) else {'string': 'varchar', 'bool': 'boolean', 'date32[day]': 'date', 'double': 'double', 'int32': 'integer', 'int64': 'bigint'}[str(f.type)]}"
+    for f in VERSION_SCHEMA)
+NAMES = VERSION_SCHEMA.names
+I_REGION = NAMES.index("region_code")
+I_VERSION = NAMES.index("format_version")
+I_CONTENT_END = NAMES.index("source_format")  # source format, file and record_no are not content
+
+
+def ensure_versions_table(con) -> None:
+    con.execute(f"create table if not exists decp_versions ({VERSIONS_DDL})")
+
+
+def _get(rec: dict, name: str, sub: str):
+    """rec[name][sub] with the flat variant `name.sub` and a bare string for ids."""
+    obj = rec.get(name)
+    if isinstance(obj, dict):
+        return obj.get(sub)
+    if isinstance(obj, list) and obj and isinstance(obj[0], dict):
+        return obj[0].get(sub)
+    if obj is not None and sub == "id" and not isinstance(obj, list):
+        return obj
+    return rec.get(f"{name}.{sub}")
+
+
+def _mod_sort_key(item):
+    pos, m = item
+    n = N.parse_number(m.get("id")) if isinstance(m, dict) else None
+    return (n if n is not None else float("inf"), pos)
+
+
+class RecordNormaliser:
+    """Turns one raw record into a decp_versions row, quarantining bad fields."""
+
+    def __init__(self, ctx: BuildContext, source_file: str, source_format: str,
+                 container_version: str | None, quarantine: Quarantine):
+        self.ctx = ctx
+        self.source_file = source_file
+        self.source_format = source_format
+        self.container_version = container_version
+        self.q = quarantine
+        self.territory = TerritoryResolver(ctx.reference)
+        self.cpv_sectors = ctx.reference.cpv_sectors
+
+    def row(self, record_no: int, kind: str, rec: dict):
+        """The row tuple, or None when the whole record is rejected."""
+        q = self.q
+        bad = q.reject_field
+        if kind == "invalid" or not isinstance(rec, dict):
+            q.reject_record(record_no, "enregistrement qui n'est pas un marché ni une concession", rec)
+            return None
+        width = rec.get("_csv_width")
+        if width:
+            q.reject_record(record_no, f"ligne de {width[0]} colonnes, {width[1]} attendues", rec)
+            return None
+        is_concession = kind == "concession"
+        buyer_key = "autoriteConcedante" if is_concession and "autoriteConcedante" in rec else "acheteur"
+        contract_id = N.text(rec.get("id"))
+        buyer_siret = N.clean_identifier(_get(rec, buyer_key, "id"))
+        if contract_id is None or buyer_siret is None:
+            missing = "identifiant du marché (id)" if contract_id is None else "SIRET de l'acheteur"
+            q.reject_record(record_no, f"clé incomplète : {missing} absent", rec,
+                            field="id" if contract_id is None else f"{buyer_key}.id")
+            return None
+        buyer_name = N.text(_get(rec, buyer_key, "nom"))
+        siret_valid = N.siret_is_valid(buyer_siret)
+
+        raw_nature = N.text(rec.get("nature"))
+        nature = N.nature_code(raw_nature) if raw_nature else None
+        if raw_nature and nature is None:
+            bad(record_no, "nature", f"nature inconnue : {raw_nature!r}", raw_nature)
+            nature = "other"
+        if nature in N.CONCESSION_NATURES:
+            is_concession = True
+        if nature is None and is_concession:
+            nature = "other"
+
+        cpv, problem = N.parse_cpv(rec.get("codeCPV"))
+        if problem:
+            bad(record_no, "codeCPV", problem, rec.get("codeCPV"))
+        division = cpv[:2] if cpv else None
+        if division is not None and division not in self.cpv_sectors:
+            bad(record_no, "codeCPV", f"division CPV {division} inconnue", rec.get("codeCPV"))
+            cpv = division = None
+
+        raw_proc = N.text(rec.get("procedure"))
+        procedure = N.procedure_code(raw_proc) if raw_proc else None
+        if raw_proc and procedure is None:
+            bad(record_no, "procedure", f"procédure inconnue : {raw_proc!r}", raw_proc)
+            procedure = "other"
+
+        date_field = "dateSignature" if is_concession and "dateNotification" not in rec else "dateNotification"
+        notif, problem = N.parse_date(rec.get(date_field))
+        if problem:
+            bad(record_no, date_field, problem, rec.get(date_field))
+        elif notif is None:
+            bad(record_no, date_field, "date de notification absente", None)
+        publication, problem = N.parse_date(rec.get("datePublicationDonnees"))
+        if problem:
+            bad(record_no, "datePublicationDonnees", problem, rec.get("datePublicationDonnees"))
+
+        amount_field = "valeurGlobale" if is_concession and "montant" not in rec else "montant"
+        amount_initial, flag_initial, problem = N.parse_amount(rec.get(amount_field))
+        if problem:
+            bad(record_no, amount_field, problem, rec.get(amount_field))
+        duration, problem = N.parse_duration(rec.get("dureeMois"))
+        if problem:
+            bad(record_no, "dureeMois", problem, rec.get("dureeMois"))
+        amount, amount_flag = amount_initial, flag_initial
+
+        mods = N.unwrap_list(rec.get("modifications"), "modification")
+        if mods:
+            for _, m in sorted(enumerate(mods), key=_mod_sort_key):
+                if not isinstance(m, dict):
+                    continue
+                for key in ("montant", "valeurGlobale"):
+                    if key in m and not N.is_missing(m[key]):
+                        a, f, problem = N.parse_amount(m[key])
+                        if problem:
+                            bad(record_no, f"modifications.{key}", problem, m[key])
+                        amount, amount_flag = a, f
+                if "dureeMois" in m and not N.is_missing(m["dureeMois"]):
+                    d, problem = N.parse_duration(m["dureeMois"])
+                    if problem:
+                        bad(record_no, "modifications.dureeMois", problem, m["dureeMois"])
+                    else:
+                        duration = d
+
+        place = rec.get("lieuExecution")
+        if isinstance(place, dict):
+            raw_code, raw_type = place.get("code"), place.get("typeCode")
+        else:
+            raw_code, raw_type = rec.get("lieuExecution.code"), rec.get("lieuExecution.typeCode")
+        place_type, terr = self.territory.resolve(
+            raw_code if isinstance(raw_code, (str, type(None))) else str(raw_code),
+            raw_type if isinstance(raw_type, (str, type(None))) else str(raw_type))
+        if terr.status == "unknown" and raw_code not in (None, ""):
+            bad(record_no, "lieuExecution", terr.reason, f"{raw_code} ({raw_type})")
+
+        holder_key, wrapper = ("concessionnaires", "concessionnaire") if is_concession else ("titulaires", "titulaire")
+        suppliers = []
+        for t in N.unwrap_list(rec.get(holder_key), wrapper):
+            if isinstance(t, dict):
+                sid = N.clean_identifier(t.get("id"))
+                if sid and sid not in suppliers:
+                    suppliers.append(sid)
+
+        social = None
+        info_known = False
+        version = self.container_version or "2019"
+        raw_social = rec.get("considerationsSociales")
+        values = N.unwrap_list(raw_social, "considerationSociale") if raw_social is not None else []
+        if len(values) == 1 and isinstance(values[0], str) and values[0].startswith("["):
+            values = N.parse_list_text(values[0])
+        if values:
+            version = "2022"
+            social, problems = N.parse_social(values)
+            for p in problems:
+                bad(record_no, "considerationsSociales", p, repr(values))
+            info_known = social is not None
+        elif self.container_version == "2022" or rec.get("_has_social_column"):
+            version = "2022"
+            bad(record_no, "considerationsSociales", "considérations sociales absentes : "
+                "situation sociale inconnue", raw_social)
+        if info_known:
+            clause = "Clause sociale" in social
+            criterion = "Critère social" in social
+            reserved = "Marché réservé" in social or "Concession réservée" in social
+        else:
+            clause = criterion = reserved = None
+
+        return (buyer_siret, contract_id, buyer_name, siret_valid, nature, is_concession,
+                N.text(rec.get("objet")), cpv, division, procedure, notif, publication,
+                amount_initial, amount, amount_flag, duration,
+                N.text(raw_code) if not isinstance(raw_code, (int, float)) else str(raw_code), place_type,
+                terr.commune_code, terr.departement_code, terr.region_code, terr.epci_code,
+                terr.status, terr.reason, suppliers, len(suppliers), social, info_known,
+                clause, criterion, reserved, version, self.source_format,
+                self.source_file, record_no)
+
+
+class _Progress:
+    def __init__(self, path: Path, enabled: bool):
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+            self.bar = tqdm(total=path.stat().st_size, unit="o", unit_scale=True,
+                            desc=path.name[:30], leave=False)
+
+    def __call__(self, position: int):
+        if self.bar is not None and position > self.bar.n:
+            self.bar.update(position - self.bar.n)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _flush(con, rows: list[tuple], seq_start: int) -> None:
+    cols = list(zip(*rows))
+    arrays = [pa.array(col, type=f.type) for col, f in zip(cols, VERSION_SCHEMA)]
+    arrays.append(pa.array(range(seq_start, seq_start + len(rows)), type=pa.int64()))
+    table = pa.Table.from_arrays(arrays, schema=VERSION_SCHEMA)
+    con.register("_decp_batch", table)
+    try:
+        con.execute("insert into decp_versions select * from _decp_batch")
+    finally:
+        con.unregister("_decp_batch")
+
+
+def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
+    """Read one DECP file (any format, detected from content) into decp_versions."""
+    path = Path(path)
+    ensure_versions_table(con)
+    detected = detect_format(path)
+    result = FileResult(format=f"{detected.source_format}" + (f" {detected.version}" if detected.version else ""))
+    q = Quarantine(con, path.name)
+    norm = RecordNormaliser(ctx, path.name, detected.source_format, detected.version, q)
+    seen = ctx.seen_records
+    seq = con.execute("select coalesce(max(load_seq), 0) + 1 from decp_versions").fetchall()[0][0]
+    progress = _Progress(path, ctx.progress)
+    rows: list[tuple] = []
+    versions_seen: set = set()
+    try:
+        for record_no, kind, rec in iter_records(path, detected, progress):
+            result.n_read += 1
+            row = norm.row(record_no, kind, rec)
+            if row is None:
+                continue
+            fp = hash(tuple(tuple(v) if isinstance(v, list) else v for v in row[:I_CONTENT_END]))
+            if fp in seen:
+                result.n_duplicates += 1
+                continue
+            seen.add(fp)
+            region = row[I_REGION]
+            if region is not None and ctx.region_code is not None and region != ctx.region_code:
+                result.n_out_of_region += 1
+                continue
+            versions_seen.add(row[I_VERSION])
+            rows.append(row)
+            if len(rows) >= BATCH_ROWS:
+                _flush(con, rows, seq)
+                seq += len(rows)
+                rows = []
+        if rows:
+            _flush(con, rows, seq)
+    finally:
+        progress.close()
+    q.flush()
+    result.n_rejected = q.n_rejected
+    result.n_loaded = result.n_read - result.n_rejected - result.n_duplicates - result.n_out_of_region
+    if result.n_read == 0:
+        result.warnings.append("aucun marché dans le fichier")
+    if len(versions_seen) > 1:
+        result.format = f"{detected.source_format} 2019+2022"
+    elif versions_seen and not detected.version:
+        result.format = f"{detected.source_format} {versions_seen.pop()}"
+    return result

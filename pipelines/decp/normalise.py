@@ -1,0 +1,321 @@
+"""Normalisation rules for DECP fields. Each function returns (value, problem) where problem is
+None or a readable French reason; callers put the field to null and quarantine the reason."""
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from datetime import date
+
+MISSING_MARKERS = {"", "MQ", "CDL", "NC", "N/A", "NA", "NULL", "NONE", "NAN", "-"}
+PLACEHOLDER_MIN = 1e10          # amounts from 10 billion euros up are placeholders (1e17, 9999999999...)
+YEAR_MIN, YEAR_MAX = 2000, date.today().year + 1
+
+_spaces = re.compile(r"[\s\u00a0\u202f.]+")
+_non_alnum = re.compile(r"[^A-Z0-9]+")
+_date = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T ]|[+-]\d{2}:?\d{2}$|Z$)")
+_date_fr = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def is_missing(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip().upper() in MISSING_MARKERS
+    if isinstance(value, (list, dict)):
+        return len(value) == 0
+    return False
+
+
+def text(value) -> str | None:
+    """A non-empty stripped string, or None (markers MQ/CDL count as missing; `INX ` prefix removed)."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    s = str(value).strip()
+    if s.startswith("INX "):
+        s = s[4:].strip()
+    if s.upper() in MISSING_MARKERS:
+        return None
+    return s
+
+
+def fold(value: str | None) -> str:
+    """Upper case, accents removed, punctuation as single spaces."""
+    if not value:
+        return ""
+    t = unicodedata.normalize("NFKD", value)
+    t = "".join(ch for ch in t if not unicodedata.combining(ch)).upper()
+    return _non_alnum.sub(" ", t).strip()
+
+
+def lossy_key(value: str | None) -> str:
+    """Key that survives lost accents: every non-ASCII character (é, U+FFFD...) is dropped."""
+    if not value:
+        return ""
+    return _non_alnum.sub(" ", "".join(c for c in value.upper() if c.isascii())).strip()
+
+
+def enum_lookup(mapping: dict[str, str]):
+    """Build a lookup tolerant to case, accents, lost accents (U+FFFD) and punctuation."""
+    table = {}
+    for label, code in mapping.items():
+        table[fold(label)] = code
+        table.setdefault(lossy_key(label), code)
+
+    def lookup(value: str | None) -> str | None:
+        if not value:
+            return None
+        return table.get(fold(value)) or table.get(lossy_key(value))
+    return lookup
+
+
+# ---- identifiers -------------------------------------------------------------------------------
+
+def clean_identifier(value) -> str | None:
+    """Spaces, dots and non-breaking spaces removed; `INX ` prefix removed; None when missing."""
+    s = text(value)
+    if s is None:
+        return None
+    if isinstance(value, float) and value.is_integer():  # a SIRET read as a number
+        s = str(int(value))
+    return _spaces.sub("", s)
+
+
+def siret_is_valid(siret: str | None) -> bool:
+    """14 digits and Luhn-valid; La Poste's SIRETs (SIREN 356000000) use a digit-sum rule."""
+    if not siret or len(siret) != 14 or not siret.isdigit():
+        return False
+    if siret.startswith("356000000"):
+        return siret == "35600000000048" or sum(int(c) for c in siret) % 5 == 0
+    total = 0
+    for i, c in enumerate(reversed(siret)):
+        d = int(c)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+# ---- CPV ---------------------------------------------------------------------------------------
+
+def parse_cpv(value) -> tuple[str | None, str | None]:
+    """8-digit CPV code: check digit (`-7`) removed, lost leading zero restored (7 digits)."""
+    s = text(value)
+    if s is None:
+        return None, None
+    core = s.split("-")[0].strip().replace(" ", "")
+    if not core.isdigit():
+        return None, f"code CPV non numérique : {s!r}"
+    if len(core) == 7:
+        core = "0" + core
+    elif len(core) == 9:        # check digit glued on without its dash
+        core = core[:8]
+    if len(core) != 8:
+        return None, f"code CPV de {len(core)} chiffres, 8 attendus : {s!r}"
+    if core[:2] == "00":
+        return None, f"division CPV 00 inexistante : {s!r}"
+    return core, None
+
+
+# ---- dates -------------------------------------------------------------------------------------
+
+def parse_date(value) -> tuple[date | None, str | None]:
+    """ISO date with or without zone suffix (`2018-12-31+01:00`, `Z`) or time, or `31/12/2018`.
+    Years outside 2000..next year are impossible (e.g. `0218`)."""
+    s = text(value)
+    if s is None:
+        return None, None
+    m = _date.match(s)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = _date_fr.match(s)
+        if not m:
+            return None, f"date illisible : {s!r} (attendu AAAA-MM-JJ)"
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not YEAR_MIN <= y <= YEAR_MAX:
+        return None, f"année impossible {y:04d} dans {s!r}"
+    try:
+        return date(y, mo, d), None
+    except ValueError:
+        return None, f"date inexistante : {s!r}"
+
+
+# ---- amounts and durations ---------------------------------------------------------------------
+
+def parse_number(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    s = text(value)
+    if s is None:
+        return None
+    s = s.replace("€", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if s.count(",") == 1 and "." not in s:
+        s = s.replace(",", ".")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def parse_amount(value) -> tuple[float | None, str | None, str | None]:
+    """(amount, flag, reason): flag `zero`, `placeholder` or `unparsable` keeps it out of sums."""
+    if is_missing(value) or text(value) is None and not isinstance(value, (int, float)):
+        return None, None, None
+    n = parse_number(value)
+    if n is None or n != n or n in (float("inf"), float("-inf")):
+        return None, "unparsable", f"montant illisible : {value!r}"
+    if n < 0:
+        return None, "unparsable", f"montant négatif : {value!r}"
+    if n == 0:
+        return None, "zero", "montant nul (0), exclu des sommes"
+    digits = str(int(n)) if n == int(n) else ""
+    if n >= PLACEHOLDER_MIN or (len(digits) >= 7 and set(digits) == {"9"}):
+        return None, "placeholder", f"montant fictif {value!r}, exclu des sommes"
+    return n, None, None
+
+
+def parse_duration(value) -> tuple[float | None, str | None]:
+    """Duration in months (number or numeric text); `NC` and negatives are rejected."""
+    if value is None or (isinstance(value, str) and value.strip() in ("", "MQ", "CDL")):
+        return None, None
+    n = parse_number(value)
+    if n is None:
+        return None, f"durée illisible : {value!r} (attendu un nombre de mois)"
+    if n < 0 or n > 1200:
+        return None, f"durée impossible : {value!r} mois"
+    return n, None
+
+
+# ---- booleans and lists ------------------------------------------------------------------------
+
+_TRUE = {"OUI", "TRUE", "1", "VRAI", "O", "Y", "YES"}
+_FALSE = {"NON", "FALSE", "0", "FAUX", "N", "NO"}
+
+
+def parse_bool(value) -> tuple[bool | None, str | None]:
+    """`oui`/`non`, `1`/`0`, `True`/`False`, JSON booleans."""
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value), None
+    s = text(value)
+    if s is None:
+        return None, None
+    f = fold(s)
+    if f in _TRUE:
+        return True, None
+    if f in _FALSE:
+        return False, None
+    return None, f"booléen illisible : {value!r} (attendu oui/non)"
+
+
+def parse_list_text(value):
+    """A list written as text in tabular exports (`['Clause sociale']`) -> list of strings."""
+    if isinstance(value, list):
+        return value
+    s = text(value)
+    if s is None:
+        return []
+    if s.startswith("[") and s.endswith("]"):
+        try:
+            parsed = ast.literal_eval(s)
+            if isinstance(parsed, (list, tuple)):
+                return [str(x) for x in parsed]
+        except (ValueError, SyntaxError):
+            pass
+        return [x.strip().strip("'\"") for x in s[1:-1].split(",") if x.strip()]
+    return [x.strip() for x in s.split("|") if x.strip()] if "|" in s else [s]
+
+
+def unwrap_list(value, wrapper: str) -> list:
+    """Items of a DECP list in any of its shapes: a list, `{wrapper: item or list}`, a list of
+    `{wrapper: item}`, lists of lists, a single object instead of a list."""
+    if value is None or isinstance(value, (str, int, float)) and is_missing(value):
+        return []
+    if isinstance(value, dict):
+        if set(value) == {wrapper}:
+            return unwrap_list(value[wrapper], wrapper)
+        return [value]
+    if isinstance(value, list):
+        out = []
+        for item in value:
+            if isinstance(item, list):
+                out.extend(unwrap_list(item, wrapper))
+            elif isinstance(item, dict) and set(item) == {wrapper}:
+                out.extend(unwrap_list(item[wrapper], wrapper))
+            elif item is not None:
+                out.append(item)
+        return out
+    return [value]
+
+
+# ---- enumerations ------------------------------------------------------------------------------
+
+NATURES = {
+    "Marché": "marche", "Marché public": "marche", "Marché hors accord cadre": "marche",
+    "Marché de partenariat": "marche_partenariat",
+    "Marché de défense ou de sécurité": "marche_defense", "Marché de sécurité": "marche_defense",
+    "Accord-cadre": "accord_cadre", "Marché subséquent": "marche_subsequent",
+    "Concession de travaux": "concession_travaux", "Concession de service": "concession_service",
+    "Concession de services": "concession_service",
+    "Concession de service public": "concession_service_public",
+    "Délégation de service public": "delegation_service_public",
+}
+CONCESSION_NATURES = {"concession_travaux", "concession_service", "concession_service_public",
+                      "delegation_service_public"}
+PROCEDURES = {
+    "Procédure adaptée": "adapted",
+    "Appel d'offres ouvert": "open_tender",
+    "Appel d'offres restreint": "restricted_tender",
+    "Procédure avec négociation": "negotiated",
+    "Procédure concurrentielle avec négociation": "negotiated",
+    "Procédure négociée avec mise en concurrence préalable": "negotiated",
+    "Marché passé sans publicité ni mise en concurrence préalable": "no_competition",
+    "Marché négocié sans publicité ni mise en concurrence préalable": "no_competition",
+    "Dialogue compétitif": "competitive_dialogue",
+    "Concours": "design_contest",
+    "Procédure négociée ouverte": "concession_negotiated_open",
+    "Procédure non négociée ouverte": "concession_open",
+    "Procédure négociée restreinte": "concession_negotiated_restricted",
+    "Procédure non négociée restreinte": "concession_restricted",
+}
+PLACE_TYPES = {
+    "Code postal": "code_postal", "CP": "code_postal",
+    "Code commune": "code_commune", "Code INSEE": "code_commune",
+    "Code arrondissement": "code_arrondissement", "Code canton": "code_canton",
+    "Code département": "code_departement", "Code région": "code_region", "Code pays": "code_pays",
+}
+SOCIAL = {
+    "Clause sociale": "Clause sociale", "Critère social": "Critère social",
+    "Marché réservé": "Marché réservé", "Concession réservée": "Concession réservée",
+    "Pas de considération sociale": "Pas de considération sociale",
+}
+NO_SOCIAL = "Pas de considération sociale"
+
+nature_code = enum_lookup(NATURES)
+procedure_code = enum_lookup(PROCEDURES)
+place_type_code = enum_lookup(PLACE_TYPES)
+social_value = enum_lookup(SOCIAL)
+
+
+def parse_social(values: list) -> tuple[list[str] | None, list[str]]:
+    """Social considerations -> (canonical values or None when the field is rejected, problems)."""
+    out, problems = [], []
+    for v in values:
+        s = text(v) if not isinstance(v, dict) else None
+        if s is None:
+            continue
+        canon = social_value(s)
+        if canon is None:
+            problems.append(f"considération sociale inconnue : {s!r}")
+        elif canon not in out:
+            out.append(canon)
+    if NO_SOCIAL in out and len(out) > 1:
+        return None, problems + ["« Pas de considération sociale » avec une autre valeur : "
+                                 "valeurs contradictoires"]
+    return (out or None), problems

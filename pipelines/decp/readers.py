@@ -1,0 +1,321 @@
+"""Format detection from content and streaming readers for every DECP format.
+
+Each reader yields `(record_no, kind, record)` where kind is `marche` or `concession` and record is
+a JSON-like dict whatever the source format (XML elements and CSV rows are turned into the same
+shape). Memory stays flat: JSON through ijson, XML through iterparse, CSV row by row.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import ijson
+
+from pipelines.decp.normalise import parse_list_text
+from pipelines.errors import UnreadableFile
+
+EXPECTED = ("un fichier DECP (JSON {\"marches\": ...}, XML <marches>, ou export tabulaire CSV "
+            "avec les colonnes id, acheteur.id, dateNotification...)")
+SNIFF_BYTES = 64 * 1024
+CSV_KEY_COLUMNS = {"id", "acheteur.id", "acheteur_id", "datenotification", "montant", "objet"}
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+@dataclass
+class Detected:
+    source_format: str          # json, xml, csv
+    version: str | None         # 2019, 2022 (JSON container), None when decided per record
+    encoding: str = "utf-8"
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(SNIFF_BYTES)
+
+
+def detect_format(path: Path) -> Detected:
+    """Look at the content (not the name) and tell the format; UnreadableFile when not DECP."""
+    try:
+        head = _head(path)
+    except OSError as exc:
+        raise UnreadableFile(path, EXPECTED, exc.strerror or str(exc)) from exc
+    if not head.strip():
+        raise UnreadableFile(path, EXPECTED, "fichier vide")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:200]:
+        raise UnreadableFile(path, EXPECTED, "encodage UTF-16 ou fichier binaire, UTF-8 attendu")
+    body = head[3:] if head.startswith(codecs.BOM_UTF8) else head
+    first = body.lstrip()[:1]
+    if first == b"{":
+        return Detected("json", _json_version(path))
+    if first == b"<":
+        return Detected("xml", None)
+    return _detect_csv(path, body)
+
+
+def _json_version(path: Path) -> str:
+    """2019 when `marches` is a list, 2022 when it is an object of `marche`/`contrat-concession`."""
+    try:
+        with open(path, "rb") as f:
+            for prefix, event, value in ijson.parse(f):
+                if prefix == "marches":
+                    if event == "start_array":
+                        return "2019"
+                    if event == "start_map":
+                        return "2022"
+                    break
+                if prefix == "" and event == "end_map":
+                    break
+    except (ijson.JSONError, UnicodeDecodeError) as exc:
+        raise UnreadableFile(path, EXPECTED, f"JSON invalide ({_short(exc)})") from exc
+    raise UnreadableFile(path, EXPECTED, "JSON sans clé « marches »")
+
+
+def _detect_csv(path: Path, body: bytes) -> Detected:
+    try:
+        sample = body.decode("utf-8")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if exc.start > len(body) - 4:   # a character cut by the sniff window
+            sample, encoding = body[:exc.start].decode("utf-8"), "utf-8-sig"
+        else:
+            sample, encoding = body.decode("cp1252", errors="replace"), "cp1252"
+    header = sample.splitlines()[0] if sample else ""
+    delim = ";" if header.count(";") >= header.count(",") else ","
+    cols = {c.strip().strip('"').lower() for c in header.split(delim)}
+    if len(cols & CSV_KEY_COLUMNS) < 2:
+        raise UnreadableFile(path, EXPECTED, "contenu non reconnu (ni JSON, ni XML, ni CSV DECP)")
+    return Detected("csv", None, encoding)
+
+
+def _short(exc: Exception) -> str:
+    s = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return s[:160]
+
+
+# ---- JSON ----------------------------------------------------------------------------------------
+
+_NON_JSON_NUMBER = re.compile(rb"([:\[,]\s*)-?(?:NaN|Infinity)(?=\s*[,\]}])")
+
+
+def _scan(path: Path, chunk: int = 8 << 20) -> tuple[bool, bool]:
+    """One raw pass over the bytes (no parsing, fast): (has a `contrat-concession` list,
+    has bare NaN/Infinity values, which Python writes but JSON forbids)."""
+    needle = b'"contrat-concession"'
+    found_concession = found_nan = False
+    tail = b""
+    with open(path, "rb") as f:
+        while not (found_concession and found_nan):
+            block = f.read(chunk)
+            if not block:
+                break
+            buf = tail + block
+            found_concession = found_concession or needle in buf
+            found_nan = found_nan or _NON_JSON_NUMBER.search(buf) is not None
+            tail = buf[-64:]
+    return found_concession, found_nan
+
+
+class NanToNull:
+    """Binary file wrapper replacing bare NaN/Infinity values by null, chunk by chunk."""
+
+    def __init__(self, f):
+        self.f = f
+        self.carry = b""
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:            # ijson probes read(0) to tell bytes from text
+            return b""
+        block = self.f.read(size if size and size > 0 else 1 << 16)
+        if not block:
+            out, self.carry = self.carry, b""
+            return _NON_JSON_NUMBER.sub(rb"\1null", out)
+        buf = self.carry + block
+        # cut just before the last delimiter: no replacement can straddle the cut
+        cut = max(buf.rfind(b","), buf.rfind(b"]"), buf.rfind(b"}"))
+        if cut <= 0:
+            self.carry = buf
+            return self.read(size)
+        self.carry = buf[cut:]
+        return _NON_JSON_NUMBER.sub(rb"\1null", buf[:cut])
+
+    def tell(self) -> int:
+        return self.f.tell()
+
+
+def read_json(path: Path, version: str, progress=None):
+    """Stream the records of a JSON file (2019: `marches[]`; 2022: `marches.marche[]` then
+    `marches.contrat-concession[]`)."""
+    has_concessions, has_nan = _scan(path)
+    if version == "2019":
+        passes = [("marches.item", None)]
+    else:
+        passes = [("marches.marche.item", "marche")]
+        if has_concessions:
+            passes.append(("marches.contrat-concession.item", "concession"))
+    record_no = 0
+    for prefix, kind in passes:
+        try:
+            with open(path, "rb") as raw:
+                f = NanToNull(raw) if has_nan else raw
+                for rec in ijson.items(f, prefix, use_float=True):
+                    record_no += 1
+                    if progress is not None and record_no % 4096 == 0:
+                        progress(f.tell())
+                    if not isinstance(rec, dict):
+                        yield record_no, "invalid", rec
+                        continue
+                    k = kind or ("concession" if "autoriteConcedante" in rec
+                                 or str(rec.get("_type", "")).lower().startswith("contrat") else "marche")
+                    yield record_no, k, rec
+        except (ijson.JSONError, UnicodeDecodeError) as exc:
+            raise UnreadableFile(path, EXPECTED, f"JSON tronqué ou invalide après {record_no} "
+                                                 f"enregistrement(s) ({_short(exc)})") from exc
+
+
+# ---- XML -----------------------------------------------------------------------------------------
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def element_to_obj(elem):
+    """Element -> str (leaf) or dict; repeated child tags become lists."""
+    children = list(elem)
+    if not children:
+        return (elem.text or "").strip()
+    out: dict = {}
+    for child in children:
+        key = _local(child.tag)
+        value = element_to_obj(child)
+        if key in out:
+            if not isinstance(out[key], list):
+                out[key] = [out[key]]
+            out[key].append(value)
+        else:
+            out[key] = value
+    return out
+
+
+def read_xml(path: Path, progress=None):
+    """Stream `<marches><marche>…</marche><contrat-concession>…` with iterparse."""
+    record_no = 0
+    depth = 0
+    root = None
+    try:
+        with open(path, "rb") as f:
+            for event, elem in ET.iterparse(f, events=("start", "end")):
+                if event == "start":
+                    depth += 1
+                    if depth == 1:
+                        root = elem
+                        if _local(elem.tag) != "marches":
+                            raise UnreadableFile(path, EXPECTED, f"racine XML <{_local(elem.tag)}>, "
+                                                                 f"<marches> attendue")
+                    continue
+                depth -= 1
+                if depth == 1:
+                    record_no += 1
+                    tag = _local(elem.tag)
+                    kind = "concession" if tag == "contrat-concession" else (
+                        "marche" if tag == "marche" else "invalid")
+                    obj = element_to_obj(elem)
+                    root.clear()
+                    if progress is not None and record_no % 4096 == 0:
+                        progress(f.tell())
+                    yield record_no, kind, obj if isinstance(obj, dict) else {"_text": obj}
+    except ET.ParseError as exc:
+        raise UnreadableFile(path, EXPECTED, f"XML tronqué ou invalide après {record_no} "
+                                             f"enregistrement(s) ({_short(exc)})") from exc
+
+
+# ---- CSV (tabular exports) ---------------------------------------------------------------------
+
+LIST_FIELDS = {"considerationsSociales": "considerationSociale",
+               "considerationsEnvironnementales": "considerationEnvironnementale",
+               "modalitesExecution": "modaliteExecution", "techniques": "technique",
+               "typesPrix": "typePrix"}
+MODIFICATION_COLUMNS = {
+    "idModification": "id", "montantModification": "montant", "dureeMoisModification": "dureeMois",
+    "dateNotificationModificationModification": "dateNotificationModification",
+    "datePublicationDonneesModificationModification": "datePublicationDonneesModification",
+}
+
+
+def row_to_record(row: dict[str, str]) -> dict:
+    """A tabular-export row -> the JSON shape (dotted headers nested, list text parsed,
+    `titulaire_id_N` columns gathered, the modification columns as one modification)."""
+    rec: dict = {}
+    titulaires: dict[str, dict] = {}
+    modification: dict = {}
+    for key, value in row.items():
+        if key is None:
+            continue
+        key = key.strip()
+        if value is None:
+            continue
+        if key.startswith("titulaire_"):
+            parts = key.split("_")
+            if len(parts) == 3:
+                titulaires.setdefault(parts[2], {})[parts[1]] = value
+            continue
+        if key in MODIFICATION_COLUMNS:
+            modification[MODIFICATION_COLUMNS[key]] = value
+            continue
+        if key in LIST_FIELDS:
+            rec[key] = parse_list_text(value)
+            continue
+        if "." in key:
+            head, tail = key.split(".", 1)
+            sub = rec.setdefault(head, {})
+            if isinstance(sub, dict):
+                sub[tail] = value
+            continue
+        rec[key] = value
+    rec["titulaires"] = [t for _, t in sorted(titulaires.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0)]
+    if any(v.strip().upper() not in ("", "MQ", "CDL") for v in modification.values()):
+        rec["modifications"] = [modification]
+    return rec
+
+
+def read_csv(path: Path, encoding: str, progress=None):
+    """Stream the rows of a tabular export (`;` or `,`, BOM tolerated)."""
+    record_no = 0
+    try:
+        with open(path, "r", encoding=encoding, newline="", errors="strict") as f:
+            header_line = f.readline()
+            delim = ";" if header_line.count(";") >= header_line.count(",") else ","
+            header = next(csv.reader([header_line], delimiter=delim))
+            has_social = "considerationsSociales" in header
+            reader = csv.reader(f, delimiter=delim)
+            for row in reader:
+                if not any(c.strip() for c in row):
+                    continue
+                record_no += 1
+                if progress is not None and record_no % 4096 == 0:
+                    progress(f.buffer.tell() if hasattr(f, "buffer") else 0)
+                rec = row_to_record(dict(zip(header, row)))
+                if len(row) != len(header):
+                    rec["_csv_width"] = (len(row), len(header))
+                rec["_has_social_column"] = has_social
+                kind = "concession" if "autoriteConcedante" in rec or \
+                    str(rec.get("_type", "")).lower().startswith("contrat") else "marche"
+                yield record_no, kind, rec
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(path, EXPECTED, f"encodage invalide après {record_no} ligne(s), "
+                                             f"UTF-8 attendu") from exc
+    except csv.Error as exc:
+        raise UnreadableFile(path, EXPECTED, f"CSV invalide après {record_no} ligne(s) "
+                                             f"({_short(exc)})") from exc
+
+
+def iter_records(path: Path, detected: Detected, progress=None):
+    if detected.source_format == "json":
+        return read_json(path, detected.version, progress)
+    if detected.source_format == "xml":
+        return read_xml(path, progress)
+    return read_csv(path, detected.encoding, progress)
