@@ -1,0 +1,69 @@
+"""Observatoire des clauses sociales d'insertion: entry point (`streamlit run app.py`).
+
+Draws the French document language fix, the global filters (sidebar, mirrored in the URL), runs
+the selected page, then the footer with data freshness and query time.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import db, filters, ui
+
+st.set_page_config(
+    page_title="Observatoire des clauses sociales – Hauts-de-France",
+    page_icon=":material/handshake:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+ui.set_french_lang()
+
+PAGES = {
+    "": [
+        st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", url_path="accueil", default=True),
+    ],
+    "Observatoire": [
+        st.Page("pages/marches_clauses.py", title="Marchés clausés", icon=":material/gavel:",
+                url_path="marches-clauses"),
+        st.Page("pages/heures.py", title="Heures d'insertion", icon=":material/schedule:", url_path="heures"),
+        st.Page("pages/publics.py", title="Publics et parcours", icon=":material/groups:", url_path="publics"),
+        st.Page("pages/sorties.py", title="Sorties vers l'emploi", icon=":material/work:", url_path="sorties"),
+        st.Page("pages/territoires.py", title="Territoires", icon=":material/map:", url_path="territoires"),
+    ],
+    "Pilotage": [
+        st.Page("pages/bailleurs.py", title="Bailleurs", icon=":material/apartment:", url_path="bailleurs"),
+        st.Page("pages/objectifs.py", title="Objectifs", icon=":material/flag:", url_path="objectifs"),
+        st.Page("pages/rapport.py", title="Rapport de comité", icon=":material/print:", url_path="rapport"),
+        st.Page("pages/calculateur.py", title="Calculateur d'heures", icon=":material/calculate:",
+                url_path="calculateur"),
+    ],
+    "À propos": [
+        st.Page("pages/qualite.py", title="Qualité des données", icon=":material/fact_check:",
+                url_path="qualite"),
+        st.Page("pages/methode.py", title="Méthode", icon=":material/menu_book:", url_path="methode"),
+    ],
+}
+
+page = st.navigation(PAGES)
+
+with st.sidebar:
+    st.caption("Observatoire régional des clauses sociales d'insertion · DREETS Hauts-de-France")
+
+try:
+    db.signature()
+    db_ok = True
+except db.DatabaseMissing:
+    db_ok = False
+
+if db_ok:
+    try:
+        filters.sidebar()
+    except db.DatabaseMissing:
+        db_ok = False
+
+page.run()
+
+if db_ok:
+    try:
+        ui.footer(db.build_info())
+    except db.DatabaseMissing:
+        pass

@@ -1,0 +1,148 @@
+"""Breakdown marts (docs/marts.md, "Conventions"): dimension choices in French and row labels."""
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import glossary
+
+# dimension code -> French name, per mart family
+CONTRACT_DIMENSIONS = {
+    "year": "Année de notification",
+    "buyer_type": "Type d'acheteur",
+    "sector": "Secteur",
+    "cpv_division": "Division CPV",
+    "departement": "Département",
+    "epci": "Intercommunalité (EPCI)",
+    "procedure": "Procédure",
+    "nature": "Nature du contrat",
+    "amount_bracket": "Tranche de montant",
+    "landlord": "Bailleur social",
+    "format_version": "Format DECP",
+}
+
+HOURS_DIMENSIONS = {
+    "year": "Année",
+    "sector": "Secteur",
+    "trade": "Corps d'état",
+    "contract_kind": "Nature des prestations",
+    "gender": "Sexe",
+    "age_band": "Tranche d'âge",
+    "public": "Public éligible",
+    "qualification": "Niveau de qualification",
+    "qpv_resident": "Résident QPV",
+    "tenant_of_buyer": "Locataire du maître d'ouvrage",
+    "modality": "Modalité de réalisation",
+    "employment_contract_type": "Type de contrat de travail",
+    "operation_departement": "Département de l'opération",
+    "operation_epci": "EPCI de l'opération",
+    "operation_commune": "Commune de l'opération",
+    "residence_epci": "EPCI de résidence",
+    "residence_commune": "Commune de résidence",
+    "buyer_type": "Type de maître d'ouvrage",
+    "buyer": "Maître d'ouvrage",
+    "operation": "Opération",
+}
+
+PARTICIPANT_DIMENSIONS = {
+    "year": "Année d'entrée en parcours",
+    "gender": "Sexe",
+    "age_band": "Tranche d'âge",
+    "qualification": "Niveau de qualification",
+    "public": "Public éligible",
+    "qpv_resident": "Résident QPV",
+    "tenant_of_buyer": "Locataire du maître d'ouvrage",
+    "modality": "Modalité de réalisation",
+    "residence_epci": "EPCI de résidence",
+    "residence_commune": "Commune de résidence",
+    "buyer": "Maître d'ouvrage",
+    "operation": "Opération",
+}
+
+EXIT_DIMENSIONS = {
+    "year": "Année de sortie",
+    "operation": "Opération",
+    "operation_departement": "Département de l'opération",
+    "operation_epci": "EPCI de l'opération",
+    "operation_commune": "Commune de l'opération",
+    "residence_commune": "Commune de résidence",
+    "public": "Public éligible",
+    "gender": "Sexe",
+    "age_band": "Tranche d'âge",
+    "qualification": "Niveau de qualification",
+    "qpv_resident": "Résident QPV",
+    "modality": "Modalité (dernier contrat)",
+    "buyer": "Maître d'ouvrage (dernier contrat)",
+}
+
+# dimension -> glossary kind for codes the mart does not label
+_KIND = {
+    "buyer_type": "buyer_type",
+    "sector": "sector",
+    "procedure": "procedure",
+    "nature": "nature",
+    "format_version": "format_version",
+    "trade": "trade",
+    "contract_kind": "contract_kind",
+    "gender": "gender",
+    "age_band": "age_band",
+    "public": "public",
+    "qualification": "qualification_level",
+    "modality": "modality",
+    "employment_contract_type": "employment_contract_type",
+    "departement": "departement",
+}
+
+AMOUNT_BRACKET = {
+    "lt_40k": "Moins de 40 000 €",
+    "40k_90k": "40 000 à 90 000 €",
+    "90k_221k": "90 000 à 221 000 €",
+    "221k_1m": "221 000 € à 1 M€",
+    "1m_5_5m": "1 à 5,5 M€",
+    "ge_5_5m": "5,5 M€ et plus",
+}
+
+NON_ADDITIVE_NOTE = ("Une personne relevant de plusieurs valeurs (plusieurs publics, opérations, "
+                     "maîtres d'ouvrage ou modalités) est comptée une fois dans chacune : "
+                     "les lignes ne s'additionnent pas au total.")
+
+
+def row_label(dimension: str, value, label) -> str:
+    """French label of one breakdown row."""
+    if value == "total":
+        return "Total"
+    if value is None or value == "unknown":
+        return "Non renseigné"
+    if value == "other_buyers":
+        return "Autres acheteurs"
+    if dimension in ("qpv_resident", "tenant_of_buyer"):
+        return {"true": "Oui", "false": "Non", True: "Oui", False: "Non"}.get(value, str(value))
+    if dimension == "amount_bracket":
+        return AMOUNT_BRACKET.get(str(value), label or str(value))
+    if label is not None and not (isinstance(label, float) and label != label) and str(label) != "":
+        if dimension in ("departement", "operation_departement") and not str(label).startswith(str(value)):
+            return f"{value} {label}"
+        return str(label)
+    if dimension in _KIND:
+        return glossary.label(_KIND[dimension], value)
+    return str(value)
+
+
+def split(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
+    """(sorted non-total rows with a `row_label` column, total row or None)."""
+    if df.empty:
+        return df.assign(row_label=pd.Series(dtype=str)), None
+    df = df.sort_values("sort_key") if "sort_key" in df.columns else df
+    df = df.reset_index(drop=True)
+    df["row_label"] = [row_label(d, v, lab) for d, v, lab in
+                       zip(df.get("dimension", pd.Series([""] * len(df))), df["value"],
+                           df["label"] if "label" in df.columns else [None] * len(df))]
+    is_total = df["is_total"].fillna(False).astype(bool) if "is_total" in df.columns else df["value"].eq("total")
+    total = df[is_total]
+    rows = df[~is_total].reset_index(drop=True)
+    return rows, (total.iloc[0] if len(total) else None)
+
+
+def is_additive(df: pd.DataFrame) -> bool:
+    if "is_additive" in df.columns and len(df):
+        return bool(df["is_additive"].fillna(True).all())
+    return True

@@ -1,0 +1,214 @@
+"""Global sidebar filters, kept across pages and mirrored in the URL query string.
+
+The widgets are drawn by `app.py` before the page runs, so they live on every page; each is bound
+to a query parameter (`bind="query-params"`), so a copied link reproduces the view and the
+browser's back button works. `current()` reads the filter set; `Filters.params()` gives the named
+parameters the marts take (docs/marts.md).
+
+URL keys (French, short): annee_min, annee_max, dep, epci, acheteur, bailleur, secteur, operation.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import streamlit as st
+
+from dashboard import db, glossary
+
+ALL = "__all__"
+KEYS = {
+    "year_from": "annee_min",
+    "year_to": "annee_max",
+    "departement": "dep",
+    "epci": "epci",
+    "buyer_type": "acheteur",
+    "landlord": "bailleur",
+    "sector": "secteur",
+    "operation": "operation",
+}
+LABELS = {
+    "year_from": "Année de début",
+    "year_to": "Année de fin",
+    "departement": "Département",
+    "epci": "Intercommunalité (EPCI)",
+    "buyer_type": "Type d'acheteur",
+    "landlord": "Bailleur social",
+    "sector": "Secteur",
+    "operation": "Opération",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filter set of the current view; None means "all"."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    departement: str | None = None
+    epci: str | None = None
+    buyer_type: str | None = None
+    landlord: str | None = None
+    sector: str | None = None
+    operation: str | None = None
+
+    def params(self, accepted: set[str] | None = None) -> dict:
+        """Named parameters for a mart (only those it accepts when `accepted` is given)."""
+        out = {k: v for k, v in asdict(self).items() if v is not None}
+        if accepted is not None:
+            out = {k: v for k, v in out.items() if k in accepted}
+        return out
+
+    def active(self) -> dict:
+        """The filters that restrict the view (not None)."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def describe(self, names: dict[str, dict[str, str]] | None = None) -> str:
+        """One French line describing the filter set, e.g. for a report header."""
+        names = names or {}
+        parts = []
+        if self.year_from or self.year_to:
+            parts.append(f"années {self.year_from or '…'} à {self.year_to or '…'}")
+        for key in ("departement", "epci", "buyer_type", "landlord", "sector", "operation"):
+            value = getattr(self, key)
+            if value is None:
+                continue
+            if key == "buyer_type":
+                shown = glossary.label("buyer_type", value)
+            elif key == "sector":
+                shown = glossary.label("sector", value)
+            else:
+                shown = names.get(key, {}).get(value, value)
+            parts.append(f"{LABELS[key].lower()} : {shown}")
+        return " ; ".join(parts) if parts else "toute la région, toutes années"
+
+
+# --- options (from mart_filter_options) -----------------------------------------------------
+
+def options(name: str) -> dict[str, str]:
+    """{value: French label} of one filter, in the mart's order (empty when unavailable)."""
+    if not db.has("mart_filter_options"):
+        return {}
+    df = db.query("select filter, value, label from mart_filter_options")
+    df = df[df["filter"] == name]
+    out = {}
+    for value, lab in zip(df["value"].tolist(), df["label"].tolist()):
+        if value is None:
+            continue
+        if name == "buyer_type":
+            lab = glossary.label("buyer_type", value)
+        elif name == "sector" and (lab is None or lab == value):
+            lab = glossary.label("sector", value)
+        elif name == "departement":
+            lab = f"{value} {lab}" if lab and not str(lab).startswith(str(value)) else (lab or value)
+        out[str(value)] = str(lab if lab is not None else value)
+    return out
+
+
+def years() -> list[int]:
+    """Years present in the data, ascending."""
+    ys = []
+    for v in options("year"):
+        try:
+            ys.append(int(float(v)))
+        except ValueError:
+            continue
+    return sorted(set(ys))
+
+
+def departements() -> dict[str, str]:
+    return options("departement") or dict(glossary.DEPARTEMENT)
+
+
+def epcis(departement: str | None = None) -> dict[str, str]:
+    return options("epci")
+
+
+def landlords() -> dict[str, str]:
+    return options("landlord")
+
+
+def sectors() -> dict[str, str]:
+    return options("sector")
+
+
+def operations() -> dict[str, str]:
+    return options("operation")
+
+
+# --- widgets --------------------------------------------------------------------------------
+
+def _select(key: str, options: dict[str, str], *, help: str | None = None):
+    choices = [ALL] + list(options)
+    value = st.selectbox(
+        LABELS[key],
+        choices,
+        key=KEYS[key],
+        format_func=lambda c: "Tous" if c == ALL else options.get(c, c),
+        bind="query-params",
+        help=help,
+    )
+    return None if value in (None, ALL) else value
+
+
+def sidebar() -> Filters:
+    """Draw the filters in the sidebar and return the current filter set."""
+    sb = st.sidebar
+    with sb:
+        st.markdown("**Filtres**")
+        ys = years()
+        year_from = year_to = None
+        if ys:
+            lo, hi = min(ys), max(ys)
+            c1, c2 = st.columns(2)
+            with c1:
+                year_from = st.selectbox(LABELS["year_from"], ys, index=0, key=KEYS["year_from"],
+                                         bind="query-params")
+            with c2:
+                year_to = st.selectbox(LABELS["year_to"], ys, index=len(ys) - 1, key=KEYS["year_to"],
+                                       bind="query-params")
+            if year_from is not None and year_to is not None and year_from > year_to:
+                st.warning("L'année de début est postérieure à l'année de fin : elles sont inversées.")
+                year_from, year_to = year_to, year_from
+            if year_from == lo:
+                year_from = None
+            if year_to == hi:
+                year_to = None
+        dep = _select("departement", departements())
+        epci = _select("epci", epcis(dep))
+        buyer_type = _select("buyer_type", options("buyer_type") or dict(glossary.BUYER_TYPE))
+        landlord = _select("landlord", landlords(),
+                           help="Les indicateurs se limitent aux marchés et aux heures de ce bailleur.")
+        sector = _select("sector", sectors())
+        operation = _select("operation", operations())
+        f = Filters(year_from, year_to, dep, epci, buyer_type, landlord, sector, operation)
+        if f.active():
+            st.button("Effacer les filtres", on_click=clear, width="stretch")
+    st.session_state["_obs_filters"] = f
+    return f
+
+
+def clear() -> None:
+    """Reset every filter to "all" (callback of the clear button)."""
+    ys = years()
+    for name, key in KEYS.items():
+        if name == "year_from":
+            st.session_state[key] = ys[0] if ys else None
+        elif name == "year_to":
+            st.session_state[key] = ys[-1] if ys else None
+        else:
+            st.session_state[key] = ALL
+
+
+def current() -> Filters:
+    """The filter set drawn in the sidebar during this run (empty when not drawn)."""
+    return st.session_state.get("_obs_filters", Filters())
+
+
+def names() -> dict[str, dict[str, str]]:
+    """Labels of the ids used by filters (for report headers)."""
+    return {
+        "departement": departements(),
+        "landlord": landlords(),
+        "operation": operations(),
+        "epci": epcis(None),
+    }

@@ -1,0 +1,166 @@
+"""Page furniture shared by every page: header with the demo mark, database checks, KPI tiles,
+charts with their summary and table alternative, tables with downloads, empty states, footer.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import db, exports
+from dashboard import formatting as fmt
+from dashboard.tables import Col, has_masked, present
+
+MASK_NOTE = ("« s » : valeur masquée (secret statistique : moins de {n} personnes, ou masquage "
+             "secondaire pour qu'elle ne puisse pas être recalculée).")
+DEMO_LABEL = "données de démonstration"
+
+BUILD_HELP = (
+    "La base de données de l'observatoire est introuvable : `{path}`.\n\n"
+    "Pour la construire à partir des données de démonstration :\n\n"
+    "```\nmake build\n```\n\n"
+    "ou, avec vos propres fichiers :\n\n"
+    "```\npython -m pipelines build --db {path} --decp DOSSIER_DECP --clauses DOSSIER_CLAUSES "
+    "--buyers acheteurs.csv --targets objectifs.csv\n```\n\n"
+    "Le tableau de bord lit le chemin indiqué par la variable d'environnement `OBSERVATOIRE_DB`."
+)
+
+
+def slug(text: str) -> str:
+    """File-name-safe version of a French title."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", t.lower()).strip("-") or "export"
+
+
+def set_french_lang() -> None:
+    """Make the HTML document French (Streamlit writes lang="en")."""
+    st.html(
+        "<script>document.documentElement.lang = 'fr';"
+        "document.documentElement.setAttribute('xml:lang', 'fr');</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def require_database() -> dict[str, str]:
+    """Stop the page with a how-to-build message when the database is missing; return build_info."""
+    try:
+        db.signature()
+        db.connection()
+        return db.build_info()
+    except db.DatabaseMissing as exc:
+        st.error("Base de données absente ou illisible.", icon=":material/database:")
+        st.markdown(BUILD_HELP.format(path=exc.path))
+        if exc.detail:
+            st.caption(f"Détail : {exc.detail}")
+        st.stop()
+
+
+def is_demo(info: dict[str, str]) -> bool:
+    return DEMO_LABEL in (info.get("data_label") or "").lower()
+
+
+def header(title: str, intro: str | None = None) -> dict[str, str]:
+    """Title, demo-data mark and intro of a page; returns build_info."""
+    db.reset_query_log()
+    info = require_database()
+    st.title(title)
+    if is_demo(info):
+        st.warning(
+            "**Données de démonstration** : acheteurs, entreprises et personnes fictifs, "
+            "communes et EPCI réels. Ces chiffres ne décrivent pas la région.",
+            icon=":material/science:",
+        )
+    if intro:
+        st.markdown(intro)
+    return info
+
+
+def need(*names: str) -> bool:
+    """True when every mart exists; otherwise shows which are missing and returns False."""
+    missing = [n for n in names if not db.has(n)]
+    if missing:
+        st.info(
+            "Cet indicateur n'est pas encore disponible dans la base : "
+            + ", ".join(f"`{m}`" for m in missing)
+            + ". Reconstruisez la base avec une version à jour (`make build`).",
+            icon=":material/construction:",
+        )
+        return False
+    return True
+
+
+def empty(message: str = "Aucune donnée pour ces filtres.") -> None:
+    """The empty state of a block."""
+    st.info(message + " Élargissez la période ou retirez un filtre dans le panneau de gauche.",
+            icon=":material/filter_alt_off:")
+
+
+def mask_note() -> None:
+    from pipelines import settings
+
+    st.caption(MASK_NOTE.format(n=settings.get("secrecy_threshold")))
+
+
+def downloads(export: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and XLSX download buttons for an export frame."""
+    c1, c2, _ = st.columns([1, 1, 4])
+    with c1:
+        st.download_button("Télécharger CSV", exports.to_csv_bytes(export), file_name=f"{slug(name)}.csv",
+                           mime=exports.CSV_MIME, key=f"csv-{key}", icon=":material/download:",
+                           on_click="ignore")
+    with c2:
+        st.download_button("Télécharger XLSX", exports.to_xlsx_bytes(export), file_name=f"{slug(name)}.xlsx",
+                           mime=exports.XLSX_MIME, key=f"xlsx-{key}", icon=":material/download:",
+                           on_click="ignore")
+
+
+def table(df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = None,
+          height: int | str = "auto") -> pd.DataFrame:
+    """Show rows as a French table with its downloads; returns the display frame."""
+    display, export = present(df, columns)
+    st.dataframe(display, hide_index=True, height=height)
+    if has_masked(display):
+        mask_note()
+    downloads(export, name, key or slug(name))
+    return display
+
+
+def chart(fig, summary: str, df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = None,
+          height: int = 380) -> None:
+    """A Plotly chart, its one-line text summary, and its table alternative with downloads."""
+    fmt.style_figure(fig, height=height)
+    st.plotly_chart(fig, config={"displaylogo": False, "locale": "fr"}, key=f"fig-{key or slug(name)}")
+    st.caption(summary)
+    with st.expander("Tableau des données et téléchargements", icon=":material/table:"):
+        table(df, columns, name, key=key)
+
+
+def kpi(label: str, value: str, help: str | None = None, delta: str | None = None) -> None:
+    st.metric(label, value, delta=delta, help=help, delta_color="off")
+
+
+def footer(info: dict[str, str]) -> None:
+    """Freshness of the data and the time spent querying for this page."""
+    log = db.query_log()
+    total = sum(r.ms for r in log)
+    st.divider()
+    built = info.get("built_at")
+    st.caption(
+        f"Base construite le {fmt.date(built, long=True) if built else '—'} · "
+        f"{info.get('n_files', '—')} fichiers chargés · {info.get('data_label', '')} · "
+        f"version {info.get('app_version', '—')}"
+    )
+    with st.container(key="obs-query-time"):
+        st.caption(f"Temps de requête : {fmt.number(total, 1)} ms ({len(log)} requêtes)")
+
+
+def ignored_filters_note(mart_name: str, filters) -> None:
+    """Say which active sidebar filters do not apply to a block."""
+    from dashboard.filters import LABELS
+
+    ignored = db.ignored_filters(mart_name, filters) if db.has(mart_name) else []
+    if ignored:
+        st.caption("Filtres sans effet sur ce bloc : " + ", ".join(LABELS[k].lower() for k in ignored) + ".")

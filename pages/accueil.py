@@ -1,0 +1,121 @@
+"""Accueil: headline indicators with one-line definitions, data freshness, the demo mark."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import db, filters, ui
+from dashboard import formatting as fmt
+from dashboard.tables import Col, cell
+from pipelines import settings
+
+info = ui.header(
+    "Observatoire des clauses sociales d'insertion",
+    "Part des marchés publics des Hauts-de-France qui portent une clause sociale, heures d'insertion "
+    "réalisées, publics bénéficiaires et sorties vers l'emploi. Les filtres du panneau de gauche "
+    "s'appliquent à toutes les pages et se retrouvent dans l'adresse de la page : copiez-la pour "
+    "partager la vue.",
+)
+f = filters.current()
+st.caption(f"Périmètre : {f.describe(filters.names())}")
+
+if ui.need("mart_headlines"):
+    h = db.mart("mart_headlines", filters=f)
+    row = h.iloc[0] if len(h) else None
+    if row is None:
+        ui.empty()
+    else:
+        st.subheader("Commande publique")
+        c1, c2, c3, c4 = st.columns(4)
+        with c1:
+            ui.kpi("Marchés avec considération sociale", cell(row, "share_social_consideration", "pct"),
+                   help="Part des marchés au statut social connu (format DECP 2022) qui portent une clause, "
+                        "un critère social ou sont réservés.")
+            st.caption(f"{cell(row, 'contracts_with_social_consideration', 'int')} marchés sur "
+                       f"{cell(row, 'contracts_known', 'int')} au statut connu")
+        with c2:
+            ui.kpi("Marchés avec clause sociale", cell(row, "share_clause", "pct"),
+                   help="Part des marchés au statut connu dont les considérations sociales incluent "
+                        "« Clause sociale » (condition d'exécution).")
+            st.caption(f"{cell(row, 'contracts_with_clause', 'int')} marchés clausés")
+        with c3:
+            ui.kpi("Marchés au statut inconnu", cell(row, "contracts_unknown_status", "int"),
+                   help="Marchés publiés au format DECP 2019 (notifiés jusqu'à fin 2023) : ce format ne dit "
+                        "rien des clauses. Ils ne sont jamais comptés comme « sans clause ».")
+            st.caption("format 2019, hors des parts")
+        with c4:
+            ui.kpi("Montant avec considération sociale", fmt.euros_compact(row.get("amount_with_social_consideration")),
+                   help="Somme des montants des marchés au statut connu qui portent une considération sociale.")
+            st.caption(f"sur {fmt.euros_compact(row.get('amount_known'))} au statut connu")
+
+        st.subheader("Heures d'insertion et parcours")
+        c1, c2, c3, c4 = st.columns(4)
+        with c1:
+            ui.kpi("Heures réalisées", cell(row, "hours_worked", "hours"),
+                   help="Heures de travail des participants sur les marchés clausés suivis par les facilitateurs.")
+            st.caption(f"{cell(row, 'fte', 'fte')} (1 ETP = {fmt.integer(settings.get('fte_hours'))} h)")
+        with c2:
+            ui.kpi("Taux de réalisation", cell(row, "realisation_rate", "pct"),
+                   help="Heures réalisées / heures prévues par les clauses (peut dépasser 100 %).")
+            st.caption(f"{cell(row, 'hours_planned', 'hours')} prévues")
+        with c3:
+            ui.kpi("Participants", cell(row, "participants", "int"),
+                   help="Personnes distinctes (identifiant pseudonyme) ayant travaillé au titre d'une clause.")
+            st.caption(f"{cell(row, 'hours_per_participant', 'hours')} par participant")
+        with c4:
+            ui.kpi("Taux de sortie dynamique", cell(row, "dynamic_exit_rate", "pct"),
+                   help="(Emploi durable + emploi de transition + sortie positive) / sortants dont la "
+                        "situation est connue, en fin de parcours.")
+            st.caption(f"{cell(row, 'exits_known', 'int')} sortants connus, "
+                       f"{cell(row, 'exits_unknown', 'int')} inconnus")
+        c1, c2, c3, _ = st.columns(4)
+        with c1:
+            ui.kpi("Part de femmes", cell(row, "women_share", "pct"),
+                   help="Parmi les participants dont le sexe est connu.")
+        with c2:
+            ui.kpi("Résidents QPV", cell(row, "qpv_share", "pct"),
+                   help="Part des participants résidant dans un quartier prioritaire de la politique de la ville.")
+        with c3:
+            ui.kpi("Locataires du maître d'ouvrage", cell(row, "tenant_share", "pct"),
+                   help="Part des participants locataires du bailleur qui a passé le marché.")
+        if bool(row.get("is_masked")):
+            ui.mask_note()
+
+st.subheader("Pour chaque public")
+c1, c2, c3 = st.columns(3)
+with c1:
+    st.markdown("**Équipe de l'observatoire**")
+    st.page_link("pages/marches_clauses.py", label="Part des marchés clausés", icon=":material/gavel:")
+    st.page_link("pages/heures.py", label="Heures d'insertion", icon=":material/schedule:")
+    st.page_link("pages/territoires.py", label="Cartes par territoire", icon=":material/map:")
+with c2:
+    st.markdown("**Bailleurs sociaux**")
+    st.page_link("pages/bailleurs.py", label="Se comparer à la région", icon=":material/apartment:")
+    st.page_link("pages/calculateur.py", label="Calculer les heures d'un marché", icon=":material/calculate:")
+with c3:
+    st.markdown("**Comités de pilotage**")
+    st.page_link("pages/sorties.py", label="Sorties vers l'emploi", icon=":material/work:")
+    st.page_link("pages/objectifs.py", label="Objectifs et planchers ANRU", icon=":material/flag:")
+    st.page_link("pages/rapport.py", label="Rapport imprimable", icon=":material/print:")
+
+st.subheader("Fraîcheur des données")
+built = info.get("built_at")
+st.markdown(
+    f"Base construite le **{fmt.date(built, long=True) if built else '—'}** à partir de "
+    f"**{info.get('n_files', '—')} fichiers** ({info.get('n_failed', '0')} en échec) · "
+    f"{info.get('data_label', '')}."
+)
+if db.has("mart_ingest_log"):
+    log = db.mart("mart_ingest_log")
+    if len(log):
+        summary = (log.groupby("kind", dropna=False)
+                   .agg(n_files=("source_file", "count"), n_read=("n_read", "sum"), n_loaded=("n_loaded", "sum"),
+                        n_rejected=("n_rejected", "sum"), last=("finished_at", "max"))
+                   .reset_index())
+        ui.table(summary, [
+            Col("kind", "Type de fichier", "code:kind"),
+            Col("n_files", "Fichiers", "int"),
+            Col("n_read", "Enregistrements lus", "int"),
+            Col("n_loaded", "Chargés", "int"),
+            Col("n_rejected", "Rejetés", "int"),
+            Col("last", "Dernier chargement", "date"),
+        ], "fichiers-charges", key="home-files")

@@ -1,0 +1,81 @@
+"""Calculateur d'heures: the hours grid (amount, trade, rate, hourly cost -> hours and FTE), defaults
+editable, with the region's realised hours per euro for that trade beside the estimate."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import db, glossary, ui
+from dashboard import formatting as fmt
+from dashboard.tables import Col, cell
+from pipelines import settings
+
+ui.header(
+    "Calculateur d'heures d'insertion",
+    "Estimez les heures d'insertion à inscrire dans un marché : **heures = montant HT × part de "
+    "main-d'œuvre × taux d'insertion / coût horaire chargé**. Les valeurs par défaut du corps d'état "
+    "sont modifiables. À côté, ce que les marchés de ce corps d'état ont réellement produit dans la région.",
+)
+if not ui.need("mart_hours_grid", "mart_hours_grid_defaults"):
+    st.stop()
+
+defaults = db.mart("mart_hours_grid_defaults")
+trades = defaults["trade"].tolist() if len(defaults) else list(glossary.TRADE)
+by_trade = {r["trade"]: r for _, r in defaults.iterrows()}
+
+c1, c2 = st.columns(2)
+with c1:
+    amount = st.number_input("Montant HT du marché (€)", min_value=0.0, value=1_000_000.0, step=10_000.0,
+                             format="%.0f", key="c_amount")
+    trade = st.selectbox("Corps d'état", trades, format_func=glossary.labeller("trade"), key="c_trade")
+    rate_pct = st.slider("Taux d'insertion (%)", min_value=1.0, max_value=20.0, value=5.0, step=0.5, key="c_rate",
+                         help="Part des heures de main-d'œuvre réservée à l'insertion : 5 % à 20 % selon les "
+                              "acheteurs.")
+d = by_trade.get(trade)
+with c2:
+    share_pct = st.number_input(
+        "Part de main-d'œuvre (%)", min_value=1.0, max_value=100.0, step=1.0, key=f"c_share_{trade}",
+        value=float(round((d["labour_share"] if d is not None else 0.5) * 100, 1)),
+        help="Valeur par défaut du corps d'état ; modifiable.")
+    cost = st.number_input(
+        "Coût horaire chargé (€/h)", min_value=5.0, max_value=200.0, step=1.0, key=f"c_cost_{trade}",
+        value=float(d["hourly_cost"] if d is not None else 30.0), help="Valeur par défaut du corps d'état ; modifiable.")
+
+res = db.mart("mart_hours_grid", amount=float(amount), trade=trade, rate=rate_pct / 100,
+              hourly_cost=float(cost), labour_share=share_pct / 100)
+if res.empty:
+    ui.empty("Le calcul n'a rien renvoyé.")
+    st.stop()
+r = res.iloc[0]
+fte_hours = settings.get("fte_hours")
+st.subheader("Estimation")
+c = st.columns(4)
+with c[0]:
+    ui.kpi("Heures d'insertion", fmt.hours(r["estimated_insertion_hours"]))
+with c[1]:
+    ui.kpi("Équivalents temps plein", fmt.fte(r["estimated_insertion_hours"] / fte_hours
+                                              if not fmt.is_null(r["estimated_insertion_hours"]) else None),
+           help=f"1 ETP = {fmt.integer(fte_hours)} h.")
+with c[2]:
+    ui.kpi("Heures de main-d'œuvre du marché", fmt.hours(r["estimated_total_hours"]))
+with c[3]:
+    ui.kpi("Réalisé dans la région (même montant)", cell(r, "realised_hours_estimate", "hours"),
+           help="Montant × heures d'insertion réellement travaillées par euro sur les lots de ce corps d'état "
+                "dans la région.")
+st.caption(
+    f"{fmt.euros(amount)} × {fmt.percent(share_pct / 100)} de main-d'œuvre × {fmt.percent(rate_pct / 100)} "
+    f"/ {fmt.euros(cost, 2)} de l'heure = {fmt.hours(r['estimated_insertion_hours'])}. "
+    f"Référence régionale : {cell(r, 'realised_hours_per_million', 'num1')} heures réalisées par million d'euros, "
+    f"sur {cell(r, 'n_lots', 'int')} lots et {cell(r, 'n_participants', 'int')} participants."
+)
+if bool(r.get("is_masked")):
+    ui.mask_note()
+
+st.subheader("Valeurs par défaut de la grille")
+if len(defaults):
+    ui.table(defaults, [
+        Col("trade", "Corps d'état", "code:trade"), Col("labour_share", "Part de main-d'œuvre", "pct"),
+        Col("hourly_cost", "Coût horaire (€)", "num2"),
+        Col("grid_hours_per_million_at_5pct", "Heures par M€ (grille, 5 %)", "num1"),
+        Col("realised_hours_per_million", "Heures réalisées par M€ (région)", "num1"),
+        Col("n_lots", "Lots", "int"), Col("n_participants", "Participants", "int"),
+    ], "grille-d-heures", key="c-defaults")

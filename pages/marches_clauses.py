@@ -1,0 +1,175 @@
+"""Marchés clausés (observatory): share of contracts with a social consideration, over time and by
+breakdown, unknown status apart, national reference points, top buyers, drill-down list."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import breakdowns, db, filters, ui
+from dashboard import formatting as fmt
+from dashboard.tables import Col
+
+ui.header(
+    "Marchés clausés",
+    "Part des marchés publics qui portent une considération sociale (clause d'exécution, critère "
+    "d'attribution, marché réservé). Seuls les marchés publiés au format DECP 2022 (notifiés depuis "
+    "2024) disent s'ils en portent une : les marchés au format 2019 ont un **statut inconnu**, "
+    "montrés à part et jamais comptés comme « sans clause ».",
+)
+f = filters.current()
+if not ui.need("mart_contract_share"):
+    st.stop()
+ui.ignored_filters_note("mart_contract_share", f)
+
+MEASURES = {
+    "social": "Toute considération sociale",
+    "clause": "Clause sociale (exécution)",
+    "criterion": "Critère social (attribution)",
+    "reserved": "Marché réservé",
+}
+c1, c2 = st.columns([2, 1])
+with c1:
+    measure = st.segmented_control("Considération", list(MEASURES), format_func=MEASURES.get,
+                                   default="social", required=True, key="mc_measure")
+with c2:
+    basis = st.segmented_control("Mesure", ["count", "amount"], default="count", required=True, key="mc_basis",
+                                 format_func={"count": "En nombre", "amount": "En montant"}.get)
+share_col = f"share_{measure}" if basis == "count" else f"amount_share_{measure}"
+n_col = f"n_{measure}"
+
+SHARE_COLUMNS = [
+    Col("row_label", "Valeur"),
+    Col("n_contracts", "Marchés", "int"),
+    Col("n_unknown_status", "Statut inconnu (format 2019)", "int"),
+    Col("n_known", "Statut connu", "int"),
+    Col("n_social", "Avec considération sociale", "int"),
+    Col("share_social", "Part avec considération sociale", "pct"),
+    Col("n_clause", "Avec clause", "int"),
+    Col("share_clause", "Part avec clause", "pct"),
+    Col("n_criterion", "Avec critère", "int"),
+    Col("share_criterion", "Part avec critère", "pct"),
+    Col("n_reserved", "Réservés", "int"),
+    Col("share_reserved", "Part réservés", "pct"),
+    Col("amount_known", "Montant au statut connu", "eur"),
+    Col("amount_social", "Montant avec considération sociale", "eur"),
+    Col("amount_share_social", "Part du montant avec considération sociale", "pct"),
+]
+
+# National reference points (domain brief §3.1): share of contracts with a social consideration.
+REFERENCES = [(2015, 0.10, "≈ 10 % (2015)"), (2019, 0.125, "12-13 %"), (2020, 0.125, None), (2021, 0.125, None),
+              (2022, 0.205, "19-22 % (≥ 90 k€)"), (2023, 0.205, None)]
+NATIONAL_TARGET = 0.30
+
+# --- trend -----------------------------------------------------------------------------------
+st.subheader("Évolution par année de notification")
+years, total = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension="year"))
+if years.empty:
+    ui.empty()
+else:
+    known = years[years["n_known"].fillna(0) > 0]
+    fig = go.Figure()
+    fig.add_bar(x=years["row_label"], y=years["n_known"] - years[n_col].fillna(0), name="Statut connu, sans",
+                marker_color="#B8C4E0", yaxis="y2", hovertemplate="%{y:,.0f} marchés<extra></extra>")
+    fig.add_bar(x=years["row_label"], y=years[n_col], name="Statut connu, avec", marker_color="#000091",
+                yaxis="y2", hovertemplate="%{y:,.0f} marchés<extra></extra>")
+    fig.add_bar(x=years["row_label"], y=years["n_unknown_status"], name="Statut inconnu (format 2019)",
+                marker_color="#D9D9D9", marker_pattern_shape="/", yaxis="y2",
+                hovertemplate="%{y:,.0f} marchés<extra></extra>")
+    fig.add_scatter(x=known["row_label"], y=known[share_col], name="Part (échelle de droite)", mode="lines+markers",
+                    line=dict(color="#E1000F", width=3), yaxis="y", hovertemplate="%{y:.1%}<extra></extra>")
+    shown_years = set(years["row_label"])
+    ref = [(str(y), v, t) for y, v, t in REFERENCES if str(y) in shown_years]
+    if ref and measure == "social" and basis == "count":
+        fig.add_scatter(x=[r[0] for r in ref], y=[r[1] for r in ref], mode="markers+text", name="Repère national",
+                        marker=dict(symbol="diamond-open", size=11, color="#6A6A6A"),
+                        text=[r[2] or "" for r in ref], textposition="top center", yaxis="y",
+                        hovertemplate="Repère national : %{y:.1%}<extra></extra>")
+    if measure == "social":
+        fig.add_hline(y=NATIONAL_TARGET, line_dash="dot", line_color="#6A6A6A", yref="y",
+                      annotation_text="Objectif national : 30 %", annotation_position="top left")
+    fig.update_layout(
+        barmode="stack",
+        yaxis=dict(title="Part", tickformat=".0%", side="right", overlaying="y2", rangemode="tozero"),
+        yaxis2=dict(title="Nombre de marchés", side="left", showgrid=False),
+        xaxis=dict(type="category", title=None),
+    )
+    last = known.iloc[-1] if len(known) else None
+    summary = (f"En {last['row_label']}, {fmt.percent(last[share_col])} des marchés au statut connu portent "
+               f"« {MEASURES[measure].lower()} » ({basis == 'count' and 'en nombre' or 'en montant'}). "
+               if last is not None else "Aucun marché au statut connu sur la période. ")
+    summary += (f"{fmt.integer(years['n_unknown_status'].sum())} marchés de la période ont un statut inconnu "
+                "(format 2019) : ils ne sont pas dans les parts.")
+    ui.chart(fig, summary, years, SHARE_COLUMNS, "marches-clauses-par-annee", key="mc-year", height=420)
+
+# --- breakdowns ------------------------------------------------------------------------------
+st.subheader("Répartition")
+dims = {k: v for k, v in breakdowns.CONTRACT_DIMENSIONS.items() if k not in ("year",)}
+dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, key="mc_dim")
+rows, total = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension=dim))
+if rows.empty:
+    ui.empty()
+else:
+    shown = rows.sort_values(share_col, ascending=True, na_position="first")
+    if len(shown) > 30:
+        shown = shown.sort_values("n_contracts").tail(30).sort_values(share_col, na_position="first")
+    fig = go.Figure(go.Bar(
+        x=shown[share_col], y=shown["row_label"], orientation="h", marker_color="#000091",
+        customdata=shown[["n_known", "n_unknown_status"]],
+        text=[fmt.percent(v) for v in shown[share_col]], textposition="outside",
+        hovertemplate="%{x:.1%} des %{customdata[0]:,.0f} marchés au statut connu<br>"
+                      "%{customdata[1]:,.0f} au statut inconnu<extra></extra>",
+    ))
+    if total is not None and not fmt.is_null(total[share_col]):
+        fig.add_vline(x=total[share_col], line_dash="dot", line_color="#E1000F",
+                      annotation_text=f"Ensemble : {fmt.percent(total[share_col])}")
+    fig.update_layout(xaxis=dict(tickformat=".0%", title=MEASURES[measure]), yaxis=dict(title=None),
+                      showlegend=False)
+    best = rows.dropna(subset=[share_col]).sort_values(share_col)
+    summary = (f"Part la plus haute : {best.iloc[-1]['row_label']} ({fmt.percent(best.iloc[-1][share_col])}) ; "
+               f"la plus basse : {best.iloc[0]['row_label']} ({fmt.percent(best.iloc[0][share_col])}). "
+               if len(best) else "")
+    summary += "Le nombre de marchés au statut inconnu de chaque ligne figure dans le tableau."
+    ui.chart(fig, summary, rows if total is None else pd.concat([rows, total.to_frame().T]),
+             SHARE_COLUMNS, f"marches-clauses-par-{dim}", key="mc-dim", height=max(300, 28 * len(shown) + 80))
+
+# --- top buyers ------------------------------------------------------------------------------
+st.subheader("Acheteurs qui clausent le plus")
+buyers, _ = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension="buyer"))
+if buyers.empty:
+    ui.empty()
+else:
+    top = buyers[buyers["value"] != "unknown"].sort_values([n_col, "n_known"], ascending=False).head(15)
+    ui.table(top, [
+        Col("row_label", "Acheteur"), Col("value", "SIRET"),
+        Col("n_contracts", "Marchés", "int"), Col("n_unknown_status", "Statut inconnu", "int"),
+        Col("n_known", "Statut connu", "int"), Col(n_col, f"Avec « {MEASURES[measure].lower()} »", "int"),
+        Col(f"share_{measure}", "Part (nombre)", "pct"), Col(f"amount_share_{measure}", "Part (montant)", "pct"),
+    ], "acheteurs-top", key="mc-top")
+
+# --- drill-down ------------------------------------------------------------------------------
+st.subheader("Liste des marchés")
+if ui.need("mart_contract_list"):
+    STATUS = {"any": "Avec considération sociale", "clause": "Avec clause", "criterion": "Avec critère",
+              "reserved": "Réservés", "none": "Sans considération sociale", "unknown": "Statut inconnu"}
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        status = st.selectbox("Statut social", [None] + list(STATUS), key="mc_status",
+                              format_func=lambda s: "Tous" if s is None else STATUS[s])
+    with c2:
+        search = st.text_input("Rechercher (objet, acheteur, identifiant)", key="mc_search").strip() or None
+    contracts = db.mart("mart_contract_list", filters=f, social_status=status, search=search, max_rows=500)
+    if contracts.empty:
+        ui.empty("Aucun marché ne correspond.")
+    else:
+        st.caption(f"{fmt.integer(len(contracts))} marchés affichés (les 500 plus récents au plus).")
+        ui.table(contracts, [
+            Col("notification_date", "Notification", "date"), Col("buyer_name", "Acheteur"),
+            Col("buyer_type", "Type d'acheteur", "code:buyer_type"), Col("contract_id", "Identifiant"),
+            Col("object", "Objet"), Col("nature", "Nature", "code:nature"),
+            Col("procedure", "Procédure", "code:procedure"), Col("cpv_code", "CPV"),
+            Col("sector", "Secteur", "code:sector"), Col("amount", "Montant", "eur"),
+            Col("duration_months", "Durée (mois)", "num1"), Col("departement_code", "Département"),
+            Col("social_considerations", "Considérations sociales"),
+            Col("format_version", "Format"), Col("source_file", "Fichier source"),
+        ], "liste-des-marches", key="mc-list", height=420)

@@ -1,0 +1,145 @@
+"""Sorties vers l'emploi (steering committees): exit categories at the end of the path and at +6
+months, dynamic exit rate with its 95 % confidence interval, by operation, territory, public..."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import breakdowns, db, filters, ui
+from dashboard import formatting as fmt
+from dashboard.tables import Col, cell
+from pipelines import settings
+
+ui.header(
+    "Sorties vers l'emploi",
+    "Situation des participants à la fin de leur parcours et six mois après. **Taux de sortie "
+    "dynamique** = (emploi durable + emploi de transition + sortie positive) / sortants dont la "
+    "situation est connue ; le nombre de situations inconnues est donné à côté. L'intervalle de "
+    "confiance à 95 % (Wilson) rappelle qu'un taux calculé sur peu de personnes est fragile.",
+)
+f = filters.current()
+if not ui.need("mart_exits"):
+    st.stop()
+ui.ignored_filters_note("mart_exits", f)
+
+# --- the committee's own view ----------------------------------------------------------------
+with st.container(border=True):
+    st.markdown("**Vue de votre comité de pilotage**")
+    c1, c2, c3, c4 = st.columns([1.2, 2, 1, 1])
+    SCOPES = {"filters": "Filtres du panneau", "operation": "Une opération", "epci": "Une intercommunalité",
+              "departement": "Un département"}
+    with c1:
+        scope = st.selectbox("Périmètre", list(SCOPES), format_func=SCOPES.get, key="s_scope")
+    scope_value = None
+    with c2:
+        if scope != "filters":
+            opts = {"operation": filters.operations, "epci": filters.epcis,
+                    "departement": filters.departements}[scope]()
+            scope_value = st.selectbox(SCOPES[scope], list(opts), format_func=lambda v: opts.get(v, v),
+                                       key=f"s_scope_{scope}", index=0 if opts else None)
+    with c3:
+        timepoint = st.segmented_control("Moment", ["end", "6m"], default="end", required=True, key="s_time",
+                                         format_func={"end": "Fin de parcours", "6m": "À 6 mois"}.get)
+    with c4:
+        default_def = settings.get("durable_definition")
+        definition = st.segmented_control(
+            "Emploi durable", ["broad", "strict"], default=default_def, required=True, key="s_def",
+            format_func={"broad": "Large", "strict": "Stricte"}.get,
+            help="Large : CDI, CDD ou intérim de 6 mois et plus, fonction publique, création d'entreprise. "
+                 "Stricte : CDI ou CDD de 6 mois et plus.")
+
+extra = {"timepoint": timepoint, "durable_definition": definition}
+if scope != "filters" and scope_value:
+    extra[scope] = scope_value
+
+COLUMNS = [
+    Col("row_label", "Valeur"),
+    Col("n_leavers", "Sortants", "int"),
+    Col("n_known", "Situation connue", "int"),
+    Col("n_unknown", "Situation inconnue", "int"),
+    Col("n_durable", "Emploi durable", "int"),
+    Col("n_transition", "Emploi de transition", "int"),
+    Col("n_positive", "Sortie positive", "int"),
+    Col("n_other", "Autre sortie", "int"),
+    Col("dynamic_exit_rate", "Taux de sortie dynamique", "pct"),
+    Col("ci_low", "IC 95 % bas", "pct"),
+    Col("ci_high", "IC 95 % haut", "pct"),
+]
+
+
+def exits(dimension: str) -> pd.DataFrame:
+    params = dict(extra)
+    fl = f
+    if scope != "filters" and scope_value:  # the committee's scope replaces the sidebar's territory
+        fl = filters.Filters(**{**f.__dict__, scope: None})
+    return db.mart("mart_exits", filters=fl, dimension=dimension, **params)
+
+
+_, total = breakdowns.split(exits("total"))
+if total is None:
+    ui.empty()
+    st.stop()
+c = st.columns(4)
+with c[0]:
+    ui.kpi("Taux de sortie dynamique", cell(total, "dynamic_exit_rate", "pct"))
+    st.caption("IC 95 % : " + fmt.interval(total.get("ci_low"), total.get("ci_high"),
+                                           masked=fmt.is_null(total.get("dynamic_exit_rate"))
+                                           and bool(total.get("is_masked"))))
+with c[1]:
+    ui.kpi("Sortants", cell(total, "n_leavers", "int"))
+with c[2]:
+    ui.kpi("Situation connue", cell(total, "n_known", "int"))
+with c[3]:
+    ui.kpi("Situation inconnue", cell(total, "n_unknown", "int"),
+           help="Sortants dont la situation n'a pas été renseignée : ils ne sont pas dans le taux.")
+
+CATS = [("n_durable", "Emploi durable", "#000091"), ("n_transition", "Emploi de transition", "#6A6AF4"),
+        ("n_positive", "Sortie positive", "#18753C"), ("n_other", "Autre sortie", "#CE614A"),
+        ("n_unknown", "Situation inconnue", "#D9D9D9")]
+total_df = total.to_frame().T
+fig = go.Figure()
+for key, name, color in CATS:
+    v = total.get(key)
+    fig.add_bar(y=["Sortants"], x=[0 if fmt.is_null(v) else v], name=name, orientation="h", marker_color=color,
+                text=["s" if fmt.is_null(v) else fmt.integer(v)], textposition="inside",
+                hovertemplate=f"{name} : %{{x:,.0f}}<extra></extra>")
+fig.update_layout(barmode="stack", xaxis=dict(title="Sortants"), yaxis=dict(visible=False))
+label_time = "en fin de parcours" if timepoint == "end" else "à 6 mois"
+summary = (f"{cell(total, 'n_leavers', 'int')} sortants {label_time} : {cell(total, 'n_durable', 'int')} en emploi "
+           f"durable, {cell(total, 'n_transition', 'int')} en emploi de transition, {cell(total, 'n_positive', 'int')} "
+           f"en sortie positive, {cell(total, 'n_unknown', 'int')} de situation inconnue.")
+st.subheader(f"Situation des sortants {label_time}")
+ui.chart(fig, summary, total_df, COLUMNS, f"sorties-{timepoint}", key="s-total", height=200)
+
+st.subheader("Taux de sortie dynamique par …")
+dims = dict(breakdowns.EXIT_DIMENSIONS)
+dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, key="s_dim")
+raw = exits(dim)
+rows, total_row = breakdowns.split(raw)
+if rows.empty:
+    ui.empty()
+else:
+    shown = rows.tail(40)
+    rate = shown["dynamic_exit_rate"]
+    fig = go.Figure(go.Scatter(
+        x=rate, y=shown["row_label"], mode="markers", marker=dict(size=11, color="#000091"),
+        error_x=dict(type="data", symmetric=False, array=(shown["ci_high"] - rate).tolist(),
+                     arrayminus=(rate - shown["ci_low"]).tolist(), color="#6A6AF4", thickness=2),
+        customdata=shown[["n_known", "n_unknown"]].fillna(-1),
+        hovertemplate="%{x:.1%} (IC 95 %)<br>%{customdata[0]:,.0f} sortants connus<extra></extra>",
+    ))
+    if not fmt.is_null(total.get("dynamic_exit_rate")):
+        fig.add_vline(x=total["dynamic_exit_rate"], line_dash="dot", line_color="#E1000F",
+                      annotation_text=f"Ensemble : {fmt.percent(total['dynamic_exit_rate'])}")
+    fig.update_layout(xaxis=dict(tickformat=".0%", range=[0, 1], title="Taux de sortie dynamique"),
+                      yaxis=dict(title=None, autorange="reversed"), showlegend=False)
+    masked = int(rows["dynamic_exit_rate"].isna().sum())
+    summary = "Chaque point est le taux, la barre son intervalle de confiance à 95 %."
+    if masked:
+        summary += f" {masked} valeur(s) sans taux (moins de {settings.get('secrecy_threshold')} sortants connus)."
+    if not breakdowns.is_additive(raw):
+        summary += " " + breakdowns.NON_ADDITIVE_NOTE
+    table_rows = rows if total_row is None else pd.concat([rows, total_row.to_frame().T])
+    ui.chart(fig, summary, table_rows, COLUMNS, f"sorties-par-{dim}", key="s-dim",
+             height=max(280, 30 * len(shown) + 80))

@@ -1,0 +1,128 @@
+"""Territoires: choropleth maps by département and EPCI of clause share, hours, hours per 1 000
+inhabitants and QPV share (outlines from data/reference/*.geojson)."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import breakdowns, db, filters, ui
+from dashboard import formatting as fmt
+from dashboard.tables import Col
+from pipelines.settings import PROJECT_ROOT
+
+ui.header(
+    "Territoires",
+    "Les indicateurs par département et par intercommunalité (EPCI). Marchés : territoire du lieu "
+    "d'exécution ; heures et participants : commune de l'opération (résidence pour la part QPV).",
+)
+f = filters.current()
+
+GEO = {"departement": "departements_32.geojson", "epci": "epci_32.geojson"}
+
+
+@st.cache_data(show_spinner=False)
+def outlines(level: str) -> dict | None:
+    path = PROJECT_ROOT / "data" / "reference" / GEO[level]
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+INDICATORS = {
+    "clause_share": ("Part des marchés avec clause sociale", "pct"),
+    "social_share": ("Part des marchés avec considération sociale", "pct"),
+    "hours_worked": ("Heures d'insertion réalisées", "hours"),
+    "hours_per_1000": ("Heures réalisées pour 1 000 habitants", "num1"),
+    "qpv_share": ("Part des participants résidant en QPV", "pct"),
+}
+c1, c2 = st.columns([1, 2])
+with c1:
+    level = st.segmented_control("Échelle", ["departement", "epci"], default="departement", required=True,
+                                 format_func={"departement": "Départements", "epci": "Intercommunalités"}.get,
+                                 key="t_level")
+with c2:
+    indicator = st.selectbox("Indicateur", list(INDICATORS), format_func=lambda k: INDICATORS[k][0], key="t_ind")
+label, kind = INDICATORS[indicator]
+
+frame = None
+note = ""
+if indicator in ("clause_share", "social_share"):
+    if ui.need("mart_contract_share"):
+        rows, _ = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension=level))
+        col = "share_clause" if indicator == "clause_share" else "share_social"
+        frame = rows.assign(metric=rows[col], n=rows["n_known"])
+        note = "Sur les marchés au statut connu (format 2022) ; le nombre de marchés au statut inconnu est dans le tableau."
+        table_cols = [Col("value", "Code"), Col("row_label", "Territoire"), Col("n_contracts", "Marchés", "int"),
+                      Col("n_unknown_status", "Statut inconnu", "int"), Col("n_known", "Statut connu", "int"),
+                      Col("metric", label, kind)]
+elif indicator in ("hours_worked", "hours_per_1000"):
+    if ui.need("mart_hours"):
+        rows, _ = breakdowns.split(db.mart("mart_hours", filters=f, dimension=f"operation_{level}"))
+        frame = rows.assign(metric=rows["hours_worked"])
+        table_cols = [Col("value", "Code"), Col("row_label", "Territoire"),
+                      Col("n_participants", "Participants", "int"), Col("hours_worked", "Heures réalisées", "hours")]
+        if indicator == "hours_per_1000":
+            if "population" in frame.columns:
+                pop = frame["population"]
+            elif db.has("mart_territory_population"):
+                p = db.mart("mart_territory_population", level=level)
+                pop = frame["value"].map(dict(zip(p["code"], p["population"])))
+            else:
+                pop = None
+            if pop is None:
+                st.info("La population des territoires n'est pas encore fournie par la base.")
+                frame = None
+            else:
+                frame = frame.assign(population=pop, metric=frame["hours_worked"] / pop * 1000)
+                table_cols += [Col("population", "Population", "int"), Col("metric", label, kind)]
+        note = "Heures rattachées à la commune de l'opération."
+else:
+    if ui.need("mart_participants"):
+        dim = "residence_epci" if level == "epci" else None
+        if dim is None:
+            st.info("La part de résidents QPV est disponible par EPCI de résidence seulement : "
+                    "choisissez l'échelle « Intercommunalités ».")
+        else:
+            rows, _ = breakdowns.split(db.mart("mart_participants", filters=f, dimension=dim))
+            frame = rows.assign(metric=rows["qpv_share"])
+            table_cols = [Col("value", "Code"), Col("row_label", "Territoire"),
+                          Col("n_participants", "Participants", "int"), Col("metric", label, kind)]
+            note = "Part des participants résidant dans un quartier prioritaire, par EPCI de résidence."
+
+if frame is not None:
+    frame = frame[frame["value"] != "unknown"]
+    geo = outlines(level)
+    if frame.empty:
+        ui.empty()
+    elif geo is None:
+        st.warning("Contours des territoires absents (`data/reference/`) : la carte ne peut pas être tracée.")
+        ui.table(frame, table_cols, f"carte-{indicator}-{level}", key="t-table")
+    else:
+        z = pd.to_numeric(frame["metric"], errors="coerce")
+        fig = go.Figure(go.Choropleth(
+            geojson=geo, featureidkey="properties.code", locations=frame["value"], z=z,
+            text=frame["row_label"], colorscale="Blues", marker_line_color="white", marker_line_width=0.6,
+            colorbar=dict(title=None, tickformat=".0%" if kind == "pct" else ",.0f"),
+            hovertemplate="%{text}<br>%{z:" + (".1%" if kind == "pct" else ",.1f") + "}<extra></extra>",
+        ))
+        codes = {feat["properties"]["code"] for feat in geo.get("features", [])}
+        empty_codes = sorted(codes - set(frame["value"]))
+        if empty_codes:  # territories without data are drawn in grey, not as zero
+            fig.add_trace(go.Choropleth(
+                geojson=geo, featureidkey="properties.code", locations=empty_codes, z=[0] * len(empty_codes),
+                colorscale=[[0, "#EEEEEE"], [1, "#EEEEEE"]], showscale=False, marker_line_color="white",
+                hovertemplate="Pas de donnée<extra></extra>"))
+        fig.update_geos(fitbounds="locations", visible=False)
+        fig.update_layout(margin=dict(l=0, r=0, t=10, b=0))
+        ok = frame.assign(z=z).dropna(subset=["z"]).sort_values("z")
+        summary = (f"{label} : la plus haute à {ok.iloc[-1]['row_label']} "
+                   f"({fmt.percent(ok.iloc[-1]['z']) if kind == 'pct' else fmt.number(ok.iloc[-1]['z'], 1)}), "
+                   f"la plus basse à {ok.iloc[0]['row_label']} "
+                   f"({fmt.percent(ok.iloc[0]['z']) if kind == 'pct' else fmt.number(ok.iloc[0]['z'], 1)}). "
+                   if len(ok) else "")
+        summary += note + " Territoires sans donnée en gris ; valeurs masquées (« s ») en gris aussi."
+        ui.chart(fig, summary, frame.sort_values("row_label"), table_cols, f"carte-{indicator}-{level}",
+                 key="t-map", height=560)
