@@ -17,7 +17,7 @@ from pipelines import settings
 
 SQL_DIR = settings.PROJECT_ROOT / "sql"
 LAYERS = ("staging", "intermediate", "marts")
-MATERIALIZED = re.compile(r"^--\s*materialized:\s*table\s*$", re.MULTILINE | re.IGNORECASE)
+MATERIALIZED = re.compile(r"^--\s*materialized:\s*table\b", re.MULTILINE | re.IGNORECASE)
 
 
 class SqlLayerError(RuntimeError):

@@ -1,4 +1,5 @@
 -- int_dimension_labels: French labels of dimension values that are not glossary codes.
+-- materialized: table (read by table macros: DuckDB would substitute macro parameters into a view body)
 -- Answers: the name of a territory, CPV division, buyer, operation or amount bracket, per dimension
 --          name of the breakdown marts.
 -- Grain: one row per dimension x value.

@@ -4,7 +4,8 @@
 --          (one row per public of the person, 'none' when no public is given).
 -- Grain: one row per line x dimension (x public for the `public` dimension).
 -- Columns: line_id, participant_id, hours, dim, dim_value, dim_order, is_sensitive_value (a
---          sensitive public: rqth, rsa, ass, aah), is_place_dim (commune/QPV dimension), filter
+--          sensitive public: rqth, rsa, ass, aah), is_place_dim (a commune, operation or QPV
+--          dimension: crossed with a sensitive public it needs the sensitive threshold), filter
 --          columns f_year, f_departement, f_epci, f_buyer_type, f_buyer_siret, f_sector,
 --          f_operation, f_publics.
 with lines as (
@@ -73,7 +74,7 @@ select
     dim_value,
     dim_order,
     dim = 'public' and dim_value in ('rqth', 'rsa', 'ass', 'aah') as is_sensitive_value,
-    dim in ('residence_commune', 'operation_commune') as is_place_dim,
+    dim in ('residence_commune', 'operation_commune', 'operation', 'qpv_resident') as is_place_dim,
     year as f_year,
     operation_departement_code as f_departement,
     operation_epci_code as f_epci,

@@ -1,4 +1,5 @@
 -- stg_amount_brackets: French labels of the contract amount brackets.
+-- materialized: table (read by table macros: DuckDB would substitute macro parameters into a view body)
 -- Answers: how to label the `amount_bracket` codes of stg_contracts (thresholds: 40 k€ DECP
 --          publication, 90 k€ advertising, 221 k€ and 5,538 M€ EU thresholds).
 -- Grain: one row per bracket code.

@@ -1,4 +1,5 @@
 -- stg_contracts: DECP contracts with the derived fields every procurement mart needs.
+-- materialized: table (read by table macros: DuckDB would substitute macro parameters into a view body)
 -- Answers: for each contract, its social status (known or not, and which considerations), its
 --          amount bracket and its labels.
 -- Grain: one row per contract (buyer_siret + contract_id), as in `contracts`.

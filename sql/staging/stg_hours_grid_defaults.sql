@@ -1,4 +1,5 @@
 -- stg_hours_grid_defaults: THE one editable place for the hours grid's defaults by trade.
+-- materialized: table (read by table macros: DuckDB would substitute macro parameters into a view body)
 -- Answers: which labour share (share of the amount HT paid as labour) and loaded hourly cost (EUR)
 --          the hours grid uses for each trade (corps d'état).
 --          Sources: domain brief §3.5 (painting ~70 %, masonry ~50 %, steel framing ~20 %, cleaning

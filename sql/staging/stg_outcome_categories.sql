@@ -1,4 +1,5 @@
 -- stg_outcome_categories: outcome codes of clause_hours mapped to exit categories.
+-- materialized: table (read by table macros: DuckDB would substitute macro parameters into a view body)
 -- Answers: which category (durable, transition, positive, other) an outcome falls in, under the
 --          broad and the strict definition of durable employment. Under the strict definition
 --          (CDI or CDD >= 6 months only) the other durable outcomes count as transition employment,

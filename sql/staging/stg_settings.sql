@@ -1,4 +1,5 @@
 -- stg_settings: the observatory's settings at build time, as one typed row.
+-- materialized: table (read by table macros: DuckDB would substitute macro parameters into a view body)
 -- Answers: which thresholds and defaults the SQL layer applies (written by the build from
 --          pipelines/settings.py into the `settings` table).
 -- Grain: exactly one row (defaults apply when a setting is absent).

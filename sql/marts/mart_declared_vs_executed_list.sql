@@ -1,0 +1,32 @@
+-- mart_declared_vs_executed_list: the contracts behind mart_declared_vs_executed.
+-- Answers: which contracts are matched, declared without execution data, executed without a
+--          declared clause, of unknown status, or not found in DECP.
+-- Grain: one row per contract key (buyer_siret, contract_id) of int_clause_contract_match.
+-- Parameters: status (matched, declared_no_execution, execution_not_declared,
+--             execution_status_unknown, execution_not_in_decp; null = all), year_from, year_to,
+--             departement, epci, buyer_type, landlord.
+-- Columns: buyer_siret, buyer_name, contract_id, status, object, year, amount, hours_planned,
+--          n_execution_lines.
+create or replace macro mart_declared_vs_executed_list(
+    status := null, year_from := null, year_to := null, departement := null, epci := null,
+    buyer_type := null, landlord := null
+) as table
+select
+    m.buyer_siret,
+    m.buyer_name,
+    m.contract_id,
+    m.status,
+    m.object,
+    m.year,
+    m.amount,
+    m.hours_planned,
+    m.n_execution_lines
+from int_clause_contract_match as m
+where (status is null or m.status = status)
+  and (year_from is null or m.year >= year_from)
+  and (year_to is null or m.year <= year_to)
+  and (departement is null or m.departement_code = departement)
+  and (epci is null or m.epci_code = epci)
+  and (buyer_type is null or m.buyer_type = buyer_type)
+  and (landlord is null or m.buyer_siret = landlord)
+order by m.status, m.buyer_siret, m.contract_id

@@ -1,0 +1,136 @@
+-- mart_exits: exits at the end of the path and at +6 months, dynamic exit rate (indicator 4).
+-- Answers: among leavers, how many reached durable employment, transition employment, a positive
+--          exit, something else, or are unknown; the dynamic exit rate ((durable + transition +
+--          positive) / leavers with a known outcome) with its Wilson 95 % interval and the unknowns
+--          beside; for each value of one breakdown. The definition of durable employment is a
+--          parameter (it moves outcomes between durable and transition, not the rate).
+-- Grain: one row per value of `dimension` + one total row (is_total).
+-- Parameters: dimension (total, year (year of exit), operation, operation_commune, operation_epci,
+--             operation_departement, residence_commune, public, gender, age_band, qualification,
+--             qpv_resident, modality, buyer; operation/modality/buyer/territory of the last line),
+--             timepoint ('end' | '6m'), durable_definition ('broad' | 'strict', default
+--             settings.durable_definition), year_from, year_to, departement, epci, buyer_type,
+--             landlord, sector, operation, public.
+--             Leaver: the last line has an end date (not in the future) and outcome_end is not
+--             'ongoing'. At '6m' only leavers whose end date is 6 months old or whose +6 months
+--             outcome is known.
+-- Columns: dimension, value, label, is_total, sort_key, is_additive, timepoint,
+--          durable_definition, n_participants (= n_leavers), is_masked, n_leavers, n_known,
+--          n_unknown, n_durable, n_transition, n_positive, n_other, n_dynamic, dynamic_exit_rate,
+--          ci_low, ci_high.
+-- Masking: the row by int_cell_masked on n_leavers; inside an unmasked row, durable / transition /
+--          positive / other by int_category_masked (they sum to n_known); n_dynamic is masked when
+--          one of them is; the rate and its interval are masked when n_known is below the threshold.
+--          n_known and n_unknown (a follow-up status, not an attribute of the person) are shown.
+create or replace macro mart_exits(
+    dimension, timepoint := 'end', durable_definition := null, year_from := null, year_to := null,
+    departement := null, epci := null, buyer_type := null, landlord := null, sector := null,
+    operation := null, public := null
+) as table
+with params as (
+    select
+        coalesce(timepoint, 'end') as tp,
+        coalesce(durable_definition, (select s.durable_definition from stg_settings as s)) as def,
+        case dimension when 'year' then 'exit_year' when 'modality' then 'last_modality'
+                       when 'buyer' then 'last_buyer' when 'operation' then 'last_operation'
+                       else dimension end as internal_dim
+),
+
+leavers as (
+    select p.*,
+           case when (select tp from params) = '6m' then p.last_outcome_6m else p.last_outcome_end end as outcome
+    from int_participant_dimensions(
+        year_from := year_from, year_to := year_to, departement := departement, epci := epci,
+        buyer_type := buyer_type, landlord := landlord, sector := sector, operation := operation,
+        public := public) as p
+    where p.dim in ((select internal_dim from params), 'total')
+      and p.is_leaver
+      and ((select tp from params) = 'end'
+           or p.last_outcome_6m is not null
+           or p.last_end_date <= current_date - interval 6 month)
+),
+
+categorised as (
+    select
+        l.*,
+        coalesce(case when (select def from params) = 'strict' then o.category_strict
+                      else o.category_broad end, 'unknown') as category
+    from leavers as l
+    left join stg_outcome_categories as o on o.outcome = l.outcome
+),
+
+cells as (
+    select
+        dim = 'total' as is_total,
+        dim_value as value,
+        min(dim_order) as dim_order,
+        count(*) as n_leavers,
+        count(*) filter (where category = 'durable') as n_durable,
+        count(*) filter (where category = 'transition') as n_transition,
+        count(*) filter (where category = 'positive') as n_positive,
+        count(*) filter (where category = 'other') as n_other,
+        count(*) filter (where category not in ('durable', 'transition', 'positive', 'other')) as n_unknown,
+        (bool_or(is_sensitive_value) and operation is not null)
+            or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
+    from categorised
+    group by all
+),
+
+total_if_empty as (
+    select * from cells
+    union all
+    select true, 'total', 0, 0, 0, 0, 0, 0, 0, false
+    where not exists (select 1 from cells where is_total)
+),
+
+masked as (
+    select
+        *,
+        n_leavers - n_unknown as n_known,
+        n_durable + n_transition + n_positive as n_dynamic,
+        int_secrecy_threshold(is_sensitive) as threshold,
+        int_cell_masked(n_leavers, is_sensitive, is_total) as is_masked
+    from total_if_empty
+),
+
+category_masks as (
+    select
+        *,
+        int_category_masked(n_durable, n_transition, n_positive, n_other, 0, threshold) as durable_masked,
+        int_category_masked(n_transition, n_durable, n_positive, n_other, 0, threshold) as transition_masked,
+        int_category_masked(n_positive, n_durable, n_transition, n_other, 0, threshold) as positive_masked,
+        int_category_masked(n_other, n_durable, n_transition, n_positive, 0, threshold) as other_masked,
+        n_known < threshold as rate_masked
+    from masked
+)
+
+select
+    dimension as dimension,
+    m.value,
+    case when m.is_total then 'Total' else lb.label end as label,
+    m.is_total,
+    row_number() over (order by m.is_total, m.dim_order nulls last, m.n_leavers desc, m.value) as sort_key,
+    dimension <> 'public' as is_additive,
+    (select tp from params) as timepoint,
+    (select def from params) as durable_definition,
+    case when not m.is_masked then m.n_leavers end as n_participants,
+    m.is_masked,
+    case when not m.is_masked then m.n_leavers end as n_leavers,
+    case when not m.is_masked then m.n_known end as n_known,
+    case when not m.is_masked then m.n_unknown end as n_unknown,
+    case when not (m.is_masked or m.durable_masked) then m.n_durable end as n_durable,
+    case when not (m.is_masked or m.transition_masked) then m.n_transition end as n_transition,
+    case when not (m.is_masked or m.positive_masked) then m.n_positive end as n_positive,
+    case when not (m.is_masked or m.other_masked) then m.n_other end as n_other,
+    case when not (m.is_masked or m.durable_masked or m.transition_masked or m.positive_masked
+                   or m.other_masked) then m.n_dynamic end as n_dynamic,
+    case when not (m.is_masked or m.rate_masked) then m.n_dynamic / nullif(m.n_known, 0) end
+        as dynamic_exit_rate,
+    case when not (m.is_masked or m.rate_masked) then int_wilson_interval(m.n_dynamic, m.n_known, -1) end
+        as ci_low,
+    case when not (m.is_masked or m.rate_masked) then int_wilson_interval(m.n_dynamic, m.n_known, 1) end
+        as ci_high
+from category_masks as m
+left join int_dimension_labels as lb
+    on lb.dim = dimension and lb.dim_value = m.value
+order by sort_key

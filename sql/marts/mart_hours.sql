@@ -1,0 +1,119 @@
+-- mart_hours: insertion hours planned vs worked, realisation rate and FTE (indicator 2).
+-- Answers: how many hours were worked (and planned) in each value of one breakdown, by how many
+--          people, with the realisation rate (worked / planned, may exceed 100 %) and the FTE.
+--          `public` is multi-valued: a person counts once in each of their publics, so those rows
+--          do not add up to the total (is_additive = false). People figures are masked.
+-- Grain: one row per value of `dimension` + one total row (is_total).
+-- Parameters: dimension (total, year, trade, contract_kind, sector, gender, age_band, public,
+--             qualification, qpv_resident, tenant_of_buyer, residence_commune, residence_epci,
+--             operation_commune, operation_epci, operation_departement, modality,
+--             employment_contract_type, buyer, buyer_type, operation), year_from, year_to (year of
+--             the line's start; lots: year of their DECP contract or first line), departement, epci
+--             (of the operation), buyer_type, landlord (buyer SIRET), sector, operation, public,
+--             fte_hours (default settings.fte_hours).
+-- Columns: dimension, value, label, is_total, sort_key, is_additive, n_participants, is_masked,
+--          hours_worked, fte, n_employment_contracts, hours_per_participant, hours_planned (lot
+--          dimensions only, null with a public filter; not masked), realisation_rate.
+-- Masking: int_cell_masked on n_participants, siblings = non-total rows; the sensitive threshold
+--          applies to a sensitive public row when `operation` is set, and to commune, operation
+--          or QPV rows when `public` is a sensitive public.
+create or replace macro mart_hours(
+    dimension, year_from := null, year_to := null, departement := null, epci := null,
+    buyer_type := null, landlord := null, sector := null, operation := null, public := null,
+    fte_hours := null
+) as table
+with filtered as (
+    select *
+    from int_hours_dimensions as h
+    where h.dim in (dimension, 'total')
+      and (year_from is null or h.f_year >= year_from)
+      and (year_to is null or h.f_year <= year_to)
+      and (departement is null or h.f_departement = departement)
+      and (epci is null or h.f_epci = epci)
+      and (buyer_type is null or h.f_buyer_type = buyer_type)
+      and (landlord is null or h.f_buyer_siret = landlord)
+      and (sector is null or h.f_sector = sector)
+      and (operation is null or h.f_operation = operation)
+      and (public is null or list_contains(h.f_publics, public))
+),
+
+worked as (
+    select
+        dim = 'total' as is_total,
+        dim_value as value,
+        min(dim_order) as dim_order,
+        count(distinct participant_id) as n_participants,
+        sum(hours) as hours_worked,
+        count(distinct line_id) as n_employment_contracts,
+        bool_or(is_sensitive_value) as has_sensitive_value,
+        bool_or(is_place_dim) as is_place
+    from filtered
+    group by all
+),
+
+planned as (
+    select
+        dim = 'total' as is_total,
+        dim_value as value,
+        sum(planned_hours) as hours_planned
+    from int_planned_dimensions as p
+    where p.dim in (dimension, 'total')
+      and (year_from is null or p.f_year >= year_from)
+      and (year_to is null or p.f_year <= year_to)
+      and (departement is null or p.f_departement = departement)
+      and (epci is null or p.f_epci = epci)
+      and (buyer_type is null or p.f_buyer_type = buyer_type)
+      and (landlord is null or p.f_buyer_siret = landlord)
+      and (sector is null or p.f_sector = sector)
+      and (operation is null or p.f_operation = operation)
+      and public is null
+    group by all
+),
+
+cells as (
+    select
+        coalesce(w.is_total, p.is_total) as is_total,
+        coalesce(w.value, p.value) as value,
+        w.dim_order,
+        coalesce(w.n_participants, 0) as n_participants,
+        coalesce(w.hours_worked, 0) as hours_worked,
+        coalesce(w.n_employment_contracts, 0) as n_employment_contracts,
+        p.hours_planned,
+        (coalesce(w.has_sensitive_value, false) and operation is not null)
+            or (coalesce(w.is_place, false) and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
+    from worked as w
+    full join planned as p on p.is_total = w.is_total and p.value = w.value
+),
+
+total_if_empty as (
+    select * from cells
+    union all
+    select true, 'total', 0, 0, 0, 0, null, false
+    where not exists (select 1 from cells where is_total)
+),
+
+masked as (
+    select *, int_cell_masked(n_participants, is_sensitive, is_total) as is_masked
+    from total_if_empty
+)
+
+select
+    dimension as dimension,
+    m.value,
+    case when m.is_total then 'Total' else lb.label end as label,
+    m.is_total,
+    row_number() over (order by m.is_total, m.dim_order nulls last, m.hours_worked desc, m.value) as sort_key,
+    dimension <> 'public' as is_additive,
+    case when not m.is_masked then m.n_participants end as n_participants,
+    m.is_masked,
+    case when not m.is_masked then m.hours_worked end as hours_worked,
+    case when not m.is_masked
+         then m.hours_worked / coalesce(fte_hours, (select s.fte_hours from stg_settings as s)) end as fte,
+    case when not m.is_masked then m.n_employment_contracts end as n_employment_contracts,
+    case when not m.is_masked then m.hours_worked / nullif(m.n_participants, 0) end as hours_per_participant,
+    m.hours_planned,
+    case when not m.is_masked then m.hours_worked / nullif(m.hours_planned, 0) end as realisation_rate
+from masked as m
+left join int_dimension_labels as lb
+    on lb.dim = dimension and lb.dim_value = m.value
+order by sort_key

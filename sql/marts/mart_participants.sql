@@ -1,0 +1,87 @@
+-- mart_participants: participants and their paths (indicator 3).
+-- Answers: how many people, hours per person, employment contracts and distinct procurement
+--          contracts per person (pooling), path length, shares of women, QPV residents, tenants of
+--          the maître d'ouvrage and under-26, for each value of one breakdown. A path is the
+--          person's lines within the filters. People figures are masked.
+-- Grain: one row per value of `dimension` + one total row (is_total).
+-- Parameters: dimension (total, year (path start), gender, age_band, qualification, qpv_resident,
+--             tenant_of_buyer, residence_commune, residence_epci, public, modality, buyer,
+--             operation; the last four multi-valued), year_from, year_to, departement, epci,
+--             buyer_type, landlord, sector, operation, public.
+-- Columns: dimension, value, label, is_total, sort_key, is_additive, n_participants, is_masked,
+--          hours_worked, hours_per_participant, employment_contracts_per_participant,
+--          procurement_contracts_per_participant, pooled_share, avg_path_months, women_share,
+--          qpv_share, tenant_share, under_26_share (shares over people whose attribute is known).
+-- Masking: int_cell_masked on n_participants (siblings = non-total rows); sensitive threshold as
+--          in mart_hours.
+create or replace macro mart_participants(
+    dimension, year_from := null, year_to := null, departement := null, epci := null,
+    buyer_type := null, landlord := null, sector := null, operation := null, public := null
+) as table
+with filtered as (
+    select *
+    from int_participant_dimensions(
+        year_from := year_from, year_to := year_to, departement := departement, epci := epci,
+        buyer_type := buyer_type, landlord := landlord, sector := sector, operation := operation,
+        public := public) as p
+    where p.dim in (dimension, 'total')
+),
+
+cells as (
+    select
+        dim = 'total' as is_total,
+        dim_value as value,
+        min(dim_order) as dim_order,
+        count(*) as n_participants,
+        sum(hours_worked) as hours_worked,
+        avg(n_employment_contracts) as employment_contracts_per_participant,
+        avg(n_procurement_contracts) as procurement_contracts_per_participant,
+        avg((n_procurement_contracts >= 2)::int) as pooled_share,
+        avg(path_months) as avg_path_months,
+        avg(case gender when 'F' then 1 when 'M' then 0 end) as women_share,
+        avg(qpv_resident::int) as qpv_share,
+        avg(tenant_of_buyer::int) as tenant_share,
+        avg(case when age_band = '<26' then 1 when age_band is not null then 0 end) as under_26_share,
+        (bool_or(is_sensitive_value) and operation is not null)
+            or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
+    from filtered
+    group by all
+),
+
+total_if_empty as (
+    select * from cells
+    union all
+    select true, 'total', 0, 0, 0, null, null, null, null, null, null, null, null, false
+    where not exists (select 1 from cells where is_total)
+),
+
+masked as (
+    select *, int_cell_masked(n_participants, is_sensitive, is_total) as is_masked
+    from total_if_empty
+)
+
+select
+    dimension as dimension,
+    m.value,
+    case when m.is_total then 'Total' else lb.label end as label,
+    m.is_total,
+    row_number() over (order by m.is_total, m.dim_order nulls last, m.n_participants desc, m.value) as sort_key,
+    dimension not in ('public', 'modality', 'buyer', 'operation') as is_additive,
+    case when not m.is_masked then m.n_participants end as n_participants,
+    m.is_masked,
+    case when not m.is_masked then m.hours_worked end as hours_worked,
+    case when not m.is_masked then m.hours_worked / nullif(m.n_participants, 0) end as hours_per_participant,
+    case when not m.is_masked then m.employment_contracts_per_participant end
+        as employment_contracts_per_participant,
+    case when not m.is_masked then m.procurement_contracts_per_participant end
+        as procurement_contracts_per_participant,
+    case when not m.is_masked then m.pooled_share end as pooled_share,
+    case when not m.is_masked then m.avg_path_months end as avg_path_months,
+    case when not m.is_masked then m.women_share end as women_share,
+    case when not m.is_masked then m.qpv_share end as qpv_share,
+    case when not m.is_masked then m.tenant_share end as tenant_share,
+    case when not m.is_masked then m.under_26_share end as under_26_share
+from masked as m
+left join int_dimension_labels as lb
+    on lb.dim = dimension and lb.dim_value = m.value
+order by sort_key
