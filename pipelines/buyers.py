@@ -24,23 +24,40 @@ ID_COLUMNS = ("siret", "siren", "siret_ou_siren", "buyer_id", "id", "identifiant
 NAME_COLUMNS = ("nom", "name", "buyer_name", "raison_sociale", "denomination", "acheteur")
 TYPE_COLUMNS = ("type", "buyer_type", "type_acheteur", "categorie")
 
-# Name fallback, tried in order on the folded name (upper case, no accents, apostrophes as spaces).
-NAME_PATTERNS: list[tuple[str, str]] = [
-    (r"\bOPH\b", "landlord"), (r"\bOFFICE PUBLIC DE L HABITAT\b", "landlord"),
-    (r"\bHLM\b", "landlord"), (r"\bHABITAT\b", "landlord"), (r"\bLOGEMENTS?\b", "landlord"),
-    (r"\bLOGIS\b", "landlord"), (r"\bIMMOBILIERE\b", "landlord"),
-    (r"\bCENTRE HOSPITALIER\b", "hospital"), (r"\bHOPITAUX?\b", "hospital"),
-    (r"\bCHU\b", "hospital"), (r"\bCHR\b", "hospital"), (r"\bGROUPEMENT HOSPITALIER\b", "hospital"),
-    (r"\bCOMMUNAUTE (DE COMMUNES|D AGGLOMERATION|URBAINE)\b", "epci"), (r"\bMETROPOLE\b", "epci"),
-    (r"\bAGGLOMERATION\b", "epci"), (r"\bSYNDICAT INTERCOMMUNAL\b", "epci"),
-    (r"\bCONSEIL DEPARTEMENTAL\b", "departement"), (r"\bCONSEIL GENERAL\b", "departement"),
-    (r"\bDEPARTEMENT\b", "departement"),
-    (r"\bCONSEIL REGIONAL\b", "region"), (r"^REGION\b", "region"),
-    (r"\bMINISTERE\b", "state"), (r"\bPREFECTURE\b", "state"), (r"\bDIRECTION (REGIONALE|DEPARTEMENTALE)\b", "state"),
-    (r"^ETAT\b", "state"),
-    (r"^(COMMUNE|VILLE|MAIRIE)\b", "commune"), (r"\b(COMMUNE|VILLE) D(E|U|ES)?\b", "commune"),
+# Name fallback, tried in order on the folded name (upper case, no accents, punctuation as spaces).
+# Each entry: (label recorded in buyer_type_rule as `name:<label>`, regular expression, type).
+NAME_PATTERNS: list[tuple[str, str, str]] = [
+    ("OPH", r"\bOPH\b", "landlord"),
+    ("OFFICE PUBLIC DE L'HABITAT", r"\bOFFICE PUBLIC (DE L |D )?HABITAT\b", "landlord"),
+    ("HLM", r"\bHLM\b", "landlord"),
+    ("HABITAT", r"\bHABITAT\b", "landlord"),
+    ("LOGEMENT", r"\bLOGEMENTS?\b", "landlord"),
+    ("LOGIS", r"\bLOGIS\b", "landlord"),
+    ("IMMOBILIERE", r"\bIMMOBILIERE\b", "landlord"),
+    ("CENTRE HOSPITALIER", r"\bCENTRE HOSPITALIER\b", "hospital"),
+    ("HOPITAL", r"\bHOPITAUX?\b", "hospital"),
+    ("CHU", r"\bCHU\b", "hospital"),
+    ("CHR", r"\bCHR\b", "hospital"),
+    ("GROUPEMENT HOSPITALIER", r"\bGROUPEMENT HOSPITALIER\b", "hospital"),
+    ("COMMUNAUTE DE COMMUNES", r"\bCOMMUNAUTE DE COMMUNES\b", "epci"),
+    ("COMMUNAUTE D'AGGLOMERATION", r"\bCOMMUNAUTE D AGGLOMERATION\b", "epci"),
+    ("COMMUNAUTE URBAINE", r"\bCOMMUNAUTE URBAINE\b", "epci"),
+    ("METROPOLE", r"\bMETROPOLE\b", "epci"),
+    ("AGGLOMERATION", r"\bAGGLOMERATION\b", "epci"),
+    ("SYNDICAT INTERCOMMUNAL", r"\bSYNDICAT INTERCOMMUNAL\b", "epci"),
+    ("CONSEIL DEPARTEMENTAL", r"\bCONSEIL DEPARTEMENTAL\b", "departement"),
+    ("CONSEIL GENERAL", r"\bCONSEIL GENERAL\b", "departement"),
+    ("DEPARTEMENT", r"\bDEPARTEMENT\b", "departement"),
+    ("CONSEIL REGIONAL", r"\bCONSEIL REGIONAL\b", "region"),
+    ("REGION", r"^REGION\b", "region"),
+    ("MINISTERE", r"\bMINISTERE\b", "state"),
+    ("PREFECTURE", r"\bPREFECTURE\b", "state"),
+    ("DIRECTION REGIONALE/DEPARTEMENTALE", r"\bDIRECTION (REGIONALE|DEPARTEMENTALE)\b", "state"),
+    ("ETAT", r"^ETAT\b", "state"),
+    ("COMMUNE DE", r"^(COMMUNE|VILLE|MAIRIE)\b", "commune"),
+    ("VILLE DE", r"\b(COMMUNE|VILLE) D(E|U|ES)?\b", "commune"),
 ]
-_COMPILED = [(re.compile(p), p, t) for p, t in NAME_PATTERNS]
+_COMPILED = [(re.compile(rx), label, t) for label, rx, t in NAME_PATTERNS]
 # INSEE numbers public bodies by legal category: the first SIREN digits tell the kind of body.
 SIREN_PREFIXES: list[tuple[str, str]] = [
     ("21", "commune"), ("22", "departement"), ("23", "region"), ("24", "epci"), ("25", "epci"),
@@ -81,9 +98,9 @@ def classify_buyer(register: BuyersRegister | None, siret: str | None, name: str
             return hit[1], "register"
     folded = fold(name)
     if folded:
-        for rx, pattern, btype in _COMPILED:
+        for rx, label, btype in _COMPILED:
             if rx.search(folded):
-                return btype, f"name:{pattern}"
+                return btype, f"name:{label}"
     if siret and len(siret) == 14 and siret.isdigit():
         for prefix, btype in SIREN_PREFIXES:
             if siret.startswith(prefix):

@@ -57,10 +57,17 @@ def detect_format(path: Path) -> Detected:
     return _detect_csv(path, body)
 
 
+def _open_skipping_bom(path: Path):
+    f = open(path, "rb")
+    if f.read(3) != codecs.BOM_UTF8:
+        f.seek(0)
+    return f
+
+
 def _json_version(path: Path) -> str:
     """2019 when `marches` is a list, 2022 when it is an object of `marche`/`contrat-concession`."""
     try:
-        with open(path, "rb") as f:
+        with _open_skipping_bom(path) as f:
             for prefix, event, value in ijson.parse(f):
                 if prefix == "marches":
                     if event == "start_array":
@@ -160,7 +167,7 @@ def read_json(path: Path, version: str, progress=None):
     record_no = 0
     for prefix, kind in passes:
         try:
-            with open(path, "rb") as raw:
+            with _open_skipping_bom(path) as raw:
                 f = NanToNull(raw) if has_nan else raw
                 for rec in ijson.items(f, prefix, use_float=True):
                     record_no += 1
