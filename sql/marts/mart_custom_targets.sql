@@ -1,0 +1,65 @@
+-- mart_custom_targets: progress towards the targets of the targets file.
+-- Answers: for each target (e.g. 100 000 hours over a programme), how many insertion hours were
+--          worked by lines of its scope (operation or buyer) starting within its period, the
+--          progress rate, the share of the period elapsed at `as_of`, and whether it is on track.
+-- Grain: one row per `targets` row.
+-- Parameters: as_of (date, default today).
+-- Columns: scope_type, scope_id, scope_label, label, target_hours, period_start, period_end,
+--          n_participants, is_masked, hours_worked, progress_rate, elapsed_share, on_track.
+-- Masking: each target is its own cell (targets are not siblings of a total): hours and progress
+--          masked when n_participants is below the threshold.
+create or replace macro mart_custom_targets(as_of := null) as table
+with targets as (
+    select * from stg_targets
+),
+
+progress as (
+    select
+        t.target_no,
+        count(distinct l.participant_id) as n_participants,
+        coalesce(sum(l.hours), 0) as hours_worked
+    from targets as t
+    left join int_hours_lines as l
+        on ((t.scope_type = 'operation' and l.operation_id = t.scope_id)
+            or (t.scope_type = 'buyer' and l.buyer_siret = t.scope_id))
+       and (t.period_start is null or l.start_date >= t.period_start)
+       and (t.period_end is null or l.start_date <= t.period_end)
+       and l.participant_id is not null
+    group by t.target_no
+),
+
+joined as (
+    select
+        t.*,
+        p.n_participants,
+        p.hours_worked,
+        int_cell_masked(p.n_participants, false, t.target_no) as is_masked,
+        case when t.period_start is not null and t.period_end > t.period_start then
+            greatest(0, least(1,
+                datediff('day', t.period_start, coalesce(as_of, current_date))
+                / datediff('day', t.period_start, t.period_end)::double))
+        end as elapsed_share
+    from targets as t
+    join progress as p using (target_no)
+)
+
+select
+    j.scope_type,
+    j.scope_id,
+    lb.label as scope_label,
+    j.label,
+    j.target_hours,
+    j.period_start,
+    j.period_end,
+    case when not j.is_masked then j.n_participants end as n_participants,
+    j.is_masked,
+    case when not j.is_masked then j.hours_worked end as hours_worked,
+    case when not j.is_masked then j.hours_worked / nullif(j.target_hours, 0) end as progress_rate,
+    j.elapsed_share,
+    case when not j.is_masked and j.elapsed_share is not null
+         then j.hours_worked / nullif(j.target_hours, 0) >= j.elapsed_share end as on_track
+from joined as j
+left join int_dimension_labels as lb
+    on lb.dim = case j.scope_type when 'operation' then 'operation' else 'buyer' end
+   and lb.dim_value = j.scope_id
+order by j.target_no

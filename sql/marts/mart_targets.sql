@@ -1,0 +1,147 @@
+-- mart_targets: hours against the hours grid and the ANRU floors, per operation and buyer (indicator 6).
+-- Answers: per operation and maître d'ouvrage, the hours of work the lots represent according to
+--          the hours grid (amount x labour share / hourly cost, defaults in
+--          stg_hours_grid_defaults), the ANRU floor (NPNRU charter: 5 % of the hours worked on
+--          investment lots (works, or engineering) and 10 % on GUP lots go to QPV residents far
+--          from employment), the planned and worked insertion hours, and the hours worked by QPV
+--          residents against the floor.
+-- Grain: one row per operation x buyer + one total row (is_total).
+-- Parameters: year_from, year_to (lot year / line year), departement, epci (of the operation),
+--             buyer_type, landlord (buyer SIRET), operation.
+-- Columns: operation_id, operation_name, buyer_siret, buyer_name, is_total, sort_key,
+--          amount_investment, amount_gup, amount_other, estimated_hours_investment,
+--          estimated_hours_gup, anru_floor_hours, hours_planned, n_participants, is_masked,
+--          hours_worked, hours_worked_qpv, anru_floor_rate (= hours_worked_qpv / anru_floor_hours),
+--          meets_anru_floor, planned_rate (= hours_worked / hours_planned).
+-- Masking: the row's people figures when n_participants is below the threshold (int_cell_masked,
+--          siblings = the operation x buyer rows); hours_worked_qpv (and the floor rate) also when
+--          the QPV residents behind it are fewer than the threshold (but not zero).
+create or replace macro mart_targets(
+    year_from := null, year_to := null, departement := null, epci := null, buyer_type := null,
+    landlord := null, operation := null
+) as table
+with lots as (
+    select
+        p.*,
+        p.contract_kind = 'works' or p.trade = 'engineering' as is_investment,
+        p.contract_kind = 'gup' as is_gup,
+        p.contract_amount * coalesce(g.labour_share, o.labour_share)
+            / coalesce(g.hourly_cost, o.hourly_cost) as estimated_hours
+    from int_planned_lots as p
+    left join stg_hours_grid_defaults as g on g.trade = p.trade
+    cross join (select d.labour_share, d.hourly_cost from stg_hours_grid_defaults as d
+                where d.trade = 'other') as o
+    where (year_from is null or p.year >= year_from)
+      and (year_to is null or p.year <= year_to)
+      and (departement is null or p.operation_departement_code = departement)
+      and (epci is null or p.operation_epci_code = epci)
+      and (buyer_type is null or p.buyer_type = buyer_type)
+      and (landlord is null or p.buyer_siret = landlord)
+      and (operation is null or p.operation_id = operation)
+),
+
+lines as (
+    select l.*
+    from int_hours_lines as l
+    where l.participant_id is not null
+      and (year_from is null or l.year >= year_from)
+      and (year_to is null or l.year <= year_to)
+      and (departement is null or l.operation_departement_code = departement)
+      and (epci is null or l.operation_epci_code = epci)
+      and (buyer_type is null or l.buyer_type = buyer_type)
+      and (landlord is null or l.buyer_siret = landlord)
+      and (operation is null or l.operation_id = operation)
+),
+
+planned as (
+    select
+        grouping(x.operation_id, x.buyer_siret) > 0 as is_total,
+        x.operation_id,
+        x.buyer_siret,
+        sum(x.contract_amount) filter (where x.is_investment) as amount_investment,
+        sum(x.contract_amount) filter (where x.is_gup) as amount_gup,
+        sum(x.contract_amount) filter (where not (x.is_investment or x.is_gup)) as amount_other,
+        sum(x.estimated_hours) filter (where x.is_investment) as estimated_hours_investment,
+        sum(x.estimated_hours) filter (where x.is_gup) as estimated_hours_gup,
+        sum(x.planned_hours) as hours_planned
+    from lots as x
+    group by grouping sets ((x.operation_id, x.buyer_siret), ())
+),
+
+worked as (
+    select
+        grouping(y.operation_id, y.buyer_siret) > 0 as is_total,
+        y.operation_id,
+        y.buyer_siret,
+        count(distinct y.participant_id) as n_participants,
+        count(distinct y.participant_id) filter (where y.qpv_resident) as n_qpv_participants,
+        sum(y.hours) as hours_worked,
+        coalesce(sum(y.hours) filter (where y.qpv_resident), 0) as hours_worked_qpv
+    from lines as y
+    group by grouping sets ((y.operation_id, y.buyer_siret), ())
+),
+
+joined as (
+    select
+        coalesce(p.is_total, w.is_total) as is_total,
+        coalesce(p.operation_id, w.operation_id) as operation_id,
+        coalesce(p.buyer_siret, w.buyer_siret) as buyer_siret,
+        coalesce(p.amount_investment, 0) as amount_investment,
+        coalesce(p.amount_gup, 0) as amount_gup,
+        coalesce(p.amount_other, 0) as amount_other,
+        coalesce(p.estimated_hours_investment, 0) as estimated_hours_investment,
+        coalesce(p.estimated_hours_gup, 0) as estimated_hours_gup,
+        p.hours_planned,
+        coalesce(w.n_participants, 0) as n_participants,
+        coalesce(w.n_qpv_participants, 0) as n_qpv_participants,
+        coalesce(w.hours_worked, 0) as hours_worked,
+        coalesce(w.hours_worked_qpv, 0) as hours_worked_qpv
+    from planned as p
+    full join worked as w
+        on p.is_total = w.is_total
+       and p.operation_id is not distinct from w.operation_id
+       and p.buyer_siret is not distinct from w.buyer_siret
+),
+
+masked as (
+    select
+        *,
+        0.05 * estimated_hours_investment + 0.10 * estimated_hours_gup as anru_floor_hours,
+        int_cell_masked(n_participants, false, is_total) as is_masked,
+        n_qpv_participants > 0 and n_qpv_participants < int_secrecy_threshold(false) as qpv_masked
+    from joined
+),
+
+names as (
+    select lb.dim, lb.dim_value, lb.label from int_dimension_labels as lb
+    where lb.dim in ('operation', 'buyer')
+)
+
+select
+    case when not m.is_total then m.operation_id end as operation_id,
+    case when m.is_total then 'Total' else op.label end as operation_name,
+    case when not m.is_total then m.buyer_siret end as buyer_siret,
+    case when not m.is_total then bu.label end as buyer_name,
+    m.is_total,
+    row_number() over (order by m.is_total, m.estimated_hours_investment + m.estimated_hours_gup desc,
+                       m.operation_id, m.buyer_siret) as sort_key,
+    m.amount_investment,
+    m.amount_gup,
+    m.amount_other,
+    m.estimated_hours_investment,
+    m.estimated_hours_gup,
+    m.anru_floor_hours,
+    m.hours_planned,
+    case when not m.is_masked then m.n_participants end as n_participants,
+    m.is_masked,
+    case when not m.is_masked then m.hours_worked end as hours_worked,
+    case when not (m.is_masked or m.qpv_masked) then m.hours_worked_qpv end as hours_worked_qpv,
+    case when not (m.is_masked or m.qpv_masked) then m.hours_worked_qpv / nullif(m.anru_floor_hours, 0) end
+        as anru_floor_rate,
+    case when not (m.is_masked or m.qpv_masked) and m.anru_floor_hours > 0
+         then m.hours_worked_qpv >= m.anru_floor_hours end as meets_anru_floor,
+    case when not m.is_masked then m.hours_worked / nullif(m.hours_planned, 0) end as planned_rate
+from masked as m
+left join names as op on op.dim = 'operation' and op.dim_value = m.operation_id
+left join names as bu on bu.dim = 'buyer' and bu.dim_value = m.buyer_siret
+order by sort_key
