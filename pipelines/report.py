@@ -1,0 +1,119 @@
+"""`python -m pipelines report --db PATH [--year Y] [--departement D] [--landlord SIRET] --format json|csv`
+
+Prints the headline indicators of a built database under stable keys (the scripted way to feed an
+annual report). It reads the `mart_headlines` mart only; masked values (statistical secrecy) are
+null in JSON and empty in CSV. Keys are documented in docs/marts.md ("Report CLI").
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipelines import settings
+
+# Stable keys, in print order. Never rename or remove one: add new keys at the end.
+FILTER_KEYS = ["year", "departement", "landlord"]
+INDICATOR_KEYS = [
+    "contracts_known",
+    "contracts_unknown_status",
+    "contracts_with_social_consideration",
+    "share_social_consideration",
+    "contracts_with_clause",
+    "share_clause",
+    "amount_known",
+    "amount_with_social_consideration",
+    "hours_planned",
+    "hours_worked",
+    "realisation_rate",
+    "fte",
+    "participants",
+    "hours_per_participant",
+    "women_share",
+    "qpv_share",
+    "tenant_share",
+    "dynamic_exit_rate",
+    "exits_known",
+    "exits_unknown",
+    "is_masked",
+]
+META_KEYS = ["data_label", "built_at"]
+KEYS = FILTER_KEYS + INDICATOR_KEYS + META_KEYS
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipelines report",
+                                description="Indicateurs clés d'une base construite (JSON ou CSV).")
+    p.add_argument("--db", default=settings.get("db_path"), help="base DuckDB construite par le build")
+    p.add_argument("--year", type=int, help="année (notification des marchés, début des contrats de travail)")
+    p.add_argument("--departement", help="code du département (ex. 59)")
+    p.add_argument("--landlord", help="SIRET du bailleur (ou de tout acheteur)")
+    p.add_argument("--format", choices=["json", "csv"], default="json", help="format de sortie")
+    return p
+
+
+def _clean(value):
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def headline_report(con, year: int | None = None, departement: str | None = None,
+                    landlord: str | None = None) -> dict:
+    """The report's keys and values for the given filters, from `mart_headlines`."""
+    cur = con.execute(
+        "select * from mart_headlines(year_from := ?, year_to := ?, departement := ?, landlord := ?)",
+        [year, year, departement, landlord])
+    names = [d[0] for d in cur.description]
+    row = dict(zip(names, cur.fetchone()))
+    info = dict(con.execute("select key, value from mart_build_info").fetchall())
+    report = {"year": year, "departement": departement, "landlord": landlord}
+    report.update({key: _clean(row.get(key)) for key in INDICATOR_KEYS})
+    report["data_label"] = info.get("data_label")
+    report["built_at"] = info.get("built_at")
+    return report
+
+
+def write_report(report: dict, fmt: str, out=None) -> None:
+    """Print `report` as one JSON object or as a CSV header + one row."""
+    out = out or sys.stdout
+    if fmt == "json":
+        json.dump(report, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        writer = csv.DictWriter(out, fieldnames=KEYS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerow({k: ("" if report.get(k) is None else report[k]) for k in KEYS})
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    path = Path(args.db)
+    if not path.exists():
+        print(f"report : base introuvable : {path} (lancer d'abord python -m pipelines build --db {path})",
+              file=sys.stderr)
+        return 2
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        print(f"report : impossible d'ouvrir {path} : {exc}", file=sys.stderr)
+        return 2
+    try:
+        try:
+            report = headline_report(con, args.year, args.departement, args.landlord)
+        except duckdb.CatalogException as exc:
+            print(f"report : {path} n'a pas de couche d'indicateurs (mart_headlines) : {exc}", file=sys.stderr)
+            return 2
+    finally:
+        con.close()
+    write_report(report, args.format)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""mart_exits: categories, dynamic exit rate, Wilson interval, definitions, timepoints, masking."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from marts_fixture import add_lines, build, by_value, new_db, people, rows
+
+END = dt.date(2024, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def con():
+    con = new_db()
+    add_lines(
+        con,
+        # 10 leavers: 4 cdi + 1 interim >= 6 months (durable, broad), 2 short cdd (transition),
+        # 1 qualifying training (positive), 1 unemployment (other), 1 unknown outcome
+        *people("cdi", 4, outcome_end="cdi", outcome_6m="cdi"),
+        {"participant_id": "int1", "outcome_end": "interim_6m_plus", "outcome_6m": "cdi", "gender": "F"},
+        *people("cdd", 2, outcome_end="cdd_under_6m", gender="F"),
+        {"participant_id": "tra1", "outcome_end": "qualifying_training", "outcome_6m": "cdi"},
+        {"participant_id": "une1", "outcome_end": "unemployment", "gender": "F"},
+        {"participant_id": "unk1", "outcome_end": None},
+        # not leavers: a line still open, and an outcome 'ongoing'
+        {"participant_id": "open1", "end_date": None, "outcome_end": None},
+        {"participant_id": "ong1", "outcome_end": "ongoing"},
+        # a person whose first line ended in 'cdd_under_6m' but who then came back: last line counts
+        {"participant_id": "cdi1", "end_date": dt.date(2023, 12, 31), "start_date": dt.date(2023, 6, 1),
+         "outcome_end": "cdd_under_6m"},
+    )
+    return build(con)
+
+
+def test_total_end_of_path(con):
+    (t,) = rows(con, "select * from mart_exits('total')")
+    assert (t["n_leavers"], t["n_known"], t["n_unknown"]) == (10, 9, 1)
+    assert t["n_participants"] == 10 and not t["is_masked"]
+    # durable 5 shown; transition 2, positive 1, other 1 are below 5: masked, and so is n_dynamic
+    assert t["n_durable"] == 5
+    assert t["n_transition"] is None and t["n_positive"] is None and t["n_other"] is None
+    assert t["n_dynamic"] is None
+    # rate over 9 known people: (5 + 2 + 1) / 9
+    assert t["dynamic_exit_rate"] == pytest.approx(8 / 9)
+    # Wilson 95 % for 8/9, worked by hand: centre (0.888889 + 0.213414) / 1.426829,
+    # half-width 1.959964 * sqrt(0.010974 + 0.011856) / 1.426829
+    assert t["ci_low"] == pytest.approx(0.5650, abs=5e-4)
+    assert t["ci_high"] == pytest.approx(0.9801, abs=5e-4)
+
+
+def test_strict_definition_moves_durable_to_transition(con):
+    broad, = rows(con, "select * from mart_exits('total', durable_definition := 'broad', public := null)")
+    strict, = rows(con, "select * from mart_exits('total', durable_definition := 'strict')")
+    assert broad["durable_definition"] == "broad" and strict["durable_definition"] == "strict"
+    # strict: interim >= 6 months is no longer durable -> 4 durable (below 5: masked)
+    assert strict["n_durable"] is None
+    assert strict["dynamic_exit_rate"] == pytest.approx(broad["dynamic_exit_rate"])
+
+
+def test_six_months(con):
+    (t,) = rows(con, "select * from mart_exits('total', timepoint := '6m')")
+    # +6 months: cdi for cdi1..cdi4, int1, tra1 = 6 known, 4 unknown
+    assert t["timepoint"] == "6m"
+    assert (t["n_leavers"], t["n_known"], t["n_unknown"]) == (10, 6, 4)
+    assert t["n_durable"] == 6 and t["dynamic_exit_rate"] == pytest.approx(1.0)
+
+
+def test_breakdown_secondary_masking(con):
+    by = by_value(con, "select * from mart_exits('gender')")
+    # women leavers: int1, cdd1, cdd2, une1 = 4 (< 5, masked); men 6 (masked too, else 10 - 6 = 4)
+    assert by["F"]["is_masked"] and by["F"]["n_leavers"] is None
+    assert by["M"]["is_masked"] and by["M"]["dynamic_exit_rate"] is None
+    assert not by["total"]["is_masked"] and by["total"]["n_leavers"] == 10
+
+
+def test_year_is_year_of_exit(con):
+    by = by_value(con, "select * from mart_exits('year')")
+    assert set(by) == {"2024", "total"}
