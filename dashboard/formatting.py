@@ -165,3 +165,9 @@ def style_figure(fig, *, height: int | None = None):
     if height:
         fig.update_layout(height=height)
     return fig
+
+
+# Plotly axes showing percentages: plot values in percent units (ratio x 100) with this axis style,
+# so ticks read "30 %" (d3's "%" format writes "30%").
+PCT_AXIS = {"ticksuffix": "\u00a0%", "tickformat": ",.0f"}
+PCT_HOVER = ":,.1f}\u00a0%"

@@ -115,14 +115,14 @@ else:
     names = [landlords.get(viewer, "Votre bailleur") if m else lab
              for m, lab in zip(is_me, dist["landlord_label"])]
     fig = go.Figure(go.Bar(
-        x=names, y=dist[ind], marker_color=["#E1000F" if m else "#B8C4E0" for m in is_me],
-        hovertemplate="%{x} : %{y:" + (".1%" if kind == "pct" else ",.1f") + "}<extra></extra>",
+        x=names, y=dist[ind] * (100 if kind == "pct" else 1), marker_color=["#E1000F" if m else "#B8C4E0" for m in is_me],
+        hovertemplate="%{x} : %{y" + (fmt.PCT_HOVER if kind == "pct" else ":,.1f}") + "<extra></extra>",
     ))
     reg = pos[(pos["indicator"] == ind) & (pos["scope"] == "region")]
     if len(reg) and not fmt.is_null(reg.iloc[0]["median"]):
-        fig.add_hline(y=reg.iloc[0]["median"], line_dash="dot", line_color="#000091",
+        fig.add_hline(y=reg.iloc[0]["median"] * (100 if kind == "pct" else 1), line_dash="dot", line_color="#000091",
                       annotation_text=f"Médiane régionale : {_fmt(kind, reg.iloc[0]['median'])}")
-    fig.update_layout(yaxis=dict(title=label, tickformat=".0%" if kind == "pct" else ",.0f"),
+    fig.update_layout(yaxis=dict(title=label, **(fmt.PCT_AXIS if kind == "pct" else {"tickformat": ",.0f"})),
                       xaxis=dict(title=None, tickangle=-45), showlegend=False)
     rank = reg.iloc[0]["percentile_rank"] if len(reg) else None
     summary = (f"{landlords.get(viewer, viewer)} est en rouge ; les autres bailleurs sont anonymes. "
@@ -139,9 +139,9 @@ with c1:
     if share.empty:
         ui.empty()
     else:
-        fig = go.Figure(go.Scatter(x=share["row_label"], y=share["share_clause"], mode="lines+markers",
-                                   line=dict(color="#000091", width=3), hovertemplate="%{y:.1%}<extra></extra>"))
-        fig.update_layout(xaxis=dict(type="category"), yaxis=dict(tickformat=".0%", title="Marchés avec clause"))
+        fig = go.Figure(go.Scatter(x=share["row_label"], y=share["share_clause"] * 100, mode="lines+markers",
+                                   line=dict(color="#000091", width=3), hovertemplate="%{y:,.1f} %<extra></extra>"))
+        fig.update_layout(xaxis=dict(type="category"), yaxis=dict(**fmt.PCT_AXIS, title="Marchés avec clause"))
         ui.chart(fig, "Part des marchés au statut connu portant une clause sociale, par année (les années au "
                  "format 2019 n'ont pas de valeur).", share,
                  [Col("row_label", "Année"), Col("n_known", "Statut connu", "int"),

@@ -24,11 +24,11 @@ ui.ignored_filters_note("mart_contract_share", f)
 
 MEASURES = {
     "social": "Toute considération sociale",
-    "clause": "Clause sociale (exécution)",
-    "criterion": "Critère social (attribution)",
+    "clause": "Clause sociale",
+    "criterion": "Critère social",
     "reserved": "Marché réservé",
 }
-c1, c2 = st.columns([2, 1])
+c1, c2 = st.columns([3, 1])
 with c1:
     measure = st.segmented_control("Considération", list(MEASURES), format_func=MEASURES.get,
                                    default="social", required=True, key="mc_measure")
@@ -76,21 +76,21 @@ else:
     fig.add_bar(x=years["row_label"], y=years["n_unknown_status"], name="Statut inconnu (format 2019)",
                 marker_color="#D9D9D9", marker_pattern_shape="/", yaxis="y2",
                 hovertemplate="%{y:,.0f} marchés<extra></extra>")
-    fig.add_scatter(x=known["row_label"], y=known[share_col], name="Part (échelle de droite)", mode="lines+markers",
-                    line=dict(color="#E1000F", width=3), yaxis="y", hovertemplate="%{y:.1%}<extra></extra>")
+    fig.add_scatter(x=known["row_label"], y=known[share_col] * 100, name="Part (échelle de droite)", mode="lines+markers",
+                    line=dict(color="#E1000F", width=3), yaxis="y", hovertemplate="%{y:,.1f} %<extra></extra>")
     shown_years = set(years["row_label"])
     ref = [(str(y), v, t) for y, v, t in REFERENCES if str(y) in shown_years]
     if ref and measure == "social" and basis == "count":
-        fig.add_scatter(x=[r[0] for r in ref], y=[r[1] for r in ref], mode="markers+text", name="Repère national",
+        fig.add_scatter(x=[r[0] for r in ref], y=[r[1] * 100 for r in ref], mode="markers+text", name="Repère national",
                         marker=dict(symbol="diamond-open", size=11, color="#6A6A6A"),
                         text=[r[2] or "" for r in ref], textposition="top center", yaxis="y",
-                        hovertemplate="Repère national : %{y:.1%}<extra></extra>")
+                        hovertemplate="Repère national : %{y:,.1f} %<extra></extra>")
     if measure == "social":
-        fig.add_hline(y=NATIONAL_TARGET, line_dash="dot", line_color="#6A6A6A", yref="y",
+        fig.add_hline(y=NATIONAL_TARGET * 100, line_dash="dot", line_color="#6A6A6A", yref="y",
                       annotation_text="Objectif national : 30 %", annotation_position="top left")
     fig.update_layout(
         barmode="stack",
-        yaxis=dict(title="Part", tickformat=".0%", side="right", overlaying="y2", rangemode="tozero"),
+        yaxis=dict(title="Part", **fmt.PCT_AXIS, side="right", overlaying="y2", rangemode="tozero"),
         yaxis2=dict(title="Nombre de marchés", side="left", showgrid=False),
         xaxis=dict(type="category", title=None),
     )
@@ -114,16 +114,16 @@ else:
     if len(shown) > 30:
         shown = shown.sort_values("n_contracts").tail(30).sort_values(share_col, na_position="first")
     fig = go.Figure(go.Bar(
-        x=shown[share_col], y=shown["row_label"], orientation="h", marker_color="#000091",
+        x=shown[share_col] * 100, y=shown["row_label"], orientation="h", marker_color="#000091",
         customdata=shown[["n_known", "n_unknown_status"]],
         text=[fmt.percent(v) for v in shown[share_col]], textposition="outside",
-        hovertemplate="%{x:.1%} des %{customdata[0]:,.0f} marchés au statut connu<br>"
+        hovertemplate="%{x:,.1f} % des %{customdata[0]:,.0f} marchés au statut connu<br>"
                       "%{customdata[1]:,.0f} au statut inconnu<extra></extra>",
     ))
     if total is not None and not fmt.is_null(total[share_col]):
-        fig.add_vline(x=total[share_col], line_dash="dot", line_color="#E1000F",
+        fig.add_vline(x=total[share_col] * 100, line_dash="dot", line_color="#E1000F",
                       annotation_text=f"Ensemble : {fmt.percent(total[share_col])}")
-    fig.update_layout(xaxis=dict(tickformat=".0%", title=MEASURES[measure]), yaxis=dict(title=None),
+    fig.update_layout(xaxis=dict(**fmt.PCT_AXIS, title=MEASURES[measure]), yaxis=dict(title=None),
                       showlegend=False)
     best = rows.dropna(subset=[share_col]).sort_values(share_col)
     summary = (f"Part la plus haute : {best.iloc[-1]['row_label']} ({fmt.percent(best.iloc[-1][share_col])}) ; "

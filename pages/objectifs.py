@@ -44,14 +44,14 @@ if ui.need("mart_targets"):
         shown = rows.sort_values("anru_floor_rate", na_position="first").tail(30)
         rate = shown["anru_floor_rate"]
         fig = go.Figure(go.Bar(
-            y=shown["row_label"], x=rate.fillna(0), orientation="h",
+            y=shown["row_label"], x=rate.fillna(0) * 100, orientation="h",
             marker_color=["#18753C" if (not fmt.is_null(v) and v >= 1) else "#CE614A" for v in rate],
             text=["s" if fmt.is_null(v) and m else fmt.percent(v) for v, m in
                   zip(rate, shown["is_masked"].fillna(False))],
-            textposition="outside", hovertemplate="%{x:.0%} du plancher<extra></extra>",
+            textposition="outside", hovertemplate="%{x:,.0f} % du plancher<extra></extra>",
         ))
-        fig.add_vline(x=1, line_dash="dot", line_color="#161616", annotation_text="Plancher atteint")
-        fig.update_layout(xaxis=dict(tickformat=".0%", title="Heures QPV réalisées / plancher ANRU"),
+        fig.add_vline(x=100, line_dash="dot", line_color="#161616", annotation_text="Plancher atteint")
+        fig.update_layout(xaxis=dict(**fmt.PCT_AXIS, title="Heures QPV réalisées / plancher ANRU"),
                           yaxis=dict(title=None), showlegend=False)
         n_ok = int(rows["meets_anru_floor"].fillna(False).astype(bool).sum())
         summary = (f"{n_ok} couple(s) opération × maître d'ouvrage sur {len(rows)} atteignent le plancher ANRU "

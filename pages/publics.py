@@ -97,12 +97,12 @@ else:
     fig = go.Figure()
     fig.add_bar(x=rows2["row_label"], y=rows2["avg_path_months"], name="Durée moyenne (mois)",
                 marker_color="#000091", hovertemplate="%{y:.1f} mois<extra></extra>")
-    fig.add_scatter(x=rows2["row_label"], y=rows2["pooled_share"], name="Parcours mutualisés (échelle de droite)",
+    fig.add_scatter(x=rows2["row_label"], y=rows2["pooled_share"] * 100, name="Parcours mutualisés (échelle de droite)",
                     yaxis="y2", mode="lines+markers", line=dict(color="#E1000F", width=3),
-                    hovertemplate="%{y:.1%}<extra></extra>")
+                    hovertemplate="%{y:,.1f} %<extra></extra>")
     fig.update_layout(xaxis=dict(type="category", title="Année d'entrée en parcours"),
                       yaxis=dict(title="Mois"),
-                      yaxis2=dict(title="Part", overlaying="y", side="right", tickformat=".0%", rangemode="tozero"))
+                      yaxis2=dict(title="Part", overlaying="y", side="right", **fmt.PCT_AXIS, rangemode="tozero"))
     ok = rows2.dropna(subset=["avg_path_months"])
     summary = (f"Parcours entrés en {ok.iloc[-1]['row_label']} : {fmt.number(ok.iloc[-1]['avg_path_months'], 1)} mois "
                f"en moyenne, {fmt.percent(ok.iloc[-1]['pooled_share'])} sur plusieurs marchés."

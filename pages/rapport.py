@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from dashboard import db, filters, report, ui
 from pipelines import settings
@@ -73,4 +72,4 @@ st.download_button("Télécharger le rapport (HTML imprimable)", html_doc.encode
                    mime="text/html", icon=":material/download:", type="primary", key="r_download",
                    on_click="ignore")
 st.caption("Ouvrez le fichier dans un navigateur puis « Imprimer » (ou « Enregistrer au format PDF »).")
-components.html(html_doc, height=1100, scrolling=True)
+st.iframe(html_doc, height=1100)

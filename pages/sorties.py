@@ -123,16 +123,16 @@ else:
     shown = rows.tail(40)
     rate = shown["dynamic_exit_rate"]
     fig = go.Figure(go.Scatter(
-        x=rate, y=shown["row_label"], mode="markers", marker=dict(size=11, color="#000091"),
-        error_x=dict(type="data", symmetric=False, array=(shown["ci_high"] - rate).tolist(),
-                     arrayminus=(rate - shown["ci_low"]).tolist(), color="#6A6AF4", thickness=2),
+        x=rate * 100, y=shown["row_label"], mode="markers", marker=dict(size=11, color="#000091"),
+        error_x=dict(type="data", symmetric=False, array=((shown["ci_high"] - rate) * 100).tolist(),
+                     arrayminus=((rate - shown["ci_low"]) * 100).tolist(), color="#6A6AF4", thickness=2),
         customdata=shown[["n_known", "n_unknown"]].fillna(-1),
-        hovertemplate="%{x:.1%} (IC 95 %)<br>%{customdata[0]:,.0f} sortants connus<extra></extra>",
+        hovertemplate="%{x:,.1f} % (IC 95 %)<br>%{customdata[0]:,.0f} sortants connus<extra></extra>",
     ))
     if not fmt.is_null(total.get("dynamic_exit_rate")):
-        fig.add_vline(x=total["dynamic_exit_rate"], line_dash="dot", line_color="#E1000F",
+        fig.add_vline(x=total["dynamic_exit_rate"] * 100, line_dash="dot", line_color="#E1000F",
                       annotation_text=f"Ensemble : {fmt.percent(total['dynamic_exit_rate'])}")
-    fig.update_layout(xaxis=dict(tickformat=".0%", range=[0, 1], title="Taux de sortie dynamique"),
+    fig.update_layout(xaxis=dict(**fmt.PCT_AXIS, range=[0, 100], title="Taux de sortie dynamique"),
                       yaxis=dict(title=None, autorange="reversed"), showlegend=False)
     masked = int(rows["dynamic_exit_rate"].isna().sum())
     summary = "Chaque point est le taux, la barre son intervalle de confiance à 95 %."

@@ -102,11 +102,12 @@ if frame is not None:
         ui.table(frame, table_cols, f"carte-{indicator}-{level}", key="t-table")
     else:
         z = pd.to_numeric(frame["metric"], errors="coerce")
+        z_plot = z * 100 if kind == "pct" else z
         fig = go.Figure(go.Choropleth(
-            geojson=geo, featureidkey="properties.code", locations=frame["value"], z=z,
+            geojson=geo, featureidkey="properties.code", locations=frame["value"], z=z_plot,
             text=frame["row_label"], colorscale="Blues", marker_line_color="white", marker_line_width=0.6,
-            colorbar=dict(title=None, tickformat=".0%" if kind == "pct" else ",.0f"),
-            hovertemplate="%{text}<br>%{z:" + (".1%" if kind == "pct" else ",.1f") + "}<extra></extra>",
+            colorbar=dict(title=None, **(fmt.PCT_AXIS if kind == "pct" else {"tickformat": ",.0f"})),
+            hovertemplate="%{text}<br>%{z" + (fmt.PCT_HOVER if kind == "pct" else ":,.1f}") + "<extra></extra>",
         ))
         codes = {feat["properties"]["code"] for feat in geo.get("features", [])}
         empty_codes = sorted(codes - set(frame["value"]))
