@@ -6,6 +6,7 @@ import unicodedata
 from functools import lru_cache
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
 _NON_ALNUM = re.compile(r"[^a-z0-9+<>]+")
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
@@ -22,6 +23,7 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _NON_ALNUM.sub(" ", text)
+    text = _LETTER_DIGIT.sub(" ", text)
     return " ".join(text.split())
 
 
