@@ -114,6 +114,8 @@ def test_impossible_year_is_a_field_reject_not_a_record_reject(tmp_path):
     ("0.0", None, "zero"),
     (1e17, None, "placeholder"),
     (999999999, None, "placeholder"),
+    (1, None, "placeholder"),            # symbolic 1 euro (a real modification in the 2022 fixture)
+    (1.5, 1.5, None),
     ("beaucoup", None, "unparsable"),
     (-5, None, "unparsable"),
 ])

@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date
 
 MISSING_MARKERS = {"", "MQ", "CDL", "NC", "N/A", "NA", "NULL", "NONE", "NAN", "-"}
+PLACEHOLDER_MAX_SYMBOLIC = 1.0  # 1 euro or less is a symbolic value, not a contract amount
 PLACEHOLDER_MIN = 1e10          # amounts from 10 billion euros up are placeholders (1e17, 9999999999...)
 YEAR_MIN, YEAR_MAX = 2000, date.today().year + 1
 
@@ -174,6 +175,8 @@ def parse_amount(value) -> tuple[float | None, str | None, str | None]:
     if n == 0:
         return None, "zero", "montant nul (0), exclu des sommes"
     digits = str(int(n)) if n == int(n) else ""
+    if n <= PLACEHOLDER_MAX_SYMBOLIC:
+        return None, "placeholder", f"montant symbolique {value!r}, exclu des sommes"
     if n >= PLACEHOLDER_MIN or (len(digits) >= 7 and set(digits) == {"9"}):
         return None, "placeholder", f"montant fictif {value!r}, exclu des sommes"
     return n, None, None

@@ -1,0 +1,180 @@
+"""End to end: `python -m pipelines build`, summary, logs, failures, idempotence, atomic swap."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import ROOT
+from decp_helpers import marche_2019, marche_2022
+from test_decp_formats import XML_2022, csv_bytes
+
+from pipelines import build as build_module
+
+
+def run_cli(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "pipelines", "build", "--no-progress", *map(str, args)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def make_inputs(base: Path, with_bad=True) -> dict:
+    decp = base / "decp"
+    decp.mkdir(parents=True)
+    (decp / "a_2019.json").write_text(json.dumps({"marches": [
+        marche_2019(), marche_2019(), marche_2019(id="2019-002", montant=0),
+        marche_2019(id="vendee", lieuExecution={"code": "85000", "typeCode": "Code postal"})]}))
+    (decp / "b_2022.xml").write_text(XML_2022)
+    (decp / "c_export.csv").write_bytes(csv_bytes())
+    if with_bad:
+        (decp / "d_truncated.json").write_text('{"marches": [{"id": "1", "acheteur"')
+    (decp / "notes.md").write_text("ignored: not a DECP suffix")
+    buyers = base / "acheteurs.csv"
+    buyers.write_text("siret_ou_siren,name,buyer_type\n"
+                      "276200019,Pas-de-Calais Habitat,bailleur social\n"
+                      "21590350100017,Ville de Lille,Commune\n"
+                      "123,Mauvais identifiant,commune\n", encoding="utf-8")
+    return {"decp": decp, "buyers": buyers}
+
+
+def table(con, sql):
+    return con.execute(sql).fetchall()
+
+
+def test_cli_end_to_end(tmp_path):
+    inputs = make_inputs(tmp_path / "in")
+    db = tmp_path / "out" / "obs.duckdb"
+    proc = run_cli("--db", db, "--decp", inputs["decp"], "--buyers", inputs["buyers"])
+    assert proc.returncode == 1                       # one file failed
+    assert "Traceback" not in proc.stderr
+    errors = [l for l in proc.stderr.splitlines() if l.startswith("erreur")]
+    assert errors == ["erreur : d_truncated.json : fichier illisible, attendu un fichier DECP (JSON "
+                      "{\"marches\": ...}, XML <marches>, ou export tabulaire CSV avec les colonnes id, "
+                      "acheteur.id, dateNotification...) (JSON tronqué ou invalide après 0 "
+                      "enregistrement(s) (parse error: premature EOF))"]
+    for name in ("a_2019.json", "b_2022.xml", "c_export.csv", "d_truncated.json", "acheteurs.csv"):
+        assert name in proc.stdout
+    assert "hors région" in proc.stdout and "notes.md" not in proc.stdout
+    assert not list(db.parent.glob("*.building-*"))
+
+    con = duckdb.connect(str(db), read_only=True)
+    log = {r[0]: r[1:] for r in table(con, "select source_file, kind, format, n_read, n_loaded, "
+                                            "n_rejected, n_duplicates, n_out_of_region, status from ingest_log")}
+    # a_2019: 4 records = 2 loaded + 1 duplicate + 1 executed in Vendée (85000 La Roche-sur-Yon)
+    assert log["a_2019.json"] == ("decp", "json 2019", 4, 2, 0, 1, 1, "ok")
+    assert log["b_2022.xml"] == ("decp", "xml 2022", 2, 2, 0, 0, 0, "ok")
+    # its first row is the contract of b_2022.xml: an exact duplicate across formats
+    assert log["c_export.csv"] == ("decp", "csv 2022", 2, 1, 0, 1, 0, "ok")
+    assert log["d_truncated.json"][0] == "decp" and log["d_truncated.json"][-1] == "failed"
+    # buyers register: 3 rows, 2 loaded, 1 rejected (identifier of 3 digits)
+    assert log["acheteurs.csv"] == ("buyers", "csv", 3, 2, 1, 0, 0, "warnings")
+    assert len({r[0] for r in table(con, "select sha256 from ingest_log")}) == 5
+    assert table(con, "select count(*) from contracts") == [(5,)]
+    assert table(con, "select buyer_type, buyer_type_rule from contracts "
+                      "where buyer_siret = '27620001900012'") == [("landlord", "register")]
+    info = dict(table(con, "select key, value from build_info"))
+    assert info["data_label"] == "données réelles" and info["region_code"] == "32"
+    assert (info["n_files"], info["n_failed"]) == ("5", "1")
+    assert table(con, "select count(*) from rejects where source_file = 'acheteurs.csv'") == [(1,)]
+
+
+def snapshot(db: Path) -> dict:
+    con = duckdb.connect(str(db), read_only=True)
+    out = {
+        "contracts": table(con, "select * from contracts order by all"),
+        "rejects": table(con, "select * from rejects order by all"),
+        "ingest_log": table(con, "select * exclude (started_at, finished_at) from ingest_log order by all"),
+        "buyers": table(con, "select * from buyers_register order by all"),
+        "build_info": table(con, "select * from build_info where key <> 'built_at' order by all"),
+    }
+    con.close()
+    return out
+
+
+def test_rebuild_on_same_inputs_gives_same_database(tmp_path, capsys):
+    inputs = make_inputs(tmp_path / "in", with_bad=False)
+    db = tmp_path / "obs.duckdb"
+    args = ["--db", str(db), "--decp", str(inputs["decp"]), "--buyers", str(inputs["buyers"]), "--no-progress"]
+    assert build_module.main(args) == 0
+    first = snapshot(db)
+    assert build_module.main(args) == 0
+    assert snapshot(db) == first
+    assert len(first["contracts"]) == 5
+
+
+def test_failing_build_leaves_previous_database(tmp_path, monkeypatch, capsys):
+    inputs = make_inputs(tmp_path / "in", with_bad=False)
+    db = tmp_path / "obs.duckdb"
+    args = ["--db", str(db), "--decp", str(inputs["decp"]), "--no-progress"]
+    assert build_module.main(args) == 0
+    before = snapshot(db)
+
+    import pipelines.decp as decp
+
+    def boom(con, ctx):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(decp, "build_contracts", boom)
+    with pytest.raises(RuntimeError):
+        build_module.main(args)
+    assert snapshot(db) == before
+    assert not list(tmp_path.glob("obs.duckdb.building-*"))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO to hold the build mid-way")
+def test_killed_build_leaves_previous_database_readable(tmp_path):
+    inputs = make_inputs(tmp_path / "in", with_bad=False)
+    db = tmp_path / "obs.duckdb"
+    assert run_cli("--db", db, "--decp", inputs["decp"]).returncode == 0
+    before = snapshot(db)
+    fifo = tmp_path / "stuck.json"
+    os.mkfifo(fifo)               # reading it blocks: the build stops half-way, temp file written
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines", "build", "--no-progress", "--db", str(db),
+                             "--decp", str(inputs["decp"]), str(fifo)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while not list(tmp_path.glob("obs.duckdb.building-*")) and time.time() < deadline:
+            time.sleep(0.1)
+        assert list(tmp_path.glob("obs.duckdb.building-*")), "the build never started"
+        time.sleep(1.0)
+        assert snapshot(db) == before          # a reader sees the old database meanwhile
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert snapshot(db) == before
+    # the next build cleans the leftover of the killed one
+    assert run_cli("--db", db, "--decp", inputs["decp"]).returncode == 0
+    assert not list(tmp_path.glob("obs.duckdb.building-*"))
+    assert snapshot(db) == before
+
+
+def test_demo_marker_labels_the_build(tmp_path, capsys):
+    demo = tmp_path / "demo"
+    (demo / "decp").mkdir(parents=True)
+    (demo / "demo.json").write_text("{}")
+    (demo / "decp" / "a.json").write_text(json.dumps({"marches": {"marche": [marche_2022()]}}))
+    db = tmp_path / "obs.duckdb"
+    assert build_module.main(["--db", str(db), "--decp", str(demo / "decp"), "--no-progress"]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    assert table(con, "select value from build_info where key = 'data_label'") == [
+        ("données de démonstration",)]
+
+
+def test_all_regions_and_empty_build(tmp_path, capsys):
+    db = tmp_path / "obs.duckdb"
+    assert build_module.main(["--db", str(db), "--all-regions", "--no-progress"]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    assert table(con, "select value from build_info where key = 'region_code'") == [(None,)]
+    assert table(con, "select count(*) from contracts") == [(0,)]
+    assert table(con, "select count(*) from ref_communes where region_code = '32'") == [(3782,)]
+
+
+def test_usage_without_command():
+    proc = subprocess.run([sys.executable, "-m", "pipelines"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2 and "usage" in proc.stderr
