@@ -122,6 +122,7 @@ def run_file(con, path: Path, kind: str, reader, ctx: BuildContext, summary: Sum
         if sha is None:
             raise UnreadableFile(path, "un fichier lisible", "fichier introuvable ou illisible")
         result = reader(con, path, ctx)
+        kind = result.kind or kind
     except UnreadableFile as exc:
         con.execute("rollback")
         print(f"erreur : {exc}", file=sys.stderr)

@@ -17,6 +17,7 @@ class FileResult:
     n_duplicates: int = 0
     n_out_of_region: int = 0
     warnings: list[str] = field(default_factory=list)
+    kind: str = ""  # ingest_log kind decided by the reader (`planned` for a contracts/lots file); "" = caller's
 
     def reconciles(self) -> bool:
         return self.n_read == self.n_loaded + self.n_rejected + self.n_duplicates + self.n_out_of_region

@@ -309,8 +309,7 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
             "colonne(s) obligatoire(s) absente(s) : " + ", ".join(f"« {hdr.FIELDS[m]} »" for m in missing)
             + f" ; en-têtes lus : {read}")
 
-    result = FileResult(format=table.format)
-    result.kind = kind  # type: ignore[attr-defined]  # `clauses` or `planned` for ingest_log
+    result = FileResult(format=table.format, kind=kind)  # ingest_log kind: `clauses` or `planned`
     for header, what in hm.refused:
         result.warnings.append(f"colonne « {header} » refusée ({what} : donnée personnelle directe, "
                                "ni lue ni stockée)")

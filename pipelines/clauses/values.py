@@ -399,11 +399,14 @@ _DIGITS_ONLY = re.compile(r"\d+")
 
 
 def siret(value) -> str | None:
-    """A SIRET with spaces, dots and dashes removed (as `contracts.buyer_siret`); None when empty."""
+    """A SIRET normalised exactly as `contracts.buyer_siret` (pipelines.decp.normalise.clean_identifier:
+    spaces, dots and non-breaking spaces removed); None when empty."""
+    from pipelines.decp.normalise import clean_identifier
+
     s = text(value)
     if is_empty(s):
         return None
-    return re.sub(r"[\s\u00a0\u202f.\-]", "", s)
+    return clean_identifier(s)
 
 
 def is_valid_siret(s: str | None) -> bool:
@@ -411,11 +414,14 @@ def is_valid_siret(s: str | None) -> bool:
 
 
 def contract_id(value) -> str | None:
-    """A DECP contract id as `contracts.contract_id`: surrounding spaces removed, text kept."""
+    """A DECP contract id normalised exactly as `contracts.contract_id` (pipelines.decp.normalise.text:
+    surrounding spaces and the `INX ` prefix removed); Excel's integral numbers lose their `.0`."""
+    from pipelines.decp.normalise import text as decp_text
+
     s = text(value)
     if s is None or is_empty(s):
         return None
-    return s
+    return decp_text(s)
 
 
 _COMMUNE = re.compile(r"^(\d[\dAB]\d{3})$")
