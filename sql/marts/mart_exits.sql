@@ -89,8 +89,12 @@ masked as (
         n_leavers - n_unknown as n_known,
         n_durable + n_transition + n_positive as n_dynamic,
         int_secrecy_threshold(is_sensitive) as threshold,
-        int_cell_masked(n_leavers, is_sensitive, is_total) as is_masked
+        int_cell_masked(n_leavers, is_sensitive, is_total) as row_masked
     from total_if_empty
+),
+
+masked_total as (
+    select * exclude (row_masked), int_total_masked(is_total, row_masked) as is_masked from masked
 ),
 
 category_masks as (
@@ -101,7 +105,7 @@ category_masks as (
         int_category_masked(n_positive, n_durable, n_transition, n_other, 0, threshold) as positive_masked,
         int_category_masked(n_other, n_durable, n_transition, n_positive, 0, threshold) as other_masked,
         n_known < threshold as rate_masked
-    from masked
+    from masked_total
 )
 
 select

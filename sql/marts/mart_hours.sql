@@ -14,7 +14,7 @@
 -- Columns: dimension, value, label, is_total, sort_key, is_additive, n_participants, is_masked,
 --          hours_worked, fte, n_employment_contracts, hours_per_participant, hours_planned (lot
 --          dimensions only, null with a public filter; not masked), realisation_rate.
--- Masking: int_cell_masked on n_participants, siblings = non-total rows; the sensitive threshold
+-- Masking: int_cell_masked (then int_total_masked) on n_participants, siblings = non-total rows; the sensitive threshold
 --          applies to a sensitive public row when `operation` is set, and to commune, operation
 --          or QPV rows when `public` is a sensitive public.
 create or replace macro mart_hours(
@@ -93,8 +93,12 @@ total_if_empty as (
 ),
 
 masked as (
-    select *, int_cell_masked(n_participants, is_sensitive, is_total) as is_masked
+    select *, int_cell_masked(n_participants, is_sensitive, is_total) as row_masked
     from total_if_empty
+),
+
+masked_total as (
+    select * exclude (row_masked), int_total_masked(is_total, row_masked) as is_masked from masked
 )
 
 select
@@ -113,7 +117,7 @@ select
     case when not m.is_masked then m.hours_worked / nullif(m.n_participants, 0) end as hours_per_participant,
     m.hours_planned,
     case when not m.is_masked then m.hours_worked / nullif(m.hours_planned, 0) end as realisation_rate
-from masked as m
+from masked_total as m
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = m.value
 order by sort_key

@@ -12,7 +12,7 @@
 --          hours_worked, hours_per_participant, employment_contracts_per_participant,
 --          procurement_contracts_per_participant, pooled_share, avg_path_months, women_share,
 --          qpv_share, tenant_share, under_26_share (shares over people whose attribute is known).
--- Masking: int_cell_masked on n_participants (siblings = non-total rows); sensitive threshold as
+-- Masking: int_cell_masked (then int_total_masked) on n_participants (siblings = non-total rows); sensitive threshold as
 --          in mart_hours.
 create or replace macro mart_participants(
     dimension, year_from := null, year_to := null, departement := null, epci := null,
@@ -56,8 +56,12 @@ total_if_empty as (
 ),
 
 masked as (
-    select *, int_cell_masked(n_participants, is_sensitive, is_total) as is_masked
+    select *, int_cell_masked(n_participants, is_sensitive, is_total) as row_masked
     from total_if_empty
+),
+
+masked_total as (
+    select * exclude (row_masked), int_total_masked(is_total, row_masked) as is_masked from masked
 )
 
 select
@@ -81,7 +85,7 @@ select
     case when not m.is_masked then m.qpv_share end as qpv_share,
     case when not m.is_masked then m.tenant_share end as tenant_share,
     case when not m.is_masked then m.under_26_share end as under_26_share
-from masked as m
+from masked_total as m
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = m.value
 order by sort_key

@@ -107,9 +107,13 @@ masked as (
     select
         *,
         0.05 * estimated_hours_investment + 0.10 * estimated_hours_gup as anru_floor_hours,
-        int_cell_masked(n_participants, false, is_total) as is_masked,
+        int_cell_masked(n_participants, false, is_total) as row_masked,
         n_qpv_participants > 0 and n_qpv_participants < int_secrecy_threshold(false) as qpv_masked
     from joined
+),
+
+masked_total as (
+    select * exclude (row_masked), int_total_masked(is_total, row_masked) as is_masked from masked
 ),
 
 names as (
@@ -141,7 +145,7 @@ select
     case when not (m.is_masked or m.qpv_masked) and m.anru_floor_hours > 0
          then m.hours_worked_qpv >= m.anru_floor_hours end as meets_anru_floor,
     case when not m.is_masked then m.hours_worked / nullif(m.hours_planned, 0) end as planned_rate
-from masked as m
+from masked_total as m
 left join names as op on op.dim = 'operation' and op.dim_value = m.operation_id
 left join names as bu on bu.dim = 'buyer' and bu.dim_value = m.buyer_siret
 order by sort_key

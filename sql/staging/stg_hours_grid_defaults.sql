@@ -7,7 +7,8 @@
 --          25-35 EUR/h in construction). Other trades: project estimates, to be checked locally.
 -- Grain: one row per trade code (codes of clause_planned.trade).
 -- Columns: trade, labour_share (0-1), hourly_cost (EUR per hour).
-select * from (values
+select trade, labour_share::double as labour_share, hourly_cost::double as hourly_cost
+from (values
     ('painting',        0.70, 30.0),
     ('masonry',         0.50, 30.0),
     ('structural_work', 0.45, 30.0),

@@ -1,0 +1,102 @@
+"""mart_targets (hours grid + ANRU floors), mart_custom_targets, mart_hours_grid(_defaults)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from marts_fixture import add_lines, add_lots, build, new_db, people, rows
+
+
+@pytest.fixture(scope="module")
+def con():
+    con = new_db()
+    add_lots(con,
+             # investment: 1 M€ of masonry (50 % labour, 30 €/h) -> 16 666.67 h of work
+             {"contract_id": "W1", "trade": "masonry", "contract_kind": "works",
+              "contract_amount": 1e6, "planned_hours": 900.0},
+             # GUP: 100 k€ of cleaning (80 %, 20 €/h) -> 4 000 h of work
+             {"contract_id": "G1", "trade": "cleaning", "contract_kind": "gup",
+              "contract_amount": 1e5, "planned_hours": 300.0})
+    # 6 QPV residents x 150 h on W1 = 900 h; 5 others x 40 h on G1 = 200 h
+    add_lines(con, *people("q", 6, contract_id="W1", hours_worked=150.0, qpv_resident=True),
+              *people("n", 5, contract_id="G1", hours_worked=40.0))
+    con.execute("""insert into targets values
+        ('operation', 'OP1', 'Objectif NPNRU', 1000, '2024-01-01', '2025-12-31'),
+        ('buyer', '11111111111111', 'Petit objectif', 500, '2025-01-01', '2025-12-31')""")
+    return build(con)
+
+
+def test_anru_floors(con):
+    by_total = {r["is_total"]: r for r in rows(con, "select * from mart_targets()")}
+    row, total = by_total[False], by_total[True]
+    assert row["operation_id"] == "OP1" and row["operation_name"] == "Opération test"
+    assert row["estimated_hours_investment"] == pytest.approx(1e6 * 0.5 / 30)
+    assert row["estimated_hours_gup"] == pytest.approx(1e5 * 0.8 / 20)
+    # 5 % of 16 666.67 h + 10 % of 4 000 h = 833.33 + 400
+    assert row["anru_floor_hours"] == pytest.approx(833.3333 + 400, abs=1e-3)
+    assert row["hours_planned"] == pytest.approx(1200)
+    assert row["hours_worked"] == pytest.approx(1100) and row["hours_worked_qpv"] == pytest.approx(900)
+    assert row["anru_floor_rate"] == pytest.approx(900 / 1233.3333, abs=1e-4)
+    assert row["meets_anru_floor"] is False
+    assert row["planned_rate"] == pytest.approx(1100 / 1200)
+    assert total["n_participants"] == 11 and total["anru_floor_hours"] == pytest.approx(row["anru_floor_hours"])
+
+
+def test_targets_masking_of_qpv_hours():
+    con = new_db()
+    add_lots(con, {"contract_id": "W1", "contract_amount": 1e6, "planned_hours": 900.0})
+    # 2 QPV residents among 6 people: the row is shown, the QPV hours are not (2 < 5)
+    add_lines(con, *people("q", 2, contract_id="W1", qpv_resident=True),
+              *people("n", 4, contract_id="W1"))
+    build(con)
+    (row,) = [r for r in rows(con, "select * from mart_targets()") if not r["is_total"]]
+    assert not row["is_masked"] and row["hours_worked"] == pytest.approx(600)
+    assert row["hours_worked_qpv"] is None and row["anru_floor_rate"] is None
+    assert row["meets_anru_floor"] is None
+    assert row["anru_floor_hours"] == pytest.approx(1e6 * 0.5 / 30 * 0.05)  # procurement: shown
+
+
+def test_custom_targets(con):
+    by = {r["label"]: r for r in rows(con, "select * from mart_custom_targets(as_of := date '2024-12-31')")}
+    npnru = by["Objectif NPNRU"]
+    assert npnru["scope_label"] == "Opération test"
+    assert npnru["hours_worked"] == pytest.approx(1100) and npnru["n_participants"] == 11
+    assert npnru["progress_rate"] == pytest.approx(1.1)
+    assert npnru["elapsed_share"] == pytest.approx(365 / 730)
+    assert npnru["on_track"] is True
+    # the buyer's 2025 target: no line starts in 2025 -> 0 h by 0 people, not masked
+    small = by["Petit objectif"]
+    assert small["hours_worked"] == pytest.approx(0) and not small["is_masked"]
+    assert small["elapsed_share"] == pytest.approx(0.0) and small["on_track"] is True
+
+
+def test_hours_grid_domain_example(con):
+    (g,) = rows(con, "select * from mart_hours_grid(1000000, 'masonry', 0.05)")
+    # domain brief: 1 000 000 x 50 % x 5 % / 30 = 833 h
+    assert g["estimated_insertion_hours"] == pytest.approx(833.33, abs=0.01)
+    assert g["estimated_total_hours"] == pytest.approx(16666.67, abs=0.01)
+    # realised in the region on masonry lots: 900 h on 1 M€
+    assert g["realised_hours_per_million"] == pytest.approx(900)
+    assert g["realised_hours_estimate"] == pytest.approx(900)
+    assert g["n_lots"] == 1 and g["n_participants"] == 6
+
+
+def test_hours_grid_overrides_and_unknown_trade(con):
+    (g,) = rows(con, "select * from mart_hours_grid(1000000, 'masonry', 0.05, hourly_cost := 25)")
+    assert g["estimated_insertion_hours"] == pytest.approx(1000)
+    (g,) = rows(con, "select * from mart_hours_grid(200000, 'painting', 0.1, labour_share := 0.5)")
+    assert g["estimated_insertion_hours"] == pytest.approx(200000 * 0.5 * 0.1 / 30)
+    (g,) = rows(con, "select * from mart_hours_grid(300000, 'no_such_trade', 0.05)")
+    # 'other' defaults: 40 %, 30 €/h; no realised figures
+    assert g["estimated_insertion_hours"] == pytest.approx(300000 * 0.4 * 0.05 / 30)
+    assert g["realised_hours_per_million"] is None and g["n_lots"] == 0
+
+
+def test_hours_grid_defaults(con):
+    by = {r["trade"]: r for r in rows(con, "select * from mart_hours_grid_defaults")}
+    assert by["painting"]["labour_share"] == pytest.approx(0.70)
+    assert by["cleaning"]["hourly_cost"] == pytest.approx(20)
+    assert by["masonry"]["grid_hours_per_million_at_5pct"] == pytest.approx(833.33, abs=0.01)
+    assert by["cleaning"]["realised_hours_per_million"] == pytest.approx(2000)  # 200 h on 100 k€
+    assert by["masonry"]["realised_hours_per_million"] == pytest.approx(900)

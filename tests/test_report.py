@@ -1,0 +1,86 @@
+"""`python -m pipelines report`: stable keys, filters, masked values as null, JSON and CSV."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from marts_fixture import add_contracts, add_lines, add_lots, new_db, people
+from pipelines import report, sql_layer
+
+DOCUMENTED_KEYS = ["contracts_known", "contracts_with_social_consideration", "share_social_consideration",
+                   "hours_planned", "hours_worked", "realisation_rate", "participants", "women_share",
+                   "qpv_share", "dynamic_exit_rate", "exits_known"]
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "obs.duckdb"
+    import duckdb
+
+    con = new_db()
+    add_contracts(con, {"contract_id": "A", "has_social_clause": True},
+                  {"contract_id": "B"},
+                  {"contract_id": "C", "year": 2023, "social_info_known": False, "format_version": "2019",
+                   "departement_code": "62"})
+    add_lots(con, {"contract_id": "A", "planned_hours": 1200.0})
+    # 2024: 6 people (2 women, 3 QPV) x 100 h; 5 leave to a CDI, 1 to unemployment
+    add_lines(con, *people("a", 2, contract_id="A", gender="F", qpv_resident=True, outcome_end="cdi"),
+              *people("b", 3, contract_id="A", outcome_end="cdi"),
+              {"participant_id": "c1", "contract_id": "A", "qpv_resident": True, "outcome_end": "unemployment"})
+    # 2025: 2 people only (masked when the report asks for 2025)
+    add_lines(con, *people("z", 2, contract_id="A", start_date=dt.date(2025, 1, 1), end_date=None))
+    con.execute("insert into build_info values ('data_label', 'données de démonstration'), ('built_at', '2026-01-01')")
+    sql_layer.create_sql_layer(con)
+    con.execute(f"attach '{path}' as out")
+    con.execute("copy from database memory to out")
+    con.execute("detach out")
+    con.close()
+    return path
+
+
+def run(capsys, *argv):
+    assert report.main([*argv]) == 0
+    return capsys.readouterr().out
+
+
+def test_json_keys_and_values(db_path, capsys):
+    out = json.loads(run(capsys, "--db", str(db_path), "--format", "json", "--year", "2024"))
+    assert set(DOCUMENTED_KEYS) <= set(out)
+    assert list(out) == report.KEYS  # stable order
+    assert out["year"] == 2024 and out["data_label"] == "données de démonstration"
+    assert out["contracts_known"] == 2 and out["contracts_with_social_consideration"] == 1
+    assert out["share_social_consideration"] == pytest.approx(0.5)
+    assert out["hours_worked"] == pytest.approx(600) and out["hours_planned"] == pytest.approx(1200)
+    assert out["realisation_rate"] == pytest.approx(0.5)
+    assert out["participants"] == 6
+    assert out["women_share"] == pytest.approx(2 / 6) and out["qpv_share"] == pytest.approx(3 / 6)
+    assert out["dynamic_exit_rate"] == pytest.approx(5 / 6) and out["exits_known"] == 6
+
+
+def test_masked_values_are_null(db_path, capsys):
+    out = json.loads(run(capsys, "--db", str(db_path), "--format", "json", "--year", "2025"))
+    assert out["is_masked"] is True
+    assert out["participants"] is None and out["hours_worked"] is None and out["women_share"] is None
+
+
+def test_filters_departement_and_landlord(db_path, capsys):
+    out = json.loads(run(capsys, "--db", str(db_path), "--format", "json", "--departement", "62"))
+    assert out["contracts_known"] == 0 and out["departement"] == "62"
+    out = json.loads(run(capsys, "--db", str(db_path), "--format", "json", "--landlord", "00000000000000"))
+    assert out["contracts_known"] == 0 and out["participants"] == 0
+
+
+def test_csv(db_path, capsys):
+    text = run(capsys, "--db", str(db_path), "--format", "csv", "--year", "2025")
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert list(row) == report.KEYS
+    assert row["participants"] == "" and row["contracts_known"] == "0"  # no contract in 2025
+
+
+def test_missing_database(tmp_path, capsys):
+    assert report.main(["--db", str(tmp_path / "none.duckdb")]) == 2
+    assert "introuvable" in capsys.readouterr().err
