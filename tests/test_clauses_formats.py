@@ -1,0 +1,166 @@
+"""Facilitator exports in every dialect the reader accepts: separators, encodings, decimal commas,
+date styles, header synonyms, XLSX, planned hours on every row or in a separate file."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import pytest
+
+from pipelines.clauses import ingest_clause_file
+from pipelines.context import BuildContext
+from pipelines.errors import UnreadableFile
+from pipelines.schema import create_all_tables
+
+
+@pytest.fixture
+def con():
+    c = duckdb.connect()
+    create_all_tables(c)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    return BuildContext(region_code="32", salt_path=tmp_path / "secret" / "salt")
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def rows(con, sql):
+    return con.execute(sql).fetchall()
+
+
+FR_HEADER = ("SIRET maître d'ouvrage;N° marché;Lot;Identifiant participant;Sexe;Année de naissance;"
+             "Publics éligibles;Type de contrat;Date de début;Date de fin;Nb heures réalisées;"
+             "Situation à la sortie\n")
+
+
+def test_semicolon_utf8_bom_decimal_comma_french_dates(con, ctx, tmp_path):
+    p = write(tmp_path / "a.csv", "\ufeff" + FR_HEADER
+              + "21590350000013;2023-045;2;P1;Femme;1998;DELD, RSA;Intérim;01/02/2023;30/06/2023;1 034,5;CDI\n"
+              + "21590350000013;2023-045;2;P2;H;1970;Senior;CDDI;15/03/2023;15/09/2023;350,25;En cours\n")
+    r = ingest_clause_file(con, p, ctx)
+    assert (r.format, r.n_read, r.n_loaded, r.n_rejected) == ("csv", 2, 2, 0)
+    got = rows(con, "select buyer_siret, contract_id, lot, gender, birth_year, age_band, publics, "
+                    "employment_contract_type, start_date, end_date, hours_worked, outcome_end "
+                    "from clause_hours order by record_no")
+    assert got[0] == ("21590350000013", "2023-045", "2", "F", 1998, "<26", ["deld", "rsa"], "interim",
+                      date(2023, 2, 1), date(2023, 6, 30), 1034.5, "cdi")
+    # born 1970, started in 2023: 53 years old -> 50+
+    assert got[1][3:] == ("M", 1970, "50+", ["senior"], "cddi", date(2023, 3, 15), date(2023, 9, 15),
+                          350.25, "ongoing")
+
+
+def test_comma_utf8_without_bom_iso_dates_snake_case_headers(con, ctx, tmp_path):
+    p = write(tmp_path / "b.csv",
+              "siret_mo,id_marche,id_participant,genre,date_debut,date_fin,heures_realisees,modalite\n"
+              "21590350000013,24M0007,X-9,F,2024-01-08,2024-03-29,210.5,GEIQ\n"
+              '21590350000013,24M0007,X-10,M,2024-02-01T00:00:00,,"1,5",Embauche directe\n')
+    r = ingest_clause_file(con, p, ctx)
+    assert (r.n_read, r.n_loaded, r.n_rejected) == (2, 2, 0)
+    got = rows(con, "select gender, start_date, end_date, hours_worked, modality from clause_hours order by record_no")
+    assert got == [("F", date(2024, 1, 8), date(2024, 3, 29), 210.5, "geiq"),
+                   ("M", date(2024, 2, 1), None, 1.5, "direct_hire")]
+
+
+def test_windows_1252_with_accented_headers_and_values(con, ctx, tmp_path):
+    text = ("Identifiant bénéficiaire;Genre;Qualification;Publics;Date d'entrée;Date de sortie;"
+            "Heures effectuées;Situation à 6 mois;Résident QPV;Locataire\n"
+            "B-1;Féminin;Niveau V;Réfugié / RQTH;03/04/2022;02/10/2022;455,0;Intérim de 6 mois et plus;Oui;non\n")
+    p = write(tmp_path / "c.csv", text, "cp1252")
+    r = ingest_clause_file(con, p, ctx)
+    assert (r.n_read, r.n_loaded) == (1, 1)
+    assert rows(con, "select gender, qualification_level, publics, hours_worked, outcome_6m, qpv_resident, "
+                     "tenant_of_buyer from clause_hours") == [
+        ("F", "3", ["refugee", "rqth"], 455.0, "interim_6m_plus", True, False)]
+
+
+@pytest.mark.parametrize("hours_header, gender_header", [
+    ("Nb heures réalisées", "Sexe"), ("heures_realisees", "Genre"), ("HeuresRealisees", "sexe"),
+    ("NOMBRE D'HEURES RÉALISÉES", "GENRE"), ("  Heures   réalisées (h) ", "Sexe (H/F)"),
+])
+def test_header_synonyms(con, ctx, tmp_path, hours_header, gender_header):
+    p = write(tmp_path / "d.csv", f"Matricule;{gender_header};Début;Fin;{hours_header}\n"
+                                  "M1;F;01/01/2021;31/01/2021;35\n")
+    r = ingest_clause_file(con, p, ctx)
+    assert (r.n_loaded, r.warnings) == (1, [])
+    assert rows(con, "select gender, hours_worked from clause_hours") == [("F", 35.0)]
+
+
+def test_xlsx_with_title_row_excel_dates_and_numbers(con, ctx, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Export du suivi des clauses — PLIE"])
+    ws.append([])
+    ws.append(["N° bénéficiaire", "Genre", "Âge à l'entrée", "Date d'entrée", "Date de sortie",
+               "Heures effectuées", "Identifiant DECP", "SIRET du maître d'ouvrage"])
+    ws.append([1042, "Homme", 24, datetime(2025, 3, 3), datetime(2025, 6, 27), 420, 202501234, 21590350000013])
+    ws.append([1043, "Femme", 51, datetime(2025, 4, 1), None, 77.5, 202501234, 21590350000013])
+    p = tmp_path / "e.xlsx"
+    wb.save(p)
+    r = ingest_clause_file(con, p, ctx)
+    assert (r.format, r.n_read, r.n_loaded) == ("xlsx", 2, 2)
+    got = rows(con, "select age_band, start_date, end_date, hours_worked, contract_id, buyer_siret "
+                    "from clause_hours order by record_no")
+    # Excel's integers come back without a trailing `.0`
+    assert got == [("<26", date(2025, 3, 3), date(2025, 6, 27), 420.0, "202501234", "21590350000013"),
+                   ("50+", date(2025, 4, 1), None, 77.5, "202501234", "21590350000013")]
+
+
+def test_planned_hours_on_every_row_give_one_planned_row_per_contract_lot(con, ctx, tmp_path):
+    p = write(tmp_path / "f.csv",
+              "SIRET MO;N° marché;Lot;Corps d'état;Type de marché;Base juridique;Montant HT;Heures prévues;"
+              "ID participant;Date début;Heures réalisées\n"
+              "21590350000013;2023-1;1;Peinture;Travaux;Art. 14;100 000;350;A;01/01/2023;100\n"
+              "21590350000013;2023-1;1;Peinture;Travaux;Art. 14;100 000;350;B;01/02/2023;120\n"
+              "21590350000013;2023-1;2;Nettoyage;GUP;Marché d'insertion;50 000,00;600;C;01/03/2023;80\n")
+    r = ingest_clause_file(con, p, ctx)
+    assert (r.kind, r.n_loaded) == ("clauses", 3)
+    assert rows(con, "select contract_id, lot, trade, contract_kind, legal_basis, contract_amount, planned_hours "
+                     "from clause_planned order by lot") == [
+        ("2023-1", "1", "painting", "works", "execution_condition", 100000.0, 350.0),
+        ("2023-1", "2", "cleaning", "gup", "insertion_contract", 50000.0, 600.0)]
+
+
+def test_separate_planned_file_is_detected_by_its_columns(con, ctx, tmp_path):
+    p = write(tmp_path / "prevues.csv",
+              "Opération;SIRET maître d'ouvrage;N° marché;Lot;Heures d'insertion prévues;Montant HT\n"
+              "NPNRU Lille Sud;215 903 500 00013;2022-77;3;1 200,5;450000\n"
+              "NPNRU Lille Sud;215 903 500 00013;2022-78;;800;\n", "utf-8")
+    r = ingest_clause_file(con, p, ctx)
+    assert (r.kind, r.n_read, r.n_loaded) == ("planned", 2, 2)
+    assert rows(con, "select count(*) from clause_hours") == [(0,)]
+    assert rows(con, "select operation_name, buyer_siret, contract_id, lot, planned_hours, contract_amount "
+                     "from clause_planned order by contract_id") == [
+        ("NPNRU Lille Sud", "21590350000013", "2022-77", "3", 1200.5, 450000.0),
+        ("NPNRU Lille Sud", "21590350000013", "2022-78", None, 800.0, None)]
+
+
+def test_missing_required_column_fails_the_file_naming_it(con, ctx, tmp_path):
+    p = write(tmp_path / "g.csv", "Identifiant participant;Date de début;Sexe\nP1;01/01/2023;F\n")
+    with pytest.raises(UnreadableFile) as e:
+        ingest_clause_file(con, p, ctx)
+    msg = str(e.value)
+    assert "heures réalisées" in msg and "g.csv" in msg and "en-têtes lus" in msg
+
+
+def test_unknown_extra_column_is_a_warning_naming_it(con, ctx, tmp_path):
+    p = write(tmp_path / "h.csv", "ID participant;Date début;Heures réalisées;Référent de parcours\n"
+                                  "P1;01/01/2023;10;Mme X\n")
+    r = ingest_clause_file(con, p, ctx)
+    assert r.n_loaded == 1
+    assert len(r.warnings) == 1 and "« Référent de parcours »" in r.warnings[0]
+    assert "heures réalisées" in r.warnings[0]   # the expected columns are listed
+
+
+def test_not_an_export_is_unreadable(con, ctx, tmp_path):
+    p = write(tmp_path / "i.csv", "a;b;c\n1;2;3\n")
+    with pytest.raises(UnreadableFile):
+        ingest_clause_file(con, p, ctx)
