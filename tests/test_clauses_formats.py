@@ -42,7 +42,7 @@ FR_HEADER = ("SIRET maître d'ouvrage;N° marché;Lot;Identifiant participant;Se
 
 def test_semicolon_utf8_bom_decimal_comma_french_dates(con, ctx, tmp_path):
     p = write(tmp_path / "a.csv", "\ufeff" + FR_HEADER
-              + "21590350000013;2023-045;2;P1;Femme;1998;DELD, RSA;Intérim;01/02/2023;30/06/2023;1 034,5;CDI\n"
+              + "21590350000013;2023-045;2;P1;Femme;1998;DELD, RSA;Intérim;01/02/2023;30/06/2023;1 004,5;CDI\n"
               + "21590350000013;2023-045;2;P2;H;1970;Senior;CDDI;15/03/2023;15/09/2023;350,25;En cours\n")
     r = ingest_clause_file(con, p, ctx)
     assert (r.format, r.n_read, r.n_loaded, r.n_rejected) == ("csv", 2, 2, 0)
@@ -50,7 +50,7 @@ def test_semicolon_utf8_bom_decimal_comma_french_dates(con, ctx, tmp_path):
                     "employment_contract_type, start_date, end_date, hours_worked, outcome_end "
                     "from clause_hours order by record_no")
     assert got[0] == ("21590350000013", "2023-045", "2", "F", 1998, "<26", ["deld", "rsa"], "interim",
-                      date(2023, 2, 1), date(2023, 6, 30), 1034.5, "cdi")
+                      date(2023, 2, 1), date(2023, 6, 30), 1004.5, "cdi")
     # born 1970, started in 2023: 53 years old -> 50+
     assert got[1][3:] == ("M", 1970, "50+", ["senior"], "cddi", date(2023, 3, 15), date(2023, 9, 15),
                           350.25, "ongoing")
