@@ -19,30 +19,33 @@ ui.set_french_lang()
 
 PAGES = {
     "": [
-        st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", url_path="accueil", default=True),
+        st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", url_path="tableau-de-bord", default=True),
     ],
     "Observatoire": [
         st.Page("pages/marches_clauses.py", title="Marchés clausés", icon=":material/gavel:",
                 url_path="marches-clauses"),
-        st.Page("pages/heures.py", title="Heures d'insertion", icon=":material/schedule:", url_path="heures"),
-        st.Page("pages/publics.py", title="Publics et parcours", icon=":material/groups:", url_path="publics"),
-        st.Page("pages/sorties.py", title="Sorties vers l'emploi", icon=":material/work:", url_path="sorties"),
-        st.Page("pages/territoires.py", title="Territoires", icon=":material/map:", url_path="territoires"),
+        st.Page("pages/heures.py", title="Heures d'insertion", icon=":material/schedule:", url_path="heures-insertion"),
+        st.Page("pages/publics.py", title="Publics et parcours", icon=":material/groups:", url_path="publics-parcours"),
+        st.Page("pages/sorties.py", title="Sorties vers l'emploi", icon=":material/work:", url_path="sorties-emploi"),
+        st.Page("pages/territoires.py", title="Territoires", icon=":material/map:", url_path="cartes-territoires"),
     ],
     "Pilotage": [
-        st.Page("pages/bailleurs.py", title="Bailleurs", icon=":material/apartment:", url_path="bailleurs"),
-        st.Page("pages/objectifs.py", title="Objectifs", icon=":material/flag:", url_path="objectifs"),
-        st.Page("pages/rapport.py", title="Rapport de comité", icon=":material/print:", url_path="rapport"),
+        st.Page("pages/bailleurs.py", title="Bailleurs", icon=":material/apartment:", url_path="bailleurs-sociaux"),
+        st.Page("pages/objectifs.py", title="Objectifs", icon=":material/flag:", url_path="objectifs-anru"),
+        st.Page("pages/rapport.py", title="Rapport de comité", icon=":material/print:", url_path="rapport-comite"),
         st.Page("pages/calculateur.py", title="Calculateur d'heures", icon=":material/calculate:",
-                url_path="calculateur"),
+                url_path="calculateur-heures"),
     ],
     "À propos": [
         st.Page("pages/qualite.py", title="Qualité des données", icon=":material/fact_check:",
-                url_path="qualite"),
-        st.Page("pages/methode.py", title="Méthode", icon=":material/menu_book:", url_path="methode"),
+                url_path="qualite-donnees"),
+        st.Page("pages/methode.py", title="Méthode", icon=":material/menu_book:", url_path="methode-glossaire"),
     ],
 }
 
+# URL paths differ from the file names on purpose: Streamlit still scans `pages/` (multipage v1)
+# before app.py calls st.navigation, and a URL equal to a file name would run that file alone,
+# without the sidebar filters (first visit of a fresh server, and every AppTest rerun).
 page = st.navigation(PAGES)
 
 with st.sidebar:

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 import streamlit as st
 
 from dashboard import db, glossary
+from dashboard.formatting import is_null
 
 ALL = "__all__"
 KEYS = {
@@ -92,8 +93,10 @@ def options(name: str) -> dict[str, str]:
     df = df[df["filter"] == name]
     out = {}
     for value, lab in zip(df["value"].tolist(), df["label"].tolist()):
-        if value is None:
+        if is_null(value):
             continue
+        if is_null(lab):
+            lab = None
         if name == "buyer_type":
             lab = glossary.label("buyer_type", value)
         elif name == "sector" and (lab is None or lab == value):
@@ -138,6 +141,11 @@ def operations() -> dict[str, str]:
 # --- widgets --------------------------------------------------------------------------------
 
 def _select(key: str, options: dict[str, str], *, help: str | None = None):
+    # The shown label goes into the URL: make labels unique.
+    seen: dict[str, int] = {}
+    for lab in options.values():
+        seen[lab] = seen.get(lab, 0) + 1
+    options = {c: (f"{lab} ({c})" if seen[lab] > 1 else lab) for c, lab in options.items()}
     choices = [ALL] + list(options)
     value = st.selectbox(
         LABELS[key],

@@ -1,0 +1,50 @@
+"""Helpers for the dashboard's AppTests: the stub database and a page runner."""
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.stub_marts import build_stub_db
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = ["accueil", "marches_clauses", "heures", "publics", "sorties", "territoires", "bailleurs", "objectifs",
+         "rapport", "calculateur", "qualite", "methode"]
+
+
+@functools.lru_cache(maxsize=None)
+def stub_db() -> Path:
+    """The stub database, built once per test process."""
+    return build_stub_db(Path(tempfile.mkdtemp(prefix="obs-stub-")) / "stub.duckdb")
+
+
+def run_page(page: str, db: Path | str, query: dict | None = None, timeout: float = 60) -> AppTest:
+    """Run app.py on `page` with the database `db` and optional URL query parameters."""
+    os.environ["OBSERVATOIRE_DB"] = str(db)
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()  # st.navigation registers the pages on the first run
+    if page != "accueil":
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """{label: shown value} of every st.metric on the page."""
+    return {m.label: m.value for m in at.metric}
+
+
+def texts(at: AppTest) -> str:
+    """All markdown and caption text of the page, joined."""
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+
+
+def frames(at: AppTest):
+    """The data frames shown on the page."""
+    return [d.value for d in at.dataframe]
