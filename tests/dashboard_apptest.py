@@ -48,3 +48,28 @@ def texts(at: AppTest) -> str:
 def frames(at: AppTest):
     """The data frames shown on the page."""
     return [d.value for d in at.dataframe]
+
+
+@functools.lru_cache(maxsize=None)
+def demo_db(scale: int = 1) -> Path:
+    """The demo generated and built through the normal pipeline, once per test process.
+
+    Skips the calling test when the generator or the build fails (they belong to other areas).
+    """
+    import pytest
+    import subprocess
+    import sys
+
+    out = Path(tempfile.mkdtemp(prefix=f"obs-demo-s{scale}-"))
+    demo, db = out / "demo", out / "observatoire.duckdb"
+    steps = [
+        [sys.executable, "-m", "pipelines", "demo", "--out", str(demo), "--scale", str(scale)],
+        [sys.executable, "-m", "pipelines", "build", "--db", str(db), "--decp", str(demo / "decp"),
+         "--clauses", str(demo / "clauses"), "--buyers", str(demo / "acheteurs.csv"),
+         "--targets", str(demo / "objectifs.csv")],
+    ]
+    for cmd in steps:
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        if proc.returncode != 0 and not db.exists():
+            pytest.skip(f"demo not available ({' '.join(cmd[2:4])} failed): {proc.stderr.strip()[-300:]}")
+    return db

@@ -1,0 +1,235 @@
+"""Every page of the dashboard in Streamlit's AppTest: default and filtered views, figures as
+the marts give them, masked cells, empty and error states, and no exception anywhere.
+
+Most tests run on tests/stub_marts.py, whose figures are worked out by hand in its docstring; the
+last ones run on the real demo build and compare the shown figures with the marts' values.
+"""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from dashboard import formatting as fmt
+from tests.dashboard_apptest import PAGES, demo_db, frames, metrics, run_page, stub_db, texts
+
+P = "\u00a0%"
+H = "\u00a0h"
+G = "\u202f"  # group separator
+DEP59 = {"dep": "59 Nord"}
+
+
+def cells(at) -> set[str]:
+    """Every cell value of every table on the page."""
+    out = set()
+    for df in frames(at):
+        out.update(str(v) for v in df.to_numpy().ravel())
+    return out
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("query", [{}, DEP59], ids=["default", "dep59"])
+def test_page_runs_without_exception(page, query):
+    at = run_page(page, stub_db(), query=query)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "every page has a French title"
+    # the demo mark is on every page
+    assert any("Données de démonstration" in w.value for w in at.warning)
+
+
+def test_accueil_headlines():
+    m = metrics(run_page("accueil", stub_db()))
+    assert m["Marchés avec considération sociale"] == f"22,2{P}"  # 100 / 450
+    assert m["Marchés avec clause sociale"] == f"17,8{P}"  # 80 / 450
+    assert m["Marchés au statut inconnu"] == "600"
+    assert m["Heures réalisées"] == f"120{G}000{H}"
+    assert m["Taux de réalisation"] == f"120,0{P}"
+    assert m["Taux de sortie dynamique"] == f"43,3{P}"  # 78 / 180
+    m = metrics(run_page("accueil", stub_db(), query=DEP59))
+    assert m["Marchés avec considération sociale"] == f"25,0{P}"  # 75 / 300
+    assert m["Heures réalisées"] == f"60{G}000{H}"
+    assert m["Taux de sortie dynamique"] == f"50,0{P}"  # 45 / 90
+
+
+def test_marches_clauses_breakdown_and_unknown_status_apart():
+    at = run_page("marches_clauses", stub_db())
+    c = cells(at)
+    assert f"40,0{P}" in c  # landlords: 60 social / 150 known
+    assert f"13,3{P}" in c  # communes: 40 / 300
+    assert f"22,2{P}" in c  # total row
+    assert "600" in c  # unknown-status contracts shown in their own column
+    assert any("statut inconnu" in t for t in texts(at).split("\n"))
+    at = run_page("marches_clauses", stub_db(), query=DEP59)
+    assert f"33,3{P}" in cells(at)  # landlords in 59: 50 / 150
+
+
+def test_heures_figures_and_masked_public_cells():
+    at = run_page("heures", stub_db())
+    m = metrics(at)
+    assert m["Heures réalisées"] == f"120{G}000{H}"
+    assert m["Heures prévues"] == f"100{G}000{H}"
+    assert m["Taux de réalisation"] == f"120,0{P}"
+    assert m["Équivalents temps plein"] == f"74,7\u00a0ETP"  # 120 000 / 1 607
+    at.selectbox(key="h_dim").select("public").run()
+    assert not at.exception
+    table = next(df for df in frames(at) if "Participants" in df.columns and
+                 "Résident d'un QPV" not in df["Valeur"].tolist() and
+                 "Travailleur handicapé (RQTH)" in df["Valeur"].tolist())
+    rqth = table[table["Valeur"] == "Travailleur handicapé (RQTH)"].iloc[0]
+    ass = table[table["Valeur"] == "Bénéficiaire de l'ASS"].iloc[0]
+    assert rqth["Participants"] == "s" and rqth["Heures réalisées"] == "s"
+    assert ass["Participants"] == "s"  # secondary masking, never 0
+    assert "0" not in (rqth["Participants"], rqth["Heures réalisées"])
+    assert any("valeur masquée" in c.value for c in at.caption)
+    assert any("ne s'additionnent pas" in c.value for c in at.caption)
+    m = metrics(run_page("heures", stub_db(), query=DEP59))
+    assert m["Heures réalisées"] == f"60{G}000{H}"
+    assert m["Taux de réalisation"] == f"150,0{P}"  # 60 000 / 40 000
+
+
+def test_publics_figures():
+    m = metrics(run_page("publics", stub_db()))
+    assert m["Participants"] == "300"
+    assert m["Femmes"] == f"18,0{P}"
+    assert m["Parcours mutualisés"] == f"25,0{P}"
+    assert metrics(run_page("publics", stub_db(), query=DEP59))["Participants"] == "150"
+
+
+def test_sorties_rate_interval_and_masked_breakdown():
+    at = run_page("sorties", stub_db())
+    m = metrics(at)
+    assert m["Taux de sortie dynamique"] == f"43,3{P}"
+    assert m["Situation inconnue"] == "20"
+    assert any(f"[36,2{P} ; 50,7{P}]" in c.value for c in at.caption)
+    at.selectbox(key="s_dim").select("gender").run()
+    assert not at.exception
+    table = next(df for df in frames(at) if "Femmes" in df["Valeur"].tolist())
+    assert table[table["Valeur"] == "Femmes"].iloc[0]["Taux de sortie dynamique"] == "s"
+    m = metrics(run_page("sorties", stub_db(), query=DEP59))
+    assert m["Taux de sortie dynamique"] == f"50,0{P}"
+    assert m["Situation inconnue"] == "10"
+
+
+def test_territoires_table_of_the_map():
+    c = cells(run_page("territoires", stub_db()))
+    assert f"20,0{P}" in c  # Nord: 60 clauses / 300 known
+    assert f"13,3{P}" in c  # Pas-de-Calais: 20 / 150
+
+
+def test_bailleurs_position_against_the_region():
+    at = run_page("bailleurs", stub_db())
+    pos = next(df for df in frames(at) if "Médiane régionale" in df.columns)
+    row = pos[pos["Indicateur"] == "Heures réalisées par million d'euros"].iloc[0]
+    assert row["Bailleur"] == f"2{G}000,0"
+    assert row["Médiane régionale"] == f"1{G}500,0"
+    assert row["Écart à la médiane"] == "500,0"
+    assert row["Rang centile (région)"] == "67e"
+    # other landlords are anonymous
+    assert "Bailleur A" in cells(at)
+    assert "Logis de la Côte (fictif)" not in cells(at)
+
+
+def test_objectifs_and_calculateur():
+    m = metrics(run_page("objectifs", stub_db()))
+    assert m["Atteinte du plancher"] == f"75,0{P}"  # 9 000 / 12 000
+    assert m["Avancement"] == f"40,0{P}"
+    m = metrics(run_page("calculateur", stub_db()))
+    # painting: 1 000 000 x 70 % x 5 % / 30 = 1 166,7 h
+    assert m["Heures d'insertion"] == f"1{G}167{H}"
+    assert m["Réalisé dans la région (même montant)"] == f"1{G}400{H}"
+
+
+def test_qualite_reconciliation_and_matching():
+    m = metrics(run_page("qualite", stub_db()))
+    assert m["Lus"] == f"1{G}500"
+    assert m["Chargés"] == f"1{G}440"
+    assert m["Rejetés"] == "40"
+    assert m["Taux de rapprochement"] == f"75,0{P}"
+
+
+def test_report_html_is_french_and_keeps_masks():
+    from dashboard import report
+
+    import pandas as pd
+
+    con = duckdb.connect(str(stub_db()), read_only=True)
+    q = lambda sql: con.execute(sql).df()  # noqa: E731
+    doc = report.render(
+        title="Comité", scope="Périmètre : test", info={"data_label": "données de démonstration"},
+        hours_total=q("select * from mart_hours('total')"), hours_by_year=q("select * from mart_hours('year')"),
+        participants_total=q("select * from mart_participants('total')"),
+        exits_total=q("select * from mart_exits('total')"), exits_by_public=q("select * from mart_exits('public')"),
+        exits_by_gender=q("select * from mart_exits('gender')"), targets=q("select * from mart_targets()"),
+        threshold=5)
+    con.close()
+    assert doc.startswith("<!DOCTYPE html><html lang='fr'>")
+    assert f"120{G}000{H}" in doc
+    assert f"43,3{P}" in doc
+    assert "<td>s</td>" in doc  # masked gender rows stay masked
+    assert "Données de démonstration" in doc
+    assert isinstance(pd.__version__, str)
+
+
+def test_real_data_has_no_demo_mark(tmp_path):
+    from tests.stub_marts import build_stub_db
+
+    db = build_stub_db(tmp_path / "real.duckdb", demo=False)
+    at = run_page("accueil", db)
+    assert not at.exception
+    assert not any("Données de démonstration" in w.value for w in at.warning)
+
+
+def test_missing_database_explains_how_to_build_it(tmp_path):
+    at = run_page("accueil", tmp_path / "absent.duckdb")
+    assert not at.exception
+    assert any("Base de données absente" in e.value for e in at.error)
+    assert "make build" in texts(at)
+    at = run_page("heures", tmp_path / "absent.duckdb")
+    assert not at.exception
+    assert any("Base de données absente" in e.value for e in at.error)
+
+
+def test_empty_state_when_filters_match_nothing():
+    at = run_page("heures", stub_db(), query={"dep": "62 Pas-de-Calais"})  # no 62 variant in the stub
+    assert not at.exception
+    assert any("Aucune donnée pour ces filtres" in i.value for i in at.info)
+
+
+# --- on the real demo build -------------------------------------------------------------------
+
+def test_demo_headlines_equal_the_mart():
+    db = demo_db()
+    con = duckdb.connect(str(db), read_only=True)
+    h = con.execute("select * from mart_headlines()").df().iloc[0]
+    h59 = con.execute("select * from mart_headlines(departement := '59')").df().iloc[0]
+    con.close()
+    m = metrics(run_page("accueil", db))
+    assert m["Marchés avec considération sociale"] == fmt.percent(h["share_social_consideration"])
+    assert m["Marchés au statut inconnu"] == fmt.integer(h["contracts_unknown_status"])
+    assert m["Heures réalisées"] == fmt.hours(h["hours_worked"])
+    assert m["Participants"] == fmt.integer(h["participants"])
+    assert m["Taux de sortie dynamique"] == fmt.percent(h["dynamic_exit_rate"])
+    m = metrics(run_page("accueil", db, query={"dep": "59 Nord"}))
+    assert m["Marchés avec considération sociale"] == fmt.percent(h59["share_social_consideration"])
+    assert m["Heures réalisées"] == fmt.hours(h59["hours_worked"])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_demo_pages_run(page):
+    at = run_page(page, demo_db())
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_demo_hours_and_exits_equal_the_marts():
+    db = demo_db()
+    con = duckdb.connect(str(db), read_only=True)
+    hrs = con.execute("select * from mart_hours('total')").df().iloc[0]
+    ex = con.execute("select * from mart_exits('total')").df().iloc[0]
+    con.close()
+    m = metrics(run_page("heures", db))
+    assert m["Heures réalisées"] == fmt.hours(hrs["hours_worked"])
+    assert m["Taux de réalisation"] == fmt.percent(hrs["realisation_rate"])
+    m = metrics(run_page("sorties", db))
+    assert m["Taux de sortie dynamique"] == fmt.percent(ex["dynamic_exit_rate"])
+    assert m["Sortants"] == fmt.integer(ex["n_leavers"])
