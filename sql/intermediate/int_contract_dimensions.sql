@@ -56,3 +56,4 @@ select
     is_reserved,
     amount
 from long
+order by dim, dim_value  -- row groups per dimension: a mart reads only its own

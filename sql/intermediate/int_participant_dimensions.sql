@@ -1,82 +1,26 @@
 -- int_participant_dimensions: table macro, each participant's path once per breakdown dimension.
--- Answers: which value a participant takes for each breakdown of mart_participants and mart_exits.
---          Multi-valued: public (one row per public, 'none' when none), modality, buyer, operation
---          (every value met on the path). Single-valued, from the last line: exit_year,
---          last_modality, last_buyer, last_operation, operation_commune, operation_epci,
---          operation_departement.
+-- Answers: which value a participant takes for each breakdown of mart_participants and mart_exits
+--          (see int_participant_dimensions_dynamic for the dimensions and columns). Without any
+--          filter it reads the materialised int_participant_dimensions_all (fast page loads);
+--          with a filter it computes the paths from the filtered lines.
 -- Grain: one row per participant x dimension x value.
--- Parameters: the filters of int_participant_paths (year_from, year_to, departement, epci,
---             buyer_type, landlord, sector, operation, public).
--- Columns: every int_participant_paths column + dim, dim_value, dim_order, is_sensitive_value,
---          is_place_dim (commune, operation or QPV dimension).
+-- Parameters: year_from, year_to, departement, epci, buyer_type, landlord, sector, operation, public.
+-- Columns: as int_participant_dimensions_dynamic.
 create or replace macro int_participant_dimensions(
     year_from := null, year_to := null, departement := null, epci := null, buyer_type := null,
     landlord := null, sector := null, operation := null, public := null
 ) as table
-with paths as (
-    select * from int_participant_paths(
-        year_from := year_from, year_to := year_to, departement := departement, epci := epci,
-        buyer_type := buyer_type, landlord := landlord, sector := sector, operation := operation,
-        public := public)
-),
-
-single_valued as (
-    select
-        p.*,
-        unnest([
-            {'dim': 'total', 'dim_value': 'total', 'dim_order': 0},
-            {'dim': 'year', 'dim_value': coalesce(year(p.path_start)::varchar, 'unknown'),
-             'dim_order': year(p.path_start)},
-            {'dim': 'exit_year', 'dim_value': coalesce(p.exit_year::varchar, 'unknown'), 'dim_order': p.exit_year},
-            {'dim': 'gender', 'dim_value': coalesce(p.gender, 'unknown'), 'dim_order': null},
-            {'dim': 'age_band', 'dim_value': coalesce(p.age_band, 'unknown'),
-             'dim_order': case p.age_band when '<26' then 1 when '26-49' then 2 when '50+' then 3 else 4 end},
-            {'dim': 'qualification', 'dim_value': coalesce(p.qualification, 'unknown'),
-             'dim_order': case p.qualification when 'infra_3' then 1 when '3' then 2
-                               when '4' then 3 when '5_plus' then 4 else 5 end},
-            {'dim': 'qpv_resident',
-             'dim_value': case p.qpv_resident when true then 'yes' when false then 'no' else 'unknown' end,
-             'dim_order': null},
-            {'dim': 'tenant_of_buyer',
-             'dim_value': case p.tenant_of_buyer when true then 'yes' when false then 'no' else 'unknown' end,
-             'dim_order': null},
-            {'dim': 'residence_commune', 'dim_value': coalesce(p.residence_commune, 'unknown'), 'dim_order': null},
-            {'dim': 'residence_epci', 'dim_value': coalesce(p.residence_epci, 'unknown'), 'dim_order': null},
-            {'dim': 'last_modality', 'dim_value': coalesce(p.last_modality, 'unknown'), 'dim_order': null},
-            {'dim': 'last_buyer', 'dim_value': coalesce(p.last_buyer, 'unknown'), 'dim_order': null},
-            {'dim': 'last_operation', 'dim_value': coalesce(p.last_operation, 'unknown'), 'dim_order': null},
-            {'dim': 'operation_commune', 'dim_value': coalesce(p.last_operation_commune, 'unknown'), 'dim_order': null},
-            {'dim': 'operation_epci', 'dim_value': coalesce(p.last_operation_epci, 'unknown'), 'dim_order': null},
-            {'dim': 'operation_departement', 'dim_value': coalesce(p.last_operation_departement, 'unknown'),
-             'dim_order': null}
-        ]) as d
-    from paths as p
-),
-
-multi_valued as (
-    select
-        p.*,
-        unnest(
-            [{'dim': 'public', 'dim_value': v} for v in
-                (case when len(p.publics) = 0 then ['none'] else p.publics end)]
-            || [{'dim': 'modality', 'dim_value': coalesce(v, 'unknown')} for v in p.modalities]
-            || [{'dim': 'buyer', 'dim_value': coalesce(v, 'unknown')} for v in p.buyers]
-            || [{'dim': 'operation', 'dim_value': coalesce(v, 'unknown')} for v in p.operations]
-        ) as m
-    from paths as p
-),
-
-long as (
-    select * exclude (d), d.dim as dim, d.dim_value as dim_value, d.dim_order as dim_order
-    from single_valued
-    union all
-    select * exclude (m), m.dim, m.dim_value, null::integer
-    from multi_valued
-)
-
-select
-    *,
-    dim = 'public' and dim_value in ('rqth', 'rsa', 'ass', 'aah') as is_sensitive_value,
-    dim in ('residence_commune', 'operation_commune', 'operation', 'last_operation', 'qpv_resident')
-        as is_place_dim
-from long
+select *
+from int_participant_dimensions_all
+where year_from is null and year_to is null and departement is null and epci is null
+  and buyer_type is null and landlord is null and sector is null and operation is null
+  and public is null
+union all by name
+select *
+from int_participant_dimensions_dynamic(
+    year_from := year_from, year_to := year_to, departement := departement, epci := epci,
+    buyer_type := buyer_type, landlord := landlord, sector := sector, operation := operation,
+    public := public)
+where not (year_from is null and year_to is null and departement is null and epci is null
+           and buyer_type is null and landlord is null and sector is null and operation is null
+           and public is null)

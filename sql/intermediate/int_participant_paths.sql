@@ -49,33 +49,31 @@ paths as (
         list_sort(list_distinct(flatten(list(publics)))) as publics,
         list_sort(list_distinct(list(modality))) as modalities,
         list_sort(list_distinct(list(buyer_siret))) as buyers,
-        list_sort(list_distinct(list(operation_id))) as operations
+        list_sort(list_distinct(list(operation_id))) as operations,
+        -- the last line: latest end date, an open line (no end date) counting as the latest
+        arg_max(
+            {'end_date': end_date, 'outcome_end': outcome_end, 'outcome_6m': outcome_6m,
+             'modality': modality, 'buyer_siret': buyer_siret, 'operation_id': operation_id,
+             'commune': operation_commune_code, 'epci': operation_epci_code,
+             'departement': operation_departement_code},
+            (coalesce(end_date, date '9999-12-31'), start_date, line_id)) as last_line
     from lines
     group by participant_id
-),
-
-last_lines as (
-    select *
-    from lines
-    qualify row_number() over (
-        partition by participant_id
-        order by end_date desc nulls first, start_date desc, line_id desc) = 1
 )
 
 select
-    p.*,
+    p.* exclude (last_line),
     datediff('day', p.path_start, coalesce(p.path_end, current_date)) / 30.4375 as path_months,
-    ll.end_date as last_end_date,
-    ll.outcome_end as last_outcome_end,
-    ll.outcome_6m as last_outcome_6m,
-    ll.modality as last_modality,
-    ll.buyer_siret as last_buyer,
-    ll.operation_id as last_operation,
-    ll.operation_commune_code as last_operation_commune,
-    ll.operation_epci_code as last_operation_epci,
-    ll.operation_departement_code as last_operation_departement,
-    ll.end_date is not null and ll.end_date <= current_date
-        and coalesce(ll.outcome_end, '') <> 'ongoing' as is_leaver,
-    year(ll.end_date) as exit_year
+    p.last_line.end_date as last_end_date,
+    p.last_line.outcome_end as last_outcome_end,
+    p.last_line.outcome_6m as last_outcome_6m,
+    p.last_line.modality as last_modality,
+    p.last_line.buyer_siret as last_buyer,
+    p.last_line.operation_id as last_operation,
+    p.last_line.commune as last_operation_commune,
+    p.last_line.epci as last_operation_epci,
+    p.last_line.departement as last_operation_departement,
+    p.last_line.end_date is not null and p.last_line.end_date <= current_date
+        and coalesce(p.last_line.outcome_end, '') <> 'ongoing' as is_leaver,
+    year(p.last_line.end_date) as exit_year
 from paths as p
-join last_lines as ll using (participant_id)
