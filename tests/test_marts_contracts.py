@@ -122,3 +122,11 @@ def test_declared_vs_executed(con):
             commune["n_execution_not_in_decp"]) == (1, 1, 1)
     total = per_buyer[None]
     assert total["is_total"] and total["n_execution_contracts"] == 4
+
+
+def test_territory_population(con):
+    deps = {r["code"]: r for r in rows(con, "select * from mart_territory_population('departement')")}
+    # fixture communes: Lille 230 000 inhabitants (59), Arras 41 000 (62)
+    assert deps["59"]["population"] == 230000 and deps["59"]["label"] == "Nord"
+    epcis = {r["code"]: r["population"] for r in rows(con, "select * from mart_territory_population('epci')")}
+    assert epcis == {"200093201": 230000, "200033579": 41000}
