@@ -11,7 +11,7 @@ from dashboard import db, filters, ui
 
 st.set_page_config(
     page_title="Observatoire des clauses sociales – Hauts-de-France",
-    page_icon=":material/handshake:",
+    page_icon="🤝",  # an emoji: a material icon favicon would be fetched from Google
     layout="wide",
     initial_sidebar_state="expanded",
 )
@@ -40,6 +40,8 @@ PAGES = {
         st.Page("pages/qualite.py", title="Qualité des données", icon=":material/fact_check:",
                 url_path="qualite-donnees"),
         st.Page("pages/methode.py", title="Méthode", icon=":material/menu_book:", url_path="methode-glossaire"),
+        # baseline of the page benchmark, reachable by its URL only
+        st.Page("pages/vide.py", title="Page vide", url_path="page-vide", visibility="hidden"),
     ],
 }
 

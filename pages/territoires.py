@@ -31,6 +31,24 @@ def outlines(level: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@st.cache_data(show_spinner=False)
+def bounds(level: str) -> tuple[float, float, float, float]:
+    """(min lon, min lat, max lon, max lat) of the outlines."""
+    xs, ys = [], []
+
+    def walk(coords):
+        if coords and isinstance(coords[0], (int, float)):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for c in coords:
+                walk(c)
+
+    for feat in (outlines(level) or {}).get("features", []):
+        walk(feat["geometry"]["coordinates"])
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else (1.4, 48.8, 4.3, 51.1)
+
+
 INDICATORS = {
     "clause_share": ("Part des marchés avec clause sociale", "pct"),
     "social_share": ("Part des marchés avec considération sociale", "pct"),
@@ -103,27 +121,29 @@ if frame is not None:
     else:
         z = pd.to_numeric(frame["metric"], errors="coerce")
         z_plot = z * 100 if kind == "pct" else z
-        fig = go.Figure(go.Choropleth(
+        # MapLibre with the blank "white-bg" style: outlines only, nothing fetched from the network.
+        fig = go.Figure(go.Choroplethmap(
             geojson=geo, featureidkey="properties.code", locations=frame["value"], z=z_plot,
             text=frame["row_label"], colorscale="Blues", marker_line_color="white", marker_line_width=0.6,
             colorbar=dict(title=None, **(fmt.PCT_AXIS if kind == "pct" else {"tickformat": ",.0f"})),
             hovertemplate="%{text}<br>%{z" + (fmt.PCT_HOVER if kind == "pct" else ":,.1f}") + "<extra></extra>",
         ))
         codes = {feat["properties"]["code"] for feat in geo.get("features", [])}
-        empty_codes = sorted(codes - set(frame["value"]))
-        if empty_codes:  # territories without data are drawn in grey, not as zero
-            fig.add_trace(go.Choropleth(
+        empty_codes = sorted(codes - set(frame.loc[z.notna(), "value"]))
+        if empty_codes:  # territories without data (or masked) are drawn in grey, not as zero
+            fig.add_trace(go.Choroplethmap(
                 geojson=geo, featureidkey="properties.code", locations=empty_codes, z=[0] * len(empty_codes),
-                colorscale=[[0, "#EEEEEE"], [1, "#EEEEEE"]], showscale=False, marker_line_color="white",
-                hovertemplate="Pas de donnée<extra></extra>"))
-        fig.update_geos(fitbounds="locations", visible=False)
-        fig.update_layout(margin=dict(l=0, r=0, t=10, b=0))
+                colorscale=[[0, "#E5E5E5"], [1, "#E5E5E5"]], showscale=False, marker_line_color="white",
+                hovertemplate="Pas de donnée publiable<extra></extra>"))
+        lon0, lat0, lon1, lat1 = bounds(level)
+        fig.update_layout(map=dict(style="white-bg", center=dict(lon=(lon0 + lon1) / 2, lat=(lat0 + lat1) / 2),
+                                   zoom=6.9), margin=dict(l=0, r=0, t=10, b=0))
         ok = frame.assign(z=z).dropna(subset=["z"]).sort_values("z")
         summary = (f"{label} : la plus haute à {ok.iloc[-1]['row_label']} "
                    f"({fmt.percent(ok.iloc[-1]['z']) if kind == 'pct' else fmt.number(ok.iloc[-1]['z'], 1)}), "
                    f"la plus basse à {ok.iloc[0]['row_label']} "
                    f"({fmt.percent(ok.iloc[0]['z']) if kind == 'pct' else fmt.number(ok.iloc[0]['z'], 1)}). "
                    if len(ok) else "")
-        summary += note + " Territoires sans donnée en gris ; valeurs masquées (« s ») en gris aussi."
+        summary += note + " Territoires sans donnée ou dont la valeur est masquée (« s ») : en gris."
         ui.chart(fig, summary, frame.sort_values("row_label"), table_cols, f"carte-{indicator}-{level}",
                  key="t-map", height=560)

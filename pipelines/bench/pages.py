@@ -1,0 +1,231 @@
+"""`python -m pipelines.bench pages [--scales 1,10] [--out bench/out] [--repeat 3] [--rebuild]`
+
+Starts the dashboard on the demo built at each scale (`bench/out/demo-sN`, built by
+`python -m pipelines demo` + `python -m pipelines build` when absent), loads every page in headless
+chromium and prints, per page: the time to a fully rendered page (script finished, no skeleton
+left, every Plotly chart drawn), the query time within it (the footer written by dashboard/db.py),
+and the time of one interaction (the département filter changed in the sidebar). Ratios are
+against the empty page (`/page-vide`) measured in the same run. Target: an interaction under 1 s
+at scale 1.
+
+The helpers (`start_app`, `stop_app`, `wait_rendered`, `CHROMIUM_ARGS`) are shared with
+tests/test_browser.py.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from pipelines import settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# (url path, French title) of every page; "page-vide" is the baseline
+PAGES = [
+    ("page-vide", "Page vide"),
+    ("", "Accueil"),
+    ("marches-clauses", "Marchés clausés"),
+    ("heures-insertion", "Heures d'insertion"),
+    ("publics-parcours", "Publics et parcours"),
+    ("sorties-emploi", "Sorties vers l'emploi"),
+    ("cartes-territoires", "Territoires"),
+    ("bailleurs-sociaux", "Bailleurs"),
+    ("objectifs-anru", "Objectifs"),
+    ("rapport-comite", "Rapport de comité"),
+    ("calculateur-heures", "Calculateur d'heures"),
+    ("qualite-donnees", "Qualité des données"),
+    ("methode-glossaire", "Méthode"),
+]
+INTERACTION_TARGET_S = 1.0
+
+_RENDERED_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('.st-key-obs-query-time') && !document.querySelector('[data-testid="stAlert"]')) return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
+  const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length;
+  return drawn >= charts;
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(db: Path | str, port: int | None = None, timeout: float = 60) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on `db`; return (process, base URL) once it answers."""
+    port = port or free_port()
+    env = dict(os.environ, OBSERVATOIRE_DB=str(db))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(settings.PROJECT_ROOT / "app.py"),
+         "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=settings.PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {proc.stderr.read().decode(errors='replace')[-500:]}")
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            time.sleep(0.3)
+    stop_app(proc)
+    raise RuntimeError(f"streamlit did not answer on {base} within {timeout:.0f} s")
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    """Stop the app started by `start_app` (that process only)."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def wait_rendered(page, timeout_ms: float = 60_000) -> None:
+    """Wait until the Streamlit page is fully rendered (see _RENDERED_JS)."""
+    page.wait_for_function(_RENDERED_JS, timeout=timeout_ms, polling=50)
+
+
+def query_ms(page) -> float | None:
+    """Query time the page reports in its footer (ms), None when absent."""
+    el = page.query_selector(".st-key-obs-query-time")
+    if not el:
+        return None
+    m = re.search(r"([\d\s\u202f\u00a0]+(?:,\d+)?)\s*ms", el.inner_text())
+    if not m:
+        return None
+    return float(re.sub(r"[\s\u202f\u00a0]", "", m.group(1)).replace(",", "."))
+
+
+def select_option(page, key: str, label: str) -> None:
+    """Choose `label` in the Streamlit selectbox whose key is `key`."""
+    page.locator(f".st-key-{key} [data-baseweb='select']").click()
+    page.get_by_role("option", name=label, exact=True).click()
+
+
+def _load(page, url: str) -> tuple[float, float | None]:
+    started = time.perf_counter()
+    page.goto(url)
+    wait_rendered(page)
+    return time.perf_counter() - started, query_ms(page)
+
+
+def wait_rerun(page, action) -> None:
+    """Do `action` (a click...) and wait for the rerun it triggers to be fully rendered."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    action()
+    try:  # the rerun starts within a few ms; a very fast one may be missed, hence the short wait
+        page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
+                               ".getAttribute('data-test-script-state') === 'running'", timeout=2_000, polling=10)
+    except PlaywrightTimeout:
+        pass
+    wait_rendered(page)
+
+
+def _interact(page, dep_label: str, back_label: str = "Tous") -> tuple[float, float | None]:
+    started = time.perf_counter()
+    wait_rerun(page, lambda: select_option(page, "dep", dep_label))
+    elapsed = time.perf_counter() - started
+    q = query_ms(page)
+    wait_rerun(page, lambda: select_option(page, "dep", back_label))
+    return elapsed, q
+
+
+def bench_scale(db: Path, scale: int, repeat: int) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    proc, base = start_app(db)
+    results = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(base + "/")  # warm-up: server imports, browser caches, first queries
+            wait_rendered(page)
+            for path, title in PAGES:
+                _load(page, f"{base}/{path}")  # warm this page's caches
+                loads = [_load(page, f"{base}/{path}") for _ in range(repeat)]
+                dep = "59 Nord"
+                inter = [_interact(page, dep) for _ in range(repeat)]
+                results.append({
+                    "scale": scale, "page": title, "path": path,
+                    "load_s": statistics.median(x[0] for x in loads),
+                    "query_ms": statistics.median(x[1] or 0 for x in loads),
+                    "interaction_s": statistics.median(x[0] for x in inter),
+                    "interaction_query_ms": statistics.median(x[1] or 0 for x in inter),
+                })
+            browser.close()
+    finally:
+        stop_app(proc)
+    base_row = next(r for r in results if r["path"] == "page-vide")
+    for r in results:
+        r["load_ratio"] = r["load_s"] / base_row["load_s"] if base_row["load_s"] else float("nan")
+        r["interaction_ratio"] = (r["interaction_s"] / base_row["interaction_s"]
+                                  if base_row["interaction_s"] else float("nan"))
+    return results
+
+
+def print_table(results: list[dict]) -> None:
+    header = (f"{'scale':>5}  {'page':<24} {'load s':>7} {'ratio':>6} {'query ms':>9}   "
+              f"{'interaction s':>13} {'ratio':>6} {'query ms':>9}  target")
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        ok = "baseline" if r["path"] == "page-vide" else (
+            "ok" if r["interaction_s"] < INTERACTION_TARGET_S or r["scale"] != 1 else "SLOW")
+        print(f"{r['scale']:>5}  {r['page']:<24} {r['load_s']:>7.2f} {r['load_ratio']:>6.2f} {r['query_ms']:>9.1f}   "
+              f"{r['interaction_s']:>13.2f} {r['interaction_ratio']:>6.2f} {r['interaction_query_ms']:>9.1f}  {ok}")
+    print(f"\nload: from navigation to a fully rendered page (script finished, charts drawn); interaction: "
+          f"département filter changed; ratios against the empty page of the same run; query ms: time "
+          f"spent in dashboard/db.py queries (cache hits included). Target: interaction < "
+          f"{INTERACTION_TARGET_S:.0f} s at scale 1.")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipelines.bench pages")
+    p.add_argument("--scales", default="1,10", help="demo scales, comma-separated (default 1,10)")
+    p.add_argument("--out", default=str(settings.PROJECT_ROOT / "bench" / "out"), help="work folder")
+    p.add_argument("--repeat", type=int, default=3, help="loads per page (median kept)")
+    p.add_argument("--rebuild", action="store_true", help="regenerate the demo and rebuild the database")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"chromium absent ({CHROMIUM}): install it with `make chromium`", file=sys.stderr)
+        return 1
+    from pipelines.bench.marts import build_demo
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for scale in [int(s) for s in args.scales.split(",") if s.strip()]:
+        db = build_demo(out, scale, args.rebuild)
+        results += bench_scale(db, scale, args.repeat)
+    print_table(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
