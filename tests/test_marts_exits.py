@@ -77,3 +77,16 @@ def test_breakdown_secondary_masking(con):
 def test_year_is_year_of_exit(con):
     by = by_value(con, "select * from mart_exits('year')")
     assert set(by) == {"2024", "total"}
+
+
+def test_bad_parameters_give_a_clear_message(con):
+    import duckdb
+
+    with pytest.raises(duckdb.Error, match="dimension inconnue « colour »"):
+        con.execute("select * from mart_exits('colour')").fetchall()
+    with pytest.raises(duckdb.Error, match="timepoint « 12m »"):
+        con.execute("select * from mart_exits('total', timepoint := '12m')").fetchall()
+    with pytest.raises(duckdb.Error, match="durable_definition « large »"):
+        con.execute("select * from mart_exits('total', durable_definition := 'large')").fetchall()
+    with pytest.raises(duckdb.Error, match="mart_hours : dimension inconnue"):
+        con.execute("select * from mart_hours('colour')").fetchall()

@@ -90,4 +90,8 @@ select
 from total_if_empty as c
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = c.value
+where case when dimension in ('total', 'year', 'buyer_type', 'landlord', 'buyer', 'sector', 'cpv_division', 'departement', 'epci', 'procedure', 'nature', 'amount_bracket', 'format_version')
+           then true
+           else error('mart_contract_share : dimension inconnue « ' || coalesce(dimension, 'null')
+                      || ' » (attendu : total, year, buyer_type, landlord, buyer, sector, cpv_division, departement, epci, procedure, nature, amount_bracket, format_version)') end
 order by sort_key

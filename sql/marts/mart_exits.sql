@@ -137,4 +137,13 @@ select
 from category_masks as m
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = m.value
+where case when dimension in ('total', 'year', 'operation', 'operation_commune', 'operation_epci', 'operation_departement', 'residence_commune', 'public', 'gender', 'age_band', 'qualification', 'qpv_resident', 'modality', 'buyer')
+           then true
+           else error('mart_exits : dimension inconnue « ' || coalesce(dimension, 'null')
+                      || ' » (attendu : total, year, operation, operation_commune, operation_epci, operation_departement, residence_commune, public, gender, age_band, qualification, qpv_resident, modality, buyer)') end
+  and case when coalesce(timepoint, 'end') in ('end', '6m') then true
+           else error('mart_exits : timepoint « ' || timepoint || ' » inconnu (attendu : end, 6m)') end
+  and case when durable_definition is null or durable_definition in ('broad', 'strict') then true
+           else error('mart_exits : durable_definition « ' || durable_definition
+                      || ' » inconnue (attendu : broad, strict)') end
 order by sort_key

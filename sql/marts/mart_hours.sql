@@ -120,4 +120,8 @@ select
 from masked_total as m
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = m.value
+where case when dimension in ('total', 'year', 'trade', 'contract_kind', 'sector', 'gender', 'age_band', 'public', 'qualification', 'qpv_resident', 'tenant_of_buyer', 'residence_commune', 'residence_epci', 'operation_commune', 'operation_epci', 'operation_departement', 'modality', 'employment_contract_type', 'buyer', 'buyer_type', 'operation')
+           then true
+           else error('mart_hours : dimension inconnue « ' || coalesce(dimension, 'null')
+                      || ' » (attendu : total, year, trade, contract_kind, sector, gender, age_band, public, qualification, qpv_resident, tenant_of_buyer, residence_commune, residence_epci, operation_commune, operation_epci, operation_departement, modality, employment_contract_type, buyer, buyer_type, operation)') end
 order by sort_key

@@ -88,4 +88,8 @@ select
 from masked_total as m
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = m.value
+where case when dimension in ('total', 'year', 'gender', 'age_band', 'qualification', 'qpv_resident', 'tenant_of_buyer', 'residence_commune', 'residence_epci', 'public', 'modality', 'buyer', 'operation')
+           then true
+           else error('mart_participants : dimension inconnue « ' || coalesce(dimension, 'null')
+                      || ' » (attendu : total, year, gender, age_band, qualification, qpv_resident, tenant_of_buyer, residence_commune, residence_epci, public, modality, buyer, operation)') end
 order by sort_key
