@@ -134,7 +134,7 @@ def record_2022(c: Contract, postcodes: dict[str, str], rng: random.Random) -> d
 
 
 def dump_json(obj) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 TABULAR_COLUMNS = [

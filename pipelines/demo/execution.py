@@ -16,6 +16,7 @@ from pipelines.demo.procurement import Contract, _contract_id, planned_hours
 from pipelines.demo.world import FACILITATORS, World
 
 EXTRACTION_DATE = date(2025, 12, 31)
+EXPORT_START = date(2019, 1, 1)
 TRACKED_SHARE = 0.85          # clause contracts of a covered territory that a facilitator follows
 UNDECLARED_SHARE = 0.14       # tracked contracts never published in the DECP (extra ones)
 REUSE_SHARE = 0.35            # a line goes to a participant who already worked on a clause
@@ -130,8 +131,8 @@ def make_lines(rng: random.Random, world: World, tracked: list[Contract]) -> lis
             start = window_start + timedelta(days=rng.randrange(max(1, window_days - int(weeks * 7) // 2)))
             end = start + timedelta(days=max(1, int(weeks * 7)))
             done += h
-            if start > EXTRACTION_DATE:
-                continue
+            if start > EXTRACTION_DATE or start < EXPORT_START:
+                continue   # the exports cover 2019-2025
             if end > EXTRACTION_DATE:
                 h = float(round(h * (EXTRACTION_DATE - start).days / max(1, (end - start).days) * 2) / 2)
                 end = None
@@ -159,6 +160,24 @@ def _contract_type(rng: random.Random, modality: str) -> str:
                        weights=[52, 18, 12, 10, 8])[0]
 
 
+_POOLS: dict[tuple, tuple[list[str], list[float]]] = {}
+
+
+def _pool(world: World, key: tuple) -> tuple[list[str], list[float]]:
+    """Communes of an EPCI or a département with cumulative population weights (cached)."""
+    hit = _POOLS.get((id(world), key))
+    if hit is None:
+        kind, code = key
+        members = [x for x in world.communes.values() if (x.epci if kind == "epci" else x.dep) == code]
+        cum, total = [], 0.0
+        for x in members:
+            total += x.population
+            cum.append(total)
+        hit = ([x.code for x in members], cum)
+        _POOLS[(id(world), key)] = hit
+    return hit
+
+
 def _residence(rng: random.Random, world: World, c: Contract) -> str:
     op_commune = c.operation.commune if c.operation else c.place_commune
     if c.operation is not None and c.operation.qpv and rng.random() < 0.45:
@@ -166,8 +185,8 @@ def _residence(rng: random.Random, world: World, c: Contract) -> str:
     home = world.communes.get(op_commune)
     if home is None:
         return op_commune
-    pool = [x for x in world.communes.values() if (x.epci == home.epci if rng.random() < 0.7 else x.dep == home.dep)]
-    return rng.choices(pool, weights=[x.population for x in pool])[0].code
+    codes, cum = _pool(world, ("epci", home.epci) if rng.random() < 0.7 else ("dep", home.dep))
+    return rng.choices(codes, cum_weights=cum)[0]
 
 
 def _new_participant(rng: random.Random, world: World, line: Line, n: int) -> Participant:

@@ -142,7 +142,7 @@ def generate_contracts(rng: random.Random, world: World, scale: int) -> list[Con
             seq = 0
             for _ in range(n):
                 family = rng.choices(families, weights=[mix[f] for f in families])[0]
-                cpv, template, trade, fam, median = rng.choice([c for c in CATALOGUE if c[3] == family])
+                cpv, template, trade, fam, median = rng.choice(_FAMILY_CATALOGUE[family])
                 seq += 1
                 c = _one_contract(rng, world, buyer, year, seq, cpv, template, trade, fam, median,
                                   npnru_by_buyer.get(buyer.siret, []), gup_by_buyer.get(buyer.siret, []))
@@ -168,6 +168,21 @@ def generate_contracts(rng: random.Random, world: World, scale: int) -> list[Con
                 c.place_commune = buyer.communes[0]
                 contracts.append(c)
     return contracts
+
+
+_SUPPLIERS: dict[tuple, list[str]] = {}
+
+
+def _suppliers(world: World, family: str) -> list[str]:
+    """SIRETs of the companies of a family (cached per world)."""
+    key = (id(world), family)
+    if key not in _SUPPLIERS:
+        fam = family if family != "supplies" else "services"
+        _SUPPLIERS[key] = [s for s, _, f in world.companies if f == fam] or [s for s, _, _ in world.companies]
+    return _SUPPLIERS[key]
+
+
+_FAMILY_CATALOGUE = {fam: [c for c in CATALOGUE if c[3] == fam] for fam in {c[3] for c in CATALOGUE}}
 
 
 def _one_contract(rng, world: World, buyer: Buyer, year: int, seq: int, cpv: str, template: str,
@@ -196,8 +211,7 @@ def _one_contract(rng, world: World, buyer: Buyer, year: int, seq: int, cpv: str
     if rng.random() < 0.03:
         procedure = "Marché passé sans publicité ni mise en concurrence préalable"
     framework = family in ("services", "supplies", "cleaning", "green_spaces") and rng.random() < 0.35
-    suppliers = [s for s, _, fam in world.companies if fam == (family if family != "supplies" else "services")] \
-        or [s for s, _, _ in world.companies]
+    suppliers = _suppliers(world, family)
     c = Contract(buyer=buyer, id=_contract_id(buyer, year, seq), year=year, declared=year in YEARS, notified=notified,
                  published=published, cpv=cpv, family=family, trade=trade,
                  object=template.format(n=rng.choice([24, 36, 48, 60, 82, 120, 150]), site=site),
