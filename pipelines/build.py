@@ -178,6 +178,11 @@ def _remove_stale_builds(db: Path) -> None:
         f.unlink(missing_ok=True)
 
 
+def configure_connection(con) -> None:
+    """Bound DuckDB's memory during the build (it spills to disk beyond the limit)."""
+    con.execute(f"set memory_limit = '{settings.get('build_memory_limit')}'")
+
+
 def build(args: argparse.Namespace) -> int:
     db = Path(args.db)
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -195,6 +200,7 @@ def build(args: argparse.Namespace) -> int:
     summary = Summary()
     ok = False
     con = duckdb.connect(str(tmp))
+    configure_connection(con)
     try:
         from pipelines.buyers import BuyersRegister
         from pipelines.reference import load_reference, load_reference_tables

@@ -42,6 +42,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("salt_path", "OBSERVATOIRE_SALT_FILE", str(PROJECT_ROOT / "data" / "secret" / "salt"),
                 "Fichier du sel secret utilisé pour pseudonymiser les identifiants des participants ; "
                 "créé au premier usage, jamais stocké dans la base."),
+        Setting("build_memory_limit", "OBSERVATOIRE_BUILD_MEMORY_LIMIT", "1GB",
+                "Mémoire maximale de DuckDB pendant le build (au-delà, DuckDB écrit sur disque) ; "
+                "garde le build sous 2 Go même sur un fichier national."),
         Setting("fte_hours", "OBSERVATOIRE_FTE_HOURS", 1607,
                 "Heures annuelles d'un équivalent temps plein (1 607 ; 1 600 et 1 820 sont aussi en usage)."),
         Setting("secrecy_threshold", "OBSERVATOIRE_SECRECY_THRESHOLD", 5,

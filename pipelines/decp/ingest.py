@@ -12,7 +12,7 @@ from pipelines.decp.readers import detect_format, iter_records
 from pipelines.decp.territory import TerritoryResolver
 from pipelines.quarantine import Quarantine
 
-BATCH_ROWS = 50_000
+BATCH_ROWS = 20_000
 
 VERSION_SCHEMA = pa.schema([
     ("buyer_siret", pa.string()), ("contract_id", pa.string()), ("buyer_name", pa.string()),
@@ -35,6 +35,8 @@ VERSIONS_DDL = ", ".join(
 NAMES = VERSION_SCHEMA.names
 I_REGION = NAMES.index("region_code")
 I_VERSION = NAMES.index("format_version")
+I_SUPPLIERS = NAMES.index("supplier_sirets")
+I_SOCIAL = NAMES.index("social_considerations")
 I_CONTENT_END = NAMES.index("source_format")  # source format, file and record_no are not content
 
 
@@ -258,7 +260,9 @@ def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
             row = norm.row(record_no, kind, rec)
             if row is None:
                 continue
-            fp = hash(tuple(tuple(v) if isinstance(v, list) else v for v in row[:I_CONTENT_END]))
+            social = row[I_SOCIAL]
+            fp = hash((row[:I_SUPPLIERS], tuple(row[I_SUPPLIERS]), tuple(social) if social else None,
+                       row[I_SUPPLIERS + 1:I_SOCIAL], row[I_SOCIAL + 1:I_CONTENT_END]))
             if fp in seen:
                 result.n_duplicates += 1
                 continue

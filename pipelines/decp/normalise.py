@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+from functools import lru_cache
 from datetime import date
 
 MISSING_MARKERS = {"", "MQ", "CDL", "NC", "N/A", "NA", "NULL", "NONE", "NAN", "-"}
@@ -30,13 +31,19 @@ def is_missing(value) -> bool:
 
 def text(value) -> str | None:
     """A non-empty stripped string, or None (markers MQ/CDL count as missing; `INX ` prefix removed)."""
-    if value is None or isinstance(value, (dict, list)):
+    if type(value) is str:
+        s = value.strip()
+    elif value is None or isinstance(value, (dict, list)):
         return None
-    s = str(value).strip()
-    if s.startswith("INX "):
+    else:
+        s = str(value).strip()
+    if len(s) <= 4:
+        if s.upper() in MISSING_MARKERS:
+            return None
+    elif s[0] == "I" and s.startswith("INX "):
         s = s[4:].strip()
-    if s.upper() in MISSING_MARKERS:
-        return None
+        if s.upper() in MISSING_MARKERS:
+            return None
     return s
 
 
@@ -63,10 +70,17 @@ def enum_lookup(mapping: dict[str, str]):
         table[fold(label)] = code
         table.setdefault(lossy_key(label), code)
 
+    memo: dict[str, str | None] = {}
+
     def lookup(value: str | None) -> str | None:
         if not value:
             return None
-        return table.get(fold(value)) or table.get(lossy_key(value))
+        hit = memo.get(value, memo)
+        if hit is memo:
+            hit = table.get(fold(value)) or table.get(lossy_key(value))
+            if len(memo) < 10_000:
+                memo[value] = hit
+        return hit
     return lookup
 
 
@@ -82,6 +96,7 @@ def clean_identifier(value) -> str | None:
     return _spaces.sub("", s)
 
 
+@lru_cache(maxsize=200_000)
 def siret_is_valid(siret: str | None) -> bool:
     """14 digits and Luhn-valid; La Poste's SIRETs (SIREN 356000000) use a digit-sum rule."""
     if not siret or len(siret) != 14 or not siret.isdigit():
@@ -103,6 +118,17 @@ def siret_is_valid(siret: str | None) -> bool:
 
 def parse_cpv(value) -> tuple[str | None, str | None]:
     """8-digit CPV code: check digit (`-7`) removed, lost leading zero restored (7 digits)."""
+    if type(value) is str:
+        return _parse_cpv_text(value)
+    return _parse_cpv_uncached(value)
+
+
+@lru_cache(maxsize=50_000)
+def _parse_cpv_text(value: str):
+    return _parse_cpv_uncached(value)
+
+
+def _parse_cpv_uncached(value):
     s = text(value)
     if s is None:
         return None, None
@@ -125,6 +151,17 @@ def parse_cpv(value) -> tuple[str | None, str | None]:
 def parse_date(value) -> tuple[date | None, str | None]:
     """ISO date with or without zone suffix (`2018-12-31+01:00`, `Z`) or time, or `31/12/2018`.
     Years outside 2000..next year are impossible (e.g. `0218`)."""
+    if type(value) is str:
+        return _parse_date_text(value)
+    return _parse_date_uncached(value)
+
+
+@lru_cache(maxsize=50_000)
+def _parse_date_text(value: str):
+    return _parse_date_uncached(value)
+
+
+def _parse_date_uncached(value):
     s = text(value)
     if s is None:
         return None, None
@@ -308,6 +345,19 @@ social_value = enum_lookup(SOCIAL)
 
 def parse_social(values: list) -> tuple[list[str] | None, list[str]]:
     """Social considerations -> (canonical values or None when the field is rejected, problems)."""
+    if all(type(v) is str for v in values):
+        out, problems = _parse_social_cached(tuple(values))
+        return (list(out) if out is not None else None), list(problems)
+    return _parse_social_uncached(values)
+
+
+@lru_cache(maxsize=1024)
+def _parse_social_cached(values: tuple):
+    out, problems = _parse_social_uncached(values)
+    return (tuple(out) if out is not None else None), tuple(problems)
+
+
+def _parse_social_uncached(values) -> tuple[list[str] | None, list[str]]:
     out, problems = [], []
     for v in values:
         s = text(v) if not isinstance(v, dict) else None
