@@ -19,8 +19,8 @@ EXTRACTION_DATE = date(2025, 12, 31)
 EXPORT_START = date(2019, 1, 1)
 TRACKED_SHARE = 0.85          # clause contracts of a covered territory that a facilitator follows
 UNDECLARED_SHARE = 0.14       # tracked contracts never published in the DECP (extra ones)
-REUSE_SHARE = 0.35            # a line goes to a participant who already worked on a clause
-MEAN_LINE_HOURS = 390.0
+REUSE_SHARE = 0.42            # a line goes to a participant who already worked on a clause
+MEAN_LINE_HOURS = 430.0
 
 GENDER_F = {"works": 0.085, "cleaning": 0.58, "green_spaces": 0.22, "waste": 0.15, "engineering": 0.45,
             "services": 0.45, "supplies": 0.3}

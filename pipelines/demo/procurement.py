@@ -15,7 +15,7 @@ from pipelines.demo.world import Buyer, Operation, World
 
 YEARS = tuple(range(2019, 2026))
 GENERATED_YEARS = (2018, *YEARS)   # 2018 contracts run into 2019 but are outside the DECP extract
-CONTRACTS_PER_YEAR = 4000          # at scale 1, spread over the buyers by weight
+CONTRACTS_PER_YEAR = 5500          # at scale 1, spread over the buyers by weight
 YEAR_GROWTH = {2018: 0.9, 2019: 0.92, 2020: 0.85, 2021: 0.97, 2022: 1.0, 2023: 1.03, 2024: 1.06, 2025: 1.08}
 CLAUSE_TREND = {2018: 0.6, 2019: 0.62, 2020: 0.66, 2021: 0.72, 2022: 0.95, 2023: 1.04, 2024: 1.14,
                 2025: 1.25}
@@ -24,7 +24,7 @@ CLAUSE_BASE = {"landlord": 0.30, "commune": 0.085, "epci": 0.11, "departement": 
 
 # (cpv, object template, trade, family, median amount EUR HT)
 CATALOGUE = [
-    ("45453000", "Réhabilitation de {n} logements — {site}", "other", "works", 900_000),
+    ("45453000", "Réhabilitation de {n} logements — {site}", "other", "works", 650_000),
     ("45223220", "Gros œuvre — {site}", "structural_work", "works", 650_000),
     ("45262500", "Maçonnerie — {site}", "masonry", "works", 220_000),
     ("45442100", "Peinture et revêtements — {site}", "painting", "works", 140_000),
@@ -251,15 +251,15 @@ def planned_hours(rng: random.Random, c: Contract) -> float:
     """Hours grid: amount HT x labour share x insertion rate / loaded hourly cost (domain.md 3.5)."""
     share = LABOUR_SHARE.get(c.trade, 0.45)
     if c.operation is not None and c.operation.kind == "npnru":
-        rate = rng.uniform(0.05, 0.08)
+        rate = rng.uniform(0.05, 0.065)
     elif c.kind == "gup":
-        rate = rng.uniform(0.18, 0.25)
+        rate = rng.uniform(0.17, 0.20)
     elif c.family in ("cleaning", "green_spaces", "waste"):
-        rate = rng.uniform(0.15, 0.25)
+        rate = rng.uniform(0.15, 0.20)
     elif c.family == "works" and c.buyer.type == "landlord":
-        rate = rng.uniform(0.045, 0.065)
+        rate = rng.uniform(0.04, 0.055)
     elif c.family == "works":
-        rate = rng.uniform(0.035, 0.05)
+        rate = rng.uniform(0.03, 0.045)
     else:
         rate = rng.uniform(0.10, 0.15)
     hours = c.amount * share * rate / HOURLY_COST[c.family]
