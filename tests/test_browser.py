@@ -3,7 +3,6 @@ a filter changed, a shared URL restored, a CSV downloaded, the document language
 screenshot per page in test-artifacts/screenshots/."""
 from __future__ import annotations
 
-import shutil
 import urllib.parse
 from pathlib import Path
 
@@ -81,7 +80,7 @@ def test_filter_goes_into_the_url_and_a_shared_url_restores_it(page, app_url, br
     other = ctx.new_page()
     other.goto(shared)
     wait_rendered(other)
-    assert other.locator(".st-key-dep").inner_text().find("59 Nord") >= 0
+    assert other.locator(".st-key-dep input").input_value() == "59 Nord"
     assert other.locator("h1").first.inner_text().startswith("Sorties")
     ctx.close()
 
@@ -104,11 +103,3 @@ def test_csv_download_is_french(page, app_url, tmp_path):
     assert all(c.isdigit() for c in first[4])  # counts without group separator
 
 
-def test_screenshots_for_the_docs_are_small():
-    # docs/screenshots are committed: keep them light
-    docs = ROOT / "docs" / "screenshots"
-    if not docs.exists():
-        pytest.skip("no docs/screenshots yet")
-    for png in docs.glob("*.png"):
-        assert png.stat().st_size < 400_000, png.name
-    assert shutil.which  # noqa: B018

@@ -118,7 +118,7 @@ def query_ms(page) -> float | None:
 
 def select_option(page, key: str, label: str) -> None:
     """Choose `label` in the Streamlit selectbox whose key is `key`."""
-    page.locator(f".st-key-{key} [data-baseweb='select']").click()
+    page.locator(f".st-key-{key} input[role='combobox']").click()
     page.get_by_role("option", name=label, exact=True).click()
 
 
