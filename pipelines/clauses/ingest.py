@@ -145,11 +145,20 @@ def _common(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
         out[f] = s
     out["buyer_type"] = row.parse("buyer_type", lambda x: v.code("buyer_type", x))
     if out["buyer_type"] is None and (out["buyer_siret"] or out["buyer_name"]):
-        try:
-            out["buyer_type"] = ctx.buyer_type(out["buyer_siret"], out["buyer_name"])[0]
-        except Exception:  # no register in this build: left unknown
-            out["buyer_type"] = None
+        out["buyer_type"] = _register_type(ctx, out["buyer_siret"], out["buyer_name"])
     return out
+
+
+def _register_type(ctx: BuildContext, siret: str | None, name: str | None) -> str | None:
+    """Buyer type from the buyers register / name rules (cached per build context)."""
+    cache = ctx.__dict__.setdefault("_clause_buyer_types", {})
+    key = (siret, name)
+    if key not in cache:
+        try:
+            cache[key] = ctx.buyer_type(siret, name)[0]
+        except Exception:  # no register module or register: left unknown
+            cache[key] = None
+    return cache[key]
 
 
 def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> dict:
@@ -353,13 +362,18 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
             hours.add({"source_file": path.name, "record_no": record_no, **out})
             result.n_loaded += 1
             if has_planned and out["contract_id"]:
-                p = _planned_row(_Row(cells, hm), ctx, region_of)
-                key = (p["buyer_siret"], p["contract_id"], p["lot"])
-                if p["planned_hours"] is not None:
-                    prev = planned_rows.get(key)
-                    if prev is None:
+                key = (out["buyer_siret"], out["contract_id"], out["lot"])
+                prev = planned_rows.get(key)
+                if prev is None:
+                    p = _planned_row(_Row(cells, hm), ctx, region_of)
+                    if p["planned_hours"] is not None:
                         planned_rows[key] = {"source_file": path.name, "record_no": record_no, **p}
-                    elif prev["planned_hours"] != p["planned_hours"]:
+                else:
+                    try:
+                        planned = v.number(_Row(cells, hm).cell("planned_hours"))
+                    except v.BadValue:
+                        planned = None
+                    if planned is not None and planned != prev["planned_hours"]:
                         planned_conflicts += 1
         else:
             key = (out["buyer_siret"], out["contract_id"], out["lot"])

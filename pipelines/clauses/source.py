@@ -103,7 +103,7 @@ def _open_xlsx(path: Path) -> Table:
     def gen():
         n = 0
         try:
-            for cells in [*first[h + 1:], *()]:
+            for cells in first[h + 1:]:
                 if any(c is not None and str(c).strip() for c in cells):
                     n += 1
                     yield n, cells
