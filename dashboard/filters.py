@@ -130,6 +130,15 @@ def landlords() -> dict[str, str]:
     return options("landlord")
 
 
+def largest(name: str) -> str | None:
+    """The value of a filter with the most rows (a sensible default for a picker)."""
+    if not db.has("mart_filter_options"):
+        return None
+    df = db.query("select filter, value, n_rows from mart_filter_options")
+    df = df[df["filter"] == name].sort_values("n_rows", ascending=False)
+    return None if df.empty else str(df.iloc[0]["value"])
+
+
 def sectors() -> dict[str, str]:
     return options("sector")
 

@@ -164,6 +164,11 @@ def style_figure(fig, *, height: int | None = None):
     )
     if height:
         fig.update_layout(height=height)
+    # numeric axes without a format: full French numbers (800 000, not 0,8M)
+    for name in ("xaxis", "yaxis", "yaxis2"):
+        axis = fig.layout[name] if name in fig.layout else None
+        if axis is not None and axis.tickformat is None and axis.type != "category":
+            axis.tickformat = ",.0f"
     return fig
 
 

@@ -106,16 +106,13 @@ def mask_note() -> None:
 
 def downloads(export: pd.DataFrame, name: str, key: str) -> None:
     """CSV and XLSX download buttons for an export frame (files made on click, not on every run)."""
-    c1, c2, _ = st.columns([1, 1, 4])
-    with c1:
-        st.download_button("Télécharger CSV", lambda: exports.to_csv_bytes(export), file_name=f"{slug(name)}.csv",
+    with st.container(horizontal=True):
+        st.download_button("CSV", lambda: exports.to_csv_bytes(export), file_name=f"{slug(name)}.csv",
                            mime=exports.CSV_MIME, key=f"csv-{key}", icon=":material/download:",
-                           on_click="ignore")
-    with c2:
-        st.download_button("Télécharger XLSX", lambda: exports.to_xlsx_bytes(export),
-                           file_name=f"{slug(name)}.xlsx",
+                           on_click="ignore", help="Télécharger en CSV (séparateur point-virgule, virgule décimale)")
+        st.download_button("Excel", lambda: exports.to_xlsx_bytes(export), file_name=f"{slug(name)}.xlsx",
                            mime=exports.XLSX_MIME, key=f"xlsx-{key}", icon=":material/download:",
-                           on_click="ignore")
+                           on_click="ignore", help="Télécharger au format Excel (XLSX)")
 
 
 def table(df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = None,

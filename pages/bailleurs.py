@@ -25,7 +25,8 @@ if not landlords:
     ui.empty("Aucun bailleur social dans les données.")
     st.stop()
 ids = list(landlords)
-default = ids.index(f.landlord) if f.landlord in ids else 0
+biggest = filters.largest("landlord")
+default = ids.index(f.landlord) if f.landlord in ids else ids.index(biggest) if biggest in ids else 0
 viewer = st.selectbox("Bailleur", ids, index=default, format_func=lambda v: landlords.get(v, v), key="b_viewer",
                       help="Le filtre « Bailleur social » du panneau de gauche présélectionne ce choix.")
 period = dict(year_from=f.year_from, year_to=f.year_to)

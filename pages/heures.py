@@ -19,7 +19,7 @@ if not ui.need("mart_hours"):
     st.stop()
 ui.ignored_filters_note("mart_hours", f)
 
-fte_hours = st.number_input("Heures annuelles d'un ETP", min_value=1000, max_value=2200, step=1,
+fte_hours = st.number_input("Heures annuelles d'un ETP", width=220, min_value=1000, max_value=2200, step=1,
                             value=int(settings.get("fte_hours")), key="h_fte",
                             help="1 607 h par défaut ; 1 600 et 1 820 sont aussi en usage.")
 

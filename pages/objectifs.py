@@ -41,21 +41,26 @@ if ui.need("mart_targets"):
                 ui.kpi("Heures réalisées / prévues", cell(total, "planned_rate", "pct"))
         rows = rows.assign(row_label=rows["operation_name"].fillna("Hors opération") + " · " +
                            rows["buyer_name"].fillna("—"))
-        shown = rows.sort_values("anru_floor_rate", na_position="first").tail(30)
+        with_op = rows[rows["operation_id"].notna()]
+        pool = with_op if len(with_op) else rows
+        # the furthest from the floor first: that is what a steering committee looks at
+        shown = pool.sort_values("anru_floor_rate", na_position="last").head(30)
         rate = shown["anru_floor_rate"]
         fig = go.Figure(go.Bar(
             y=shown["row_label"], x=rate.fillna(0) * 100, orientation="h",
             marker_color=["#18753C" if (not fmt.is_null(v) and v >= 1) else "#CE614A" for v in rate],
             text=["s" if fmt.is_null(v) and m else fmt.percent(v) for v, m in
                   zip(rate, shown["is_masked"].fillna(False))],
-            textposition="outside", hovertemplate="%{x:,.0f} % du plancher<extra></extra>",
+            textposition="outside", cliponaxis=False, hovertemplate="%{x:,.0f} % du plancher<extra></extra>",
         ))
         fig.add_vline(x=100, line_dash="dot", line_color="#161616", annotation_text="Plancher atteint")
         fig.update_layout(xaxis=dict(**fmt.PCT_AXIS, title="Heures QPV réalisées / plancher ANRU"),
-                          yaxis=dict(title=None), showlegend=False)
+                          yaxis=dict(title=None, autorange="reversed"), showlegend=False)
         n_ok = int(rows["meets_anru_floor"].fillna(False).astype(bool).sum())
         summary = (f"{n_ok} couple(s) opération × maître d'ouvrage sur {len(rows)} atteignent le plancher ANRU "
-                   "(en vert).")
+                   f"(en vert). Le graphique montre les {len(shown)} "
+                   + ("opérations" if len(with_op) else "couples") + " les plus éloignées du plancher ; "
+                   "le tableau les donne toutes.")
         import pandas as pd
 
         table_rows = rows if total is None else pd.concat([rows, total.to_frame().T.assign(row_label="Total")])

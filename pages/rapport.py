@@ -30,7 +30,7 @@ with c2:
         if not opts:
             ui.empty("Aucune valeur disponible pour ce périmètre.")
             st.stop()
-        current = getattr(f, scope)
+        current = getattr(f, scope) or filters.largest(scope)
         ids = list(opts)
         value = st.selectbox(SCOPES[scope], ids, index=ids.index(current) if current in ids else 0,
                              format_func=lambda v: opts.get(v, v), key=f"r_value_{scope}")

@@ -26,7 +26,7 @@ ui.ignored_filters_note("mart_exits", f)
 # --- the committee's own view ----------------------------------------------------------------
 with st.container(border=True):
     st.markdown("**Vue de votre comité de pilotage**")
-    c1, c2, c3, c4 = st.columns([1.2, 2, 1, 1])
+    c1, c2, c3, c4 = st.columns([1.2, 1.8, 1.3, 1.1])
     SCOPES = {"filters": "Filtres du panneau", "operation": "Une opération", "epci": "Une intercommunalité",
               "departement": "Un département"}
     with c1:
@@ -36,11 +36,14 @@ with st.container(border=True):
         if scope != "filters":
             opts = {"operation": filters.operations, "epci": filters.epcis,
                     "departement": filters.departements}[scope]()
-            scope_value = st.selectbox(SCOPES[scope], list(opts), format_func=lambda v: opts.get(v, v),
-                                       key=f"s_scope_{scope}", index=0 if opts else None)
+            ids = list(opts)
+            big = filters.largest(scope)
+            scope_value = st.selectbox(SCOPES[scope], ids, format_func=lambda v: opts.get(v, v),
+                                       key=f"s_scope_{scope}",
+                                       index=(ids.index(big) if big in ids else 0) if ids else None)
     with c3:
         timepoint = st.segmented_control("Moment", ["end", "6m"], default="end", required=True, key="s_time",
-                                         format_func={"end": "Fin de parcours", "6m": "À 6 mois"}.get)
+                                         format_func={"end": "Fin", "6m": "6 mois après"}.get)
     with c4:
         default_def = settings.get("durable_definition")
         definition = st.segmented_control(
