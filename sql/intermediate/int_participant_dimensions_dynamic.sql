@@ -6,12 +6,13 @@
 --          last_modality, last_buyer, last_operation, operation_commune, operation_epci,
 --          operation_departement.
 -- Grain: one row per participant x dimension x value.
--- Parameters: the filters of int_participant_paths (year_from, year_to, departement, epci,
+-- Parameters: dimension (only its rows and the total rows are produced; null = every dimension),
+--             and the filters of int_participant_paths (year_from, year_to, departement, epci,
 --             buyer_type, landlord, sector, operation, public).
 -- Columns: every int_participant_paths column + dim, dim_value, dim_order, is_sensitive_value,
 --          is_place_dim (commune, operation or QPV dimension).
 create or replace macro int_participant_dimensions_dynamic(
-    year_from := null, year_to := null, departement := null, epci := null, buyer_type := null,
+    dimension := null, year_from := null, year_to := null, departement := null, epci := null, buyer_type := null,
     landlord := null, sector := null, operation := null, public := null
 ) as table
 with paths as (
@@ -24,7 +25,7 @@ with paths as (
 single_valued as (
     select
         p.*,
-        unnest([
+        unnest(list_filter([
             {'dim': 'total', 'dim_value': 'total', 'dim_order': 0},
             {'dim': 'year', 'dim_value': coalesce(year(p.path_start)::varchar, 'unknown'),
              'dim_order': year(p.path_start)},
@@ -50,20 +51,22 @@ single_valued as (
             {'dim': 'operation_epci', 'dim_value': coalesce(p.last_operation_epci, 'unknown'), 'dim_order': null},
             {'dim': 'operation_departement', 'dim_value': coalesce(p.last_operation_departement, 'unknown'),
              'dim_order': null}
-        ]) as d
+        ], lambda x: dimension is null or x.dim in (dimension, 'total'))) as d
     from paths as p
 ),
 
 multi_valued as (
     select
         p.*,
-        unnest(
+        unnest(case when dimension is null or dimension in ('public', 'modality', 'buyer', 'operation') then
+            list_filter(
             [{'dim': 'public', 'dim_value': v} for v in
                 (case when len(p.publics) = 0 then ['none'] else p.publics end)]
             || [{'dim': 'modality', 'dim_value': coalesce(v, 'unknown')} for v in p.modalities]
             || [{'dim': 'buyer', 'dim_value': coalesce(v, 'unknown')} for v in p.buyers]
-            || [{'dim': 'operation', 'dim_value': coalesce(v, 'unknown')} for v in p.operations]
-        ) as m
+            || [{'dim': 'operation', 'dim_value': coalesce(v, 'unknown')} for v in p.operations],
+            lambda x: dimension is null or x.dim = dimension)
+            else [] end) as m
     from paths as p
 ),
 

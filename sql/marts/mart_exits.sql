@@ -40,6 +40,9 @@ leavers as (
     select p.*,
            case when (select tp from params) = '6m' then p.last_outcome_6m else p.last_outcome_end end as outcome
     from int_participant_dimensions(
+        dimension := case dimension when 'year' then 'exit_year' when 'modality' then 'last_modality'
+                                    when 'buyer' then 'last_buyer' when 'operation' then 'last_operation'
+                                    else dimension end,
         year_from := year_from, year_to := year_to, departement := departement, epci := epci,
         buyer_type := buyer_type, landlord := landlord, sector := sector, operation := operation,
         public := public) as p

@@ -35,9 +35,21 @@ with filtered as (
       and (sector is null or h.f_sector = sector)
       and (operation is null or h.f_operation = operation)
       and (public is null or list_contains(h.f_publics, public))
+      -- without any filter the cells come precomputed from int_hours_cells_all
+      and not (year_from is null and year_to is null and departement is null and epci is null
+           and buyer_type is null and landlord is null and sector is null and operation is null
+           and public is null)
 ),
 
 worked as (
+    select c.is_total, c.value, c.dim_order, c.n_participants, c.hours_worked,
+           c.n_employment_contracts, c.has_sensitive_value, c.is_place
+    from int_hours_cells_all as c
+    where c.dim in (dimension, 'total')
+      and (year_from is null and year_to is null and departement is null and epci is null
+           and buyer_type is null and landlord is null and sector is null and operation is null
+           and public is null)
+    union all
     select
         dim = 'total' as is_total,
         dim_value as value,

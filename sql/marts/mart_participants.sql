@@ -21,7 +21,7 @@ create or replace macro mart_participants(
 with filtered as (
     select *
     from int_participant_dimensions(
-        year_from := year_from, year_to := year_to, departement := departement, epci := epci,
+        dimension := dimension, year_from := year_from, year_to := year_to, departement := departement, epci := epci,
         buyer_type := buyer_type, landlord := landlord, sector := sector, operation := operation,
         public := public) as p
     where p.dim in (dimension, 'total')
