@@ -107,3 +107,34 @@ def test_buyer_type_and_name_in_contracts(tmp_path):
     con, _ = load(tmp_path, {"a.json": {"marches": {"marche": [marche_2022()]}}}, buyers=reg)
     assert rows(con, "select buyer_name, buyer_type, buyer_type_rule from contracts") == [
         {"buyer_name": "Pas-de-Calais Habitat", "buyer_type": "landlord", "buyer_type_rule": "register"}]
+
+
+def test_buyers_register_semicolons_french_labels_and_rejects(tmp_path):
+    import duckdb
+
+    from pipelines.buyers import load_buyers_register
+    from pipelines.quarantine import Quarantine
+    from pipelines.schema import create_all_tables
+
+    path = tmp_path / "acheteurs.csv"
+    path.write_text("\ufeffSIREN;Nom;Type\n"
+                    "276200019;Pas-de-Calais Habitat;Bailleur social\n"
+                    "22590001200018;Département du Nord;département\n"
+                    "13000000000000;Préfecture;État\n"
+                    "26800000000000;CHU;hôpital\n"
+                    "20000000000000;Syndicat;EPCI\n"
+                    "21000000000000;X;region\n"
+                    "21000000000001;Y;inconnu\n"
+                    "276200019;Doublon;landlord\n", encoding="utf-8")
+    con = duckdb.connect()
+    create_all_tables(con)
+    q = Quarantine(con, path.name)
+    register, result = load_buyers_register(con, path, q)
+    q.flush()
+    assert (result.n_read, result.n_loaded, result.n_rejected, result.n_duplicates) == (8, 6, 1, 1)
+    assert con.execute("select buyer_id, buyer_type from buyers_register order by 1").fetchall() == [
+        ("13000000000000", "state"), ("20000000000000", "epci"), ("21000000000000", "region"),
+        ("22590001200018", "departement"), ("26800000000000", "hospital"), ("276200019", "landlord")]
+    assert register.lookup("27620001900012") == ("Pas-de-Calais Habitat", "landlord")
+    [(field, reason)] = con.execute("select field, reason from rejects").fetchall()
+    assert field == "type" and "type d'acheteur inconnu" in reason

@@ -88,6 +88,8 @@ def enum_lookup(mapping: dict[str, str]):
 
 def clean_identifier(value) -> str | None:
     """Spaces, dots and non-breaking spaces removed; `INX ` prefix removed; None when missing."""
+    if type(value) is str and value.isdigit():
+        return value
     s = text(value)
     if s is None:
         return None
@@ -275,22 +277,31 @@ def parse_list_text(value):
 def unwrap_list(value, wrapper: str) -> list:
     """Items of a DECP list in any of its shapes: a list, `{wrapper: item or list}`, a list of
     `{wrapper: item}`, lists of lists, a single object instead of a list."""
-    if value is None or isinstance(value, (str, int, float)) and is_missing(value):
-        return []
-    if isinstance(value, dict):
-        if set(value) == {wrapper}:
-            return unwrap_list(value[wrapper], wrapper)
-        return [value]
-    if isinstance(value, list):
+    t = type(value)
+    if t is list:
         out = []
         for item in value:
-            if isinstance(item, list):
+            ti = type(item)
+            if ti is dict:
+                if len(item) == 1 and wrapper in item:
+                    inner = item[wrapper]
+                    if type(inner) is dict:
+                        out.append(inner)
+                    else:
+                        out.extend(unwrap_list(inner, wrapper))
+                else:
+                    out.append(item)
+            elif ti is list:
                 out.extend(unwrap_list(item, wrapper))
-            elif isinstance(item, dict) and set(item) == {wrapper}:
-                out.extend(unwrap_list(item[wrapper], wrapper))
             elif item is not None:
                 out.append(item)
         return out
+    if t is dict:
+        if len(value) == 1 and wrapper in value:
+            return unwrap_list(value[wrapper], wrapper)
+        return [value]
+    if value is None or t is str and is_missing(value):
+        return []
     return [value]
 
 
