@@ -27,23 +27,23 @@ if ui.need("mart_headlines"):
         st.subheader("Commande publique")
         c1, c2, c3, c4 = st.columns(4)
         with c1:
-            ui.kpi("Marchés avec considération sociale", cell(row, "share_social_consideration", "pct"),
+            ui.kpi("Considération sociale", cell(row, "share_social_consideration", "pct"),
                    help="Part des marchés au statut social connu (format DECP 2022) qui portent une clause, "
                         "un critère social ou sont réservés.")
             st.caption(f"{cell(row, 'contracts_with_social_consideration', 'int')} marchés sur "
                        f"{cell(row, 'contracts_known', 'int')} au statut connu")
         with c2:
-            ui.kpi("Marchés avec clause sociale", cell(row, "share_clause", "pct"),
+            ui.kpi("Clause sociale", cell(row, "share_clause", "pct"),
                    help="Part des marchés au statut connu dont les considérations sociales incluent "
                         "« Clause sociale » (condition d'exécution).")
             st.caption(f"{cell(row, 'contracts_with_clause', 'int')} marchés clausés")
         with c3:
-            ui.kpi("Marchés au statut inconnu", cell(row, "contracts_unknown_status", "int"),
+            ui.kpi("Statut inconnu", cell(row, "contracts_unknown_status", "int"),
                    help="Marchés publiés au format DECP 2019 (notifiés jusqu'à fin 2023) : ce format ne dit "
                         "rien des clauses. Ils ne sont jamais comptés comme « sans clause ».")
             st.caption("format 2019, hors des parts")
         with c4:
-            ui.kpi("Montant avec considération sociale", fmt.euros_compact(row.get("amount_with_social_consideration")),
+            ui.kpi("Montant concerné", fmt.euros_compact(row.get("amount_with_social_consideration")),
                    help="Somme des montants des marchés au statut connu qui portent une considération sociale.")
             st.caption(f"sur {fmt.euros_compact(row.get('amount_known'))} au statut connu")
 

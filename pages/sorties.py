@@ -107,7 +107,8 @@ for key, name, color in CATS:
     fig.add_bar(y=["Sortants"], x=[0 if fmt.is_null(v) else v], name=name, orientation="h", marker_color=color,
                 text=["s" if fmt.is_null(v) else fmt.integer(v)], textposition="inside",
                 hovertemplate=f"{name} : %{{x:,.0f}}<extra></extra>")
-fig.update_layout(barmode="stack", xaxis=dict(title="Sortants"), yaxis=dict(visible=False))
+fig.update_layout(barmode="stack", xaxis=dict(title="Sortants"), yaxis=dict(visible=False),
+                  legend=dict(traceorder="normal"))
 label_time = "en fin de parcours" if timepoint == "end" else "à 6 mois"
 summary = (f"{cell(total, 'n_leavers', 'int')} sortants {label_time} : {cell(total, 'n_durable', 'int')} en emploi "
            f"durable, {cell(total, 'n_transition', 'int')} en emploi de transition, {cell(total, 'n_positive', 'int')} "

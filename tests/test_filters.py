@@ -38,16 +38,16 @@ def test_url_query_string_sets_the_filter():
     assert not at.exception
     assert at.selectbox(key="dep").value == "59"
     # département 59 in the stub: 75 of 300 known contracts -> 25,0 %
-    assert metrics(at)["Marchés avec considération sociale"] == "25,0\u00a0%"
+    assert metrics(at)["Considération sociale"] == "25,0\u00a0%"
 
 
 def test_changing_a_filter_updates_the_figures():
     # (the browser writes the URL; tests/test_browser.py checks it)
     at = run_page("accueil", stub_db())
-    assert metrics(at)["Marchés avec considération sociale"] == "22,2\u00a0%"  # 100 / 450
+    assert metrics(at)["Considération sociale"] == "22,2\u00a0%"  # 100 / 450
     at.selectbox(key="dep").select("59").run()
     assert not at.exception
-    assert metrics(at)["Marchés avec considération sociale"] == "25,0\u00a0%"
+    assert metrics(at)["Considération sociale"] == "25,0\u00a0%"
 
 
 def test_filter_is_kept_when_switching_page():

@@ -39,14 +39,14 @@ def test_page_runs_without_exception(page, query):
 
 def test_accueil_headlines():
     m = metrics(run_page("accueil", stub_db()))
-    assert m["Marchés avec considération sociale"] == f"22,2{P}"  # 100 / 450
-    assert m["Marchés avec clause sociale"] == f"17,8{P}"  # 80 / 450
-    assert m["Marchés au statut inconnu"] == "600"
+    assert m["Considération sociale"] == f"22,2{P}"  # 100 / 450
+    assert m["Clause sociale"] == f"17,8{P}"  # 80 / 450
+    assert m["Statut inconnu"] == "600"
     assert m["Heures réalisées"] == f"120{G}000{H}"
     assert m["Taux de réalisation"] == f"120,0{P}"
     assert m["Taux de sortie dynamique"] == f"43,3{P}"  # 78 / 180
     m = metrics(run_page("accueil", stub_db(), query=DEP59))
-    assert m["Marchés avec considération sociale"] == f"25,0{P}"  # 75 / 300
+    assert m["Considération sociale"] == f"25,0{P}"  # 75 / 300
     assert m["Heures réalisées"] == f"60{G}000{H}"
     assert m["Taux de sortie dynamique"] == f"50,0{P}"  # 45 / 90
 
@@ -204,13 +204,13 @@ def test_demo_headlines_equal_the_mart():
     h59 = con.execute("select * from mart_headlines(departement := '59')").df().iloc[0]
     con.close()
     m = metrics(run_page("accueil", db))
-    assert m["Marchés avec considération sociale"] == fmt.percent(h["share_social_consideration"])
-    assert m["Marchés au statut inconnu"] == fmt.integer(h["contracts_unknown_status"])
+    assert m["Considération sociale"] == fmt.percent(h["share_social_consideration"])
+    assert m["Statut inconnu"] == fmt.integer(h["contracts_unknown_status"])
     assert m["Heures réalisées"] == fmt.hours(h["hours_worked"])
     assert m["Participants"] == fmt.integer(h["participants"])
     assert m["Taux de sortie dynamique"] == fmt.percent(h["dynamic_exit_rate"])
     m = metrics(run_page("accueil", db, query={"dep": "59 Nord"}))
-    assert m["Marchés avec considération sociale"] == fmt.percent(h59["share_social_consideration"])
+    assert m["Considération sociale"] == fmt.percent(h59["share_social_consideration"])
     assert m["Heures réalisées"] == fmt.hours(h59["hours_worked"])
 
 
