@@ -19,7 +19,7 @@ EXTRACTION_DATE = date(2025, 12, 31)
 EXPORT_START = date(2019, 1, 1)
 TRACKED_SHARE = 0.85          # clause contracts of a covered territory that a facilitator follows
 UNDECLARED_SHARE = 0.14       # tracked contracts never published in the DECP (extra ones)
-REUSE_SHARE = 0.42            # a line goes to a participant who already worked on a clause
+REUSE_SHARE = 0.33            # a line goes to a participant who already worked on a clause
 MEAN_LINE_HOURS = 430.0
 
 GENDER_F = {"works": 0.085, "cleaning": 0.58, "green_spaces": 0.22, "waste": 0.15, "engineering": 0.45,
@@ -228,27 +228,42 @@ def _new_participant(rng: random.Random, world: World, line: Line, n: int) -> Pa
 
 
 def assign_participants(rng: random.Random, world: World, lines: list[Line]) -> list[Participant]:
-    """Give each line a participant: a new one, or one of the facilitator's who finished recently."""
+    """Give each line a participant: a new one, or (REUSE_SHARE of lines) one of the facilitator's
+    participants whose last line ended less than 8 months before (pooling). The pool of available
+    people grows with the volume, so the proportions hold at any scale."""
+    import heapq
+
     participants: list[Participant] = []
-    available: dict[str, list[Participant]] = {}
+    busy: dict[str, list] = {}        # facilitator -> heap of (end ordinal, n, participant)
+    available: dict[str, list] = {}   # facilitator -> [(end ordinal, participant)]
     counters: dict[str, int] = {}
+    n = 0
     for ln in lines:
         fac = ln.contract.facilitator
+        heap = busy.setdefault(fac, [])
         pool = available.setdefault(fac, [])
+        today = ln.start.toordinal()
+        while heap and heap[0][0] < today:
+            end, _, p = heapq.heappop(heap)
+            pool.append((end, p))
         chosen = None
         if pool and rng.random() < REUSE_SHARE:
-            candidates = [p for p in pool[-60:]
-                          if p.lines[-1].end is not None and p.lines[-1].end < ln.start
-                          and (ln.start - p.lines[-1].end).days < 240]
-            if candidates:
-                chosen = rng.choice(candidates)
+            while pool and chosen is None:
+                i = rng.randrange(len(pool))
+                end, p = pool[i]
+                pool[i] = pool[-1]
+                pool.pop()
+                if today - end < 240:
+                    chosen = p
         if chosen is None:
             counters[fac] = counters.get(fac, 0) + 1
             chosen = _new_participant(rng, world, ln, counters[fac])
             participants.append(chosen)
-            pool.append(chosen)
         chosen.lines.append(ln)
         ln.participant = chosen
+        if ln.end is not None:
+            n += 1
+            heapq.heappush(heap, (ln.end.toordinal(), n, chosen))
         b = ln.contract.buyer
         if b.type == "landlord":
             ln.tenant = rng.random() < b.tenant_share * (1.4 if chosen.qpv_resident else 0.8)
