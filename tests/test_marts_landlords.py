@@ -105,3 +105,11 @@ def test_position(con):
     # masked values are out of the distribution: only L1 has hours per million
     hours = pos[("hours_per_million", "region")]
     assert hours["n_landlords"] == 1 and hours["viewer_value"] is None and hours["median"] is None
+
+
+def test_precomputed_and_filtered_paths_agree(con):
+    fast = bench(con, anonymise=False)
+    recomputed = bench(con, anonymise=False, year_from=1900)
+    assert len(fast) == len(recomputed) == 3
+    for a, b in zip(fast, recomputed):
+        assert b == pytest.approx(a)

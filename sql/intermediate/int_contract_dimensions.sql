@@ -56,4 +56,4 @@ select
     is_reserved,
     amount
 from long
-order by dim, dim_value  -- row groups per dimension: a mart reads only its own
+order by dim  -- row groups per dimension: a mart reads only its own

@@ -84,4 +84,4 @@ select
     operation_id as f_operation,
     publics as f_publics
 from long
-order by dim, dim_value  -- row groups per dimension: a mart reads only its own
+order by dim  -- row groups per dimension: a mart reads only its own

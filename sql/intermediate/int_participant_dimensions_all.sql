@@ -6,4 +6,4 @@
 -- Columns: as int_participant_dimensions_dynamic.
 select *
 from int_participant_dimensions_dynamic()
-order by dim, dim_value
+order by dim

@@ -43,4 +43,4 @@ select
     sector as f_sector,
     operation_id as f_operation
 from long
-order by dim, dim_value  -- row groups per dimension: a mart reads only its own
+order by dim  -- row groups per dimension: a mart reads only its own

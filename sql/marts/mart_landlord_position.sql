@@ -9,7 +9,7 @@
 -- Masking: masked landlord values are absent from mart_landlord_benchmark and so from the
 --          distributions; quartiles are computed over at least 3 landlords, else null.
 create or replace macro mart_landlord_position(viewer, year_from := null, year_to := null) as table
-with benchmark as (
+with benchmark as materialized (
     select * from mart_landlord_benchmark(viewer := viewer, year_from := year_from, year_to := year_to,
                                           anonymise := false)
 ),
