@@ -35,38 +35,33 @@ NATURE = {
 }
 
 PROCEDURE = {
-    "open": "Appel d'offres ouvert",
-    "restricted": "Appel d'offres restreint",
     "adapted": "Procédure adaptée",
-    "negotiated_with_notice": "Procédure avec négociation",
-    "negotiated_without_notice": "Marché négocié sans publicité ni mise en concurrence",
+    "open_tender": "Appel d'offres ouvert",
+    "restricted_tender": "Appel d'offres restreint",
+    "negotiated": "Procédure avec négociation",
+    "no_competition": "Sans publicité ni mise en concurrence",
     "competitive_dialogue": "Dialogue compétitif",
     "design_contest": "Concours",
     "innovation_partnership": "Partenariat d'innovation",
+    "concession_negotiated_open": "Concession : procédure négociée ouverte",
+    "concession_open": "Concession : procédure non négociée ouverte",
+    "concession_negotiated_restricted": "Concession : procédure négociée restreinte",
+    "concession_restricted": "Concession : procédure non négociée restreinte",
     "other": "Autre procédure",
     "unknown": "Procédure inconnue",
 }
 
 SECTOR = {
-    "construction": "Bâtiment et travaux publics",
-    "works": "Bâtiment et travaux publics",
-    "cleaning": "Propreté et nettoyage",
-    "cleaning_waste": "Propreté, déchets",
-    "waste": "Déchets",
+    "works": "Travaux (BTP)",
+    "cleaning_waste": "Propreté et déchets",
     "green_spaces": "Espaces verts",
-    "services": "Services",
     "intellectual_services": "Prestations intellectuelles",
-    "business_services": "Services aux entreprises",
-    "engineering": "Ingénierie et architecture",
-    "it": "Informatique",
+    "other_services": "Autres services",
     "supplies": "Fournitures",
-    "health": "Santé et action sociale",
-    "transport": "Transport",
-    "food": "Restauration, alimentation",
-    "energy": "Énergie",
-    "education": "Éducation et formation",
-    "security": "Sécurité, gardiennage",
-    "maintenance": "Maintenance et réparation",
+    "construction": "Bâtiment et travaux publics",
+    "cleaning": "Propreté et nettoyage",
+    "waste": "Déchets",
+    "services": "Services",
     "other": "Autres secteurs",
     "unknown": "Secteur inconnu",
 }
@@ -87,6 +82,8 @@ AMOUNT_FLAG = {
 PLACE_TYPE = {
     "code_postal": "Code postal",
     "code_commune": "Code commune",
+    "code_arrondissement": "Code arrondissement",
+    "code_canton": "Code canton",
     "code_departement": "Code département",
     "code_region": "Code région",
     "code_pays": "Code pays",
@@ -292,9 +289,11 @@ COLUMN_KIND = {
 
 
 def label(kind: str, code) -> str:
-    """French label of `code` in the glossary `kind`; the code itself when unknown, '—' when null."""
+    """French label of `code` in the glossary `kind`; the code itself when unknown, "Non renseigné" when null."""
     if code is None or (isinstance(code, float) and code != code):
         return "Non renseigné"
+    if kind == "buyer_type_rule" and str(code).startswith("name:"):
+        return f"Nom de l'acheteur (« {str(code)[5:]} »)"
     mapping = GLOSSARY.get(kind, ("", {}))[1]
     return mapping.get(str(code), str(code))
 
