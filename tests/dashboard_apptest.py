@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.stub_marts import build_stub_db
@@ -73,3 +74,10 @@ def demo_db(scale: int = 1) -> Path:
         if proc.returncode != 0 and not db.exists():
             pytest.skip(f"demo not available ({' '.join(cmd[2:4])} failed): {proc.stderr.strip()[-300:]}")
     return db
+
+
+@pytest.fixture(autouse=True)
+def restore_db_env(monkeypatch):
+    """Put OBSERVATOIRE_DB back as it was after each test (run_page sets it for the app)."""
+    monkeypatch.setenv("OBSERVATOIRE_DB", os.environ.get("OBSERVATOIRE_DB", ""))
+    yield

@@ -5,7 +5,7 @@ import pytest
 
 from dashboard.db import mart_sql
 from dashboard.filters import Filters
-from tests.dashboard_apptest import metrics, run_page, stub_db
+from tests.dashboard_apptest import metrics, restore_db_env, run_page, stub_db  # noqa: F401
 
 
 def test_params_keep_active_filters_and_only_those_a_mart_takes():

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from dashboard import formatting as fmt
-from tests.dashboard_apptest import PAGES, demo_db, frames, metrics, run_page, stub_db, texts
+from tests.dashboard_apptest import PAGES, demo_db, frames, metrics, restore_db_env, run_page, stub_db, texts  # noqa: F401
 
 P = "\u00a0%"
 H = "\u00a0h"
