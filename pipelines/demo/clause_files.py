@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import random
-import re
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from pipelines.demo.execution import Line
 from pipelines.demo.procurement import Contract
@@ -243,43 +243,109 @@ def write_csv(path: Path, fac: str, rows: list[dict]) -> None:
     path.write_bytes(out.getvalue().encode(encoding, errors="replace"))
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """Rewrite an XLSX zip with fixed timestamps and fixed document dates (byte-reproducible)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
+_XLSX_STATIC = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" '
+        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        '</Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+        'Target="docProps/core.xml"/>'
+        '</Relationships>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/>'
+        '</Relationships>'),
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        '</styleSheet>'),
+}
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _col(i: int) -> str:
+    name = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def _cell_xml(ref: str, value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (datetime, date)):
+        d = value.date() if isinstance(value, datetime) else value
+        return f'<c r="{ref}" s="1"><v>{(d - _EXCEL_EPOCH).days}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"><v>{value!r}</v></c>' if isinstance(value, float) else f'<c r="{ref}"><v>{value}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+
+
+def write_xlsx(path: Path, title: str, title_row: list[str] | None, header: list[str], rows: list[list]) -> None:
+    """One sheet (optional title row, header, rows) as a minimal, byte-reproducible XLSX file
+    (inline strings, dates as Excel serials with a date format, fixed document dates and zip times)."""
+    body = []
+    all_rows = ([title_row, []] if title_row else []) + [header] + rows
+    for r, values in enumerate(all_rows, start=1):
+        cells = "".join(_cell_xml(f"{_col(i)}{r}", v) for i, v in enumerate(values))
+        body.append(f'<row r="{r}">{cells}</row>')
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'<sheetData>{"".join(body)}</sheetData></worksheet>')
+    workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                f'<sheets><sheet name="{escape(title)}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    core = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            '<dc:creator>Observatoire des clauses — démonstration</dc:creator>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+            '</cp:coreProperties>')
+    parts = {**_XLSX_STATIC, "docProps/core.xml": core, "xl/workbook.xml": workbook,
+             "xl/worksheets/sheet1.xml": sheet}
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                                 lambda m: m.group(1) + stamp.encode() + m.group(3), content)
-            zi = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 5, 8, 0, 0))
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "xl/workbook.xml",
+                     "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml"]:
+            zi = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
-            dst.writestr(zi, content)
-    return buf.getvalue()
-
-
-def write_xlsx(path: Path, sheets: list[tuple[str, list[str] | None, list[str], list[list]]]) -> None:
-    """Sheets of (title, optional title row, header, rows) -> a reproducible XLSX file."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    wb.properties.creator = "Observatoire des clauses — démonstration"
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    for title, title_row, header, rows in sheets:
-        ws = wb.create_sheet(title)
-        if title_row:
-            ws.append(title_row)
-            ws.append([])
-        ws.append(header)
-        for r in rows:
-            ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    path.write_bytes(_fixed_zip(buf.getvalue()))
+            z.writestr(zi, parts[name].encode("utf-8"))
+    path.write_bytes(buf.getvalue())
 
 
 def _xlsx_cell(value):
@@ -320,7 +386,7 @@ def write_exports(out: Path, lines: list[Line], tracked: list[Contract], rng: ra
             data = [[_xlsx_cell(r.get(f)) if not isinstance(r.get(f), str) else (r.get(f) or None)
                      for f in fields] for r in rows]
             title_row = ["Suivi des clauses sociales — export du " + FIXED_TIME.strftime("%d/%m/%Y")] if fac == "oise" else None
-            write_xlsx(folder / f"{base}.xlsx", [("Suivi", title_row, [HEADERS[fac][f] for f in fields], data)])
+            write_xlsx(folder / f"{base}.xlsx", "Suivi", title_row, [HEADERS[fac][f] for f in fields], data)
             written.append(f"clauses/{base}.xlsx")
     # the Oise export has no planned hours: they come in a separate contracts/lots file
     planned = [c for c in tracked if c.facilitator == "oise"]

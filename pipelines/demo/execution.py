@@ -114,6 +114,7 @@ def _weeks(hours: float, rng: random.Random) -> float:
 def make_lines(rng: random.Random, world: World, tracked: list[Contract]) -> list[Line]:
     """Employment-contract lines worked on each tracked contract (not yet given a participant)."""
     lines: list[Line] = []
+    companies: dict[str, list[str]] = {}
     for c in tracked:
         rr = min(2.2, max(0.25, math.exp(rng.gauss(0.02, 0.3))))
         if c.buyer.type == "landlord":
@@ -121,8 +122,10 @@ def make_lines(rng: random.Random, world: World, tracked: list[Contract]) -> lis
         target = c.planned_hours * rr
         window_start = c.notified + timedelta(days=30)
         window_days = max(60, int(c.duration * 30.4) - 30)
-        comps = [s for s, _, fam in world.companies if fam == (c.family if c.family in
-                                                               ("cleaning", "green_spaces", "waste", "engineering") else "works")]
+        fam = c.family if c.family in ("cleaning", "green_spaces", "waste", "engineering") else "works"
+        comps = companies.get(fam)
+        if comps is None:
+            comps = companies[fam] = [s for s, _, f in world.companies if f == fam]
         done = 0.0
         while target - done > 20:
             h = min(target - done, max(35.0, rng.gammavariate(2.2, MEAN_LINE_HOURS / 2.2)))
