@@ -90,7 +90,8 @@ else:
                       annotation_text="Objectif national : 30 %", annotation_position="top left")
     fig.update_layout(
         barmode="stack",
-        yaxis=dict(title="Part", **fmt.PCT_AXIS, side="right", overlaying="y2", rangemode="tozero"),
+        yaxis=dict(title="Part", **fmt.PCT_AXIS, side="right", overlaying="y2", dtick=5,
+                   range=[0, max(35.0, float((known[share_col].max() or 0) * 100) * 1.15)]),
         yaxis2=dict(title="Nombre de marchés", side="left", showgrid=False),
         xaxis=dict(type="category", title=None),
     )
