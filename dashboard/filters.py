@@ -85,26 +85,29 @@ class Filters:
 
 # --- options (from mart_filter_options) -----------------------------------------------------
 
-def options(name: str) -> dict[str, str]:
-    """{value: French label} of one filter, in the mart's order (empty when unavailable)."""
-    if not db.has("mart_filter_options"):
-        return {}
+@st.cache_data(show_spinner=False)
+def _all_options(sig: tuple[str, int]) -> dict[str, dict[str, str]]:
     df = db.query("select filter, value, label from mart_filter_options")
-    df = df[df["filter"] == name]
-    out = {}
-    for value, lab in zip(df["value"].tolist(), df["label"].tolist()):
+    out: dict[str, dict[str, str]] = {}
+    for name, value, lab in zip(df["filter"].tolist(), df["value"].tolist(), df["label"].tolist()):
         if is_null(value):
             continue
-        if is_null(lab):
-            lab = None
+        lab = None if is_null(lab) else lab
         if name == "buyer_type":
             lab = glossary.label("buyer_type", value)
         elif name == "sector" and (lab is None or lab == value):
             lab = glossary.label("sector", value)
         elif name == "departement":
             lab = f"{value} {lab}" if lab and not str(lab).startswith(str(value)) else (lab or value)
-        out[str(value)] = str(lab if lab is not None else value)
+        out.setdefault(name, {})[str(value)] = str(lab if lab is not None else value)
     return out
+
+
+def options(name: str) -> dict[str, str]:
+    """{value: French label} of one filter, in the mart's order (empty when unavailable)."""
+    if not db.has("mart_filter_options"):
+        return {}
+    return dict(_all_options(db.signature()).get(name, {}))
 
 
 def years() -> list[int]:
