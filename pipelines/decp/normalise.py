@@ -204,6 +204,9 @@ def parse_number(value) -> float | None:
 
 def parse_amount(value) -> tuple[float | None, str | None, str | None]:
     """(amount, flag, reason): flag `zero`, `placeholder` or `unparsable` keeps it out of sums."""
+    t = type(value)
+    if (t is float or t is int) and PLACEHOLDER_MAX_SYMBOLIC < value < 9_999_999:
+        return float(value), None, None       # the common case, no further check needed
     if is_missing(value) or text(value) is None and not isinstance(value, (int, float)):
         return None, None, None
     n = parse_number(value)
@@ -223,6 +226,9 @@ def parse_amount(value) -> tuple[float | None, str | None, str | None]:
 
 def parse_duration(value) -> tuple[float | None, str | None]:
     """Duration in months (number or numeric text); `NC` and negatives are rejected."""
+    t = type(value)
+    if (t is int or t is float) and 0 <= value <= 1200:
+        return float(value), None
     if value is None or (isinstance(value, str) and value.strip() in ("", "MQ", "CDL")):
         return None, None
     n = parse_number(value)
