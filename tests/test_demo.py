@@ -94,6 +94,19 @@ def test_scale_multiplies_volumes_not_proportions():
     assert abs(share(two_x) - share(one_x)) < 0.02
 
 
+def test_every_header_the_demo_writes_is_read_as_intended():
+    from pipelines.clauses.headers import field_for, private_kind
+    from pipelines.demo.clause_files import HEADERS
+
+    for fac, headers in HEADERS.items():
+        for field, header in headers.items():
+            if field.startswith("_"):   # deliberately refused or unknown columns
+                assert field_for(header) is None, (fac, header)
+            else:
+                assert field_for(header) == field, (fac, header)
+    assert private_kind(HEADERS["artois"]["_last_name"]) == "nom"
+
+
 def test_build_is_labelled_demo_and_every_file_reconciles(db):
     assert one(db, "select value from build_info where key = 'data_label'") == "données de démonstration"
     assert one(db, "select count(*) from ingest_log where status = 'failed'") == 0
