@@ -178,3 +178,29 @@ def test_date_styles(text):
 def test_number_styles(text):
     from pipelines.clauses.values import number
     assert number(text) == 1234.5
+
+
+def test_xlsx_sheets_with_the_same_header_are_all_read(con, ctx, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    header = ["Matricule", "Sexe", "Date début", "Heures réalisées"]
+    for title, data in (("2023", [["A", "F", "02/01/2023", 10]]),
+                        ("2024", [["B", "M", "03/01/2024", 20], ["C", "F", "04/01/2024", 30]]),
+                        ("Notes", [["texte libre"]])):
+        ws = wb.create_sheet(title)
+        if title != "Notes":
+            ws.append(header)
+        for r in data:
+            ws.append(r)
+    wb.remove(wb["Sheet"])
+    other = wb.create_sheet("Autre format")
+    other.append(["Matricule", "Heures réalisées", "Date début"])
+    other.append(["D", 5, "05/01/2024"])
+    p = tmp_path / "years.xlsx"
+    wb.save(p)
+    r = ingest_clause_file(con, p, ctx)
+    assert (r.n_read, r.n_loaded) == (3, 3)
+    assert rows(con, "select record_no, hours_worked from clause_hours order by record_no") == [
+        (1, 10.0), (2, 20.0), (3, 30.0)]
+    assert any("« Autre format » ignorée" in w for w in r.warnings)

@@ -385,6 +385,7 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
             planned_rows[key] = {"source_file": path.name, "record_no": record_no, **out}
             result.n_loaded += 1
     hours.flush()
+    result.warnings.extend(table.notes)
 
     if planned_conflicts:
         result.warnings.append(f"{planned_conflicts} ligne(s) donnent d'autres heures prévues pour un marché "

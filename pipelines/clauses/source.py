@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -25,6 +25,7 @@ class Table:
     header: list
     rows: Iterator[tuple[int, list]]
     header_line: int     # 1-based line of the header
+    notes: list = field(default_factory=list)  # warnings found while reading (filled as rows are read)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -82,23 +83,34 @@ def _open_xlsx(path: Path) -> Table:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise UnreadableFile(path, EXPECTED, f"classeur XLSX illisible : {e}") from None
-    best = None
-    for ws in wb.worksheets:
+    def scan(ws):
         it = ws.iter_rows(values_only=True)
         first = []
         for row in it:
             first.append(list(row))
             if len(first) >= HEADER_SCAN_ROWS:
                 break
-        h = _find_header(first)
+        return first, _find_header(first), it
+
+    sheets = list(wb.worksheets)
+    start = None
+    for k, ws in enumerate(sheets):
+        first, h, it = scan(ws)
         if h >= 0:
-            best = (ws, first, h, it)
+            start = k
             break
-    if best is None:
+    if start is None:
         wb.close()
         raise UnreadableFile(path, EXPECTED, "aucune feuille avec une ligne d'en-têtes reconnue ; "
                              + hdr.expected_columns_text("clauses"))
-    ws, first, h, it = best
+    header = first[h]
+    notes: list[str] = []
+
+    def norm(row):
+        cells = ["" if c is None else str(c).strip() for c in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        return cells
 
     def gen():
         n = 0
@@ -111,9 +123,26 @@ def _open_xlsx(path: Path) -> Table:
                 if any(c is not None and str(c).strip() for c in row):
                     n += 1
                     yield n, list(row)
+            # further sheets with the same header (one sheet per year or per operation) are read too
+            for ws in sheets[start + 1:]:
+                first2, h2, it2 = scan(ws)
+                if h2 < 0:
+                    continue
+                if norm(first2[h2]) != norm(header):
+                    notes.append(f"feuille « {ws.title} » ignorée : ses en-têtes diffèrent de ceux de la "
+                                 f"feuille « {sheets[start].title} »")
+                    continue
+                for cells in first2[h2 + 1:]:
+                    if any(c is not None and str(c).strip() for c in cells):
+                        n += 1
+                        yield n, cells
+                for row in it2:
+                    if any(c is not None and str(c).strip() for c in row):
+                        n += 1
+                        yield n, list(row)
         finally:
             wb.close()
-    return Table("xlsx", None, None, first[h], gen(), h + 1)
+    return Table("xlsx", None, None, header, gen(), h + 1, notes)
 
 
 def open_table(path: Path) -> Table:
