@@ -67,7 +67,9 @@ def test_cli_end_to_end(tmp_path):
     log = {r[0]: r[1:] for r in table(con, "select source_file, kind, format, n_read, n_loaded, "
                                             "n_rejected, n_duplicates, n_out_of_region, status from ingest_log")}
     # a_2019: 4 records = 2 loaded + 1 duplicate + 1 executed in Vendée (85000 La Roche-sur-Yon)
-    assert log["a_2019.json"] == ("decp", "json 2019", 4, 2, 0, 1, 1, "ok")
+    # its zero amount is a field reject: the file is loaded with warnings
+    assert log["a_2019.json"] == ("decp", "json 2019", 4, 2, 0, 1, 1, "warnings")
+    assert "avertissement : a_2019.json : 1 valeur(s) invalide(s) mise(s) en quarantaine" in proc.stderr
     assert log["b_2022.xml"] == ("decp", "xml 2022", 2, 2, 0, 0, 0, "ok")
     # its first row is the contract of b_2022.xml: an exact duplicate across formats
     assert log["c_export.csv"] == ("decp", "csv 2022", 2, 1, 0, 1, 0, "ok")

@@ -286,6 +286,9 @@ def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
     result.n_loaded = result.n_read - result.n_rejected - result.n_duplicates - result.n_out_of_region
     if result.n_read == 0:
         result.warnings.append("aucun marché dans le fichier")
+    if q.n_field_rejects:
+        result.warnings.append(f"{q.n_field_rejects} valeur(s) invalide(s) mise(s) en quarantaine "
+                               f"(table rejects), marchés chargés avec ces champs vides")
     if len(versions_seen) > 1:
         result.format = f"{detected.source_format} 2019+2022"
     elif versions_seen and not detected.version:
