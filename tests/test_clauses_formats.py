@@ -204,3 +204,12 @@ def test_xlsx_sheets_with_the_same_header_are_all_read(con, ctx, tmp_path):
     assert rows(con, "select record_no, hours_worked from clause_hours order by record_no") == [
         (1, 10.0), (2, 20.0), (3, 30.0)]
     assert any("« Autre format » ignorée" in w for w in r.warnings)
+
+
+def test_one_yes_no_column_per_public(con, ctx, tmp_path):
+    p = write(tmp_path / "flags.csv", "Matricule;Date début;Heures réalisées;DELD;Public RSA;RQTH;Publics\n"
+                                      "A;02/01/2023;10;oui;X;non;Senior\n"
+                                      "B;02/01/2023;20;non;;non;\n")
+    r = ingest_clause_file(con, p, ctx)
+    assert (r.n_loaded, r.warnings) == (2, [])
+    assert rows(con, "select publics from clause_hours order by record_no") == [(["senior", "deld", "rsa"],), ([],)]

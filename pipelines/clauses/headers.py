@@ -226,6 +226,7 @@ class HeaderMap:
     unknown: list[str] = field(default_factory=list)
     repeated: list[str] = field(default_factory=list)
     cells: list = field(default_factory=list)  # the header row as read
+    public_flags: dict[str, int] = field(default_factory=dict)  # public code -> yes/no column index
 
     @property
     def kind(self) -> str:
@@ -238,6 +239,14 @@ class HeaderMap:
     def missing_required(self) -> list[str]:
         required = PLANNED_REQUIRED if self.kind == "planned" else HOURS_REQUIRED
         return [f for f in required if f not in self.columns]
+
+
+def public_flag(header: str) -> str | None:
+    """The public code of a yes/no column such as « RSA », « Public DELD » or « Bénéficiaire RQTH »."""
+    from pipelines.clauses.values import _INDEXES
+
+    words = [w for w in fold(header).split() if w not in ("public", "publics", "eligible", "critere")]
+    return _INDEXES["publics"].get(" ".join(words)) if words else None
 
 
 def map_headers(headers: list) -> HeaderMap:
@@ -253,6 +262,10 @@ def map_headers(headers: list) -> HeaderMap:
                 hm.repeated.append(text)
             else:
                 hm.columns[name] = i
+            continue
+        public = public_flag(text)
+        if public is not None and public not in hm.public_flags:
+            hm.public_flags[public] = i
             continue
         kind = private_kind(text)
         if kind is not None:

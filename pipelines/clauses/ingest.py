@@ -237,6 +237,15 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
     out["age_band"] = band
 
     publics, unknown = v.codes("publics", row.cell("publics"))
+    for code, i in row.hm.public_flags.items():   # one yes/no column per public
+        raw = row.cells[i] if i < len(row.cells) else None
+        try:
+            flag = v.yes_no(raw)
+        except v.BadValue as e:
+            row.field_rejects.append(("publics", f"publics éligibles ({code}) : {e} (valeur ignorée)", v.text(raw)))
+            flag = None
+        if flag and code not in publics:
+            publics.append(code)
     if unknown:
         row.field_rejects.append(("publics", "publics éligibles : valeur(s) inconnue(s) "
                                   + ", ".join(f"« {u} »" for u in unknown) + " (ignorée(s))",
