@@ -84,3 +84,22 @@ def test_table_macros_read_tables_only():
             continue
         read = set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", obj.body))
         assert read & views == set(), f"{obj.path} reads views {sorted(read & views)}: materialise them"
+
+
+def test_documented_signatures_match_the_macros():
+    """The parameters in each `### mart_x(...)` heading of docs/marts.md are the macro's parameters."""
+    from pipelines import schema
+
+    con = duckdb.connect()
+    schema.create_all_tables(con)
+    sql_layer.create_sql_layer(con)
+    actual = {name: set(params) for name, params in con.execute(
+        "select function_name, parameters from duckdb_functions() "
+        "where function_type = 'table_macro' and function_name like 'mart_%'").fetchall()}
+    doc = (DOCS / "marts.md").read_text(encoding="utf-8")
+    documented = {}
+    for name, params in re.findall(r"^### `(mart_\w+)\(([^)]*)\)`", doc, flags=re.MULTILINE):
+        documented[name] = {p.split(":=")[0].strip() for p in params.split(",") if p.strip()}
+    assert set(documented) == set(actual), "macros and documented signatures differ"
+    for name, params in actual.items():
+        assert documented[name] == params, f"{name}: documented {sorted(documented[name])}, actual {sorted(params)}"
