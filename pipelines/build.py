@@ -99,6 +99,9 @@ class Summary:
     def render(self) -> str:
         head = ("fichier", "type", "format", "lus", "chargés", "rejetés", "doublons", "hors région", "statut")
         rows = [head] + [tuple(str(c) for c in r) for r in self.rows]
+        if len(self.rows) > 1:
+            totals = [sum(r[i] for r in self.rows) for i in range(3, 8)]
+            rows.append(("total", "", "", *map(str, totals), f"{self.n_failed} échec(s)"))
         widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
         lines = []
         for j, r in enumerate(rows):

@@ -138,3 +138,14 @@ def test_buyers_register_semicolons_french_labels_and_rejects(tmp_path):
     assert register.lookup("27620001900012") == ("Pas-de-Calais Habitat", "landlord")
     [(field, reason)] = con.execute("select field, reason from rejects").fetchall()
     assert field == "type" and "type d'acheteur inconnu" in reason
+
+
+def test_field_rejects_only_for_loaded_records(tmp_path):
+    """A bad field of a record dropped as out of region or duplicate is not quarantined."""
+    lille = marche_2019(id="lille", dureeMois="NC")
+    vendee = marche_2019(id="vendee", dureeMois="NC",
+                         lieuExecution={"code": "85", "typeCode": "Code département"})
+    con, res = load(tmp_path, {"a.json": {"marches": [lille, dict(lille), vendee]}}, region="32")
+    r = res["a.json"]
+    assert (r.n_loaded, r.n_duplicates, r.n_out_of_region) == (1, 1, 1)
+    assert rows(con, "select record_no, field from rejects") == [{"record_no": 1, "field": "dureeMois"}]

@@ -74,11 +74,15 @@ class RecordNormaliser:
         self.q = quarantine
         self.territory = TerritoryResolver(ctx.reference)
         self.cpv_sectors = ctx.reference.cpv_sectors
+        self.pending: list[tuple] = []
 
     def row(self, record_no: int, kind: str, rec: dict):
         """The row tuple, or None when the whole record is rejected."""
         q = self.q
-        bad = q.reject_field
+        self.pending = pending = []      # field rejects, kept only if the record is loaded
+
+        def bad(*args):
+            pending.append(args)
         if kind == "invalid" or not isinstance(rec, dict):
             q.reject_record(record_no, "enregistrement qui n'est pas un marché ni une concession", rec)
             return None
@@ -271,6 +275,8 @@ def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
             if region is not None and ctx.region_code is not None and region != ctx.region_code:
                 result.n_out_of_region += 1
                 continue
+            for args in norm.pending:
+                q.reject_field(*args)
             versions_seen.add(row[I_VERSION])
             rows.append(row)
             if len(rows) >= BATCH_ROWS:
