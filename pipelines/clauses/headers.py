@@ -280,9 +280,17 @@ def score(headers: list) -> int:
     return sum(1 for h in headers if h is not None and str(h).strip() and field_for(str(h).strip()))
 
 
+def required_columns_text(kind: str) -> str:
+    """French list of the required columns of a file kind."""
+    required = PLANNED_REQUIRED if kind == "planned" else HOURS_REQUIRED
+    return ", ".join(f"« {FIELDS[f]} »" for f in required)
+
+
+def accepted_columns_text() -> str:
+    """French list of every recognised column, for error messages."""
+    return "colonnes reconnues : " + ", ".join(FIELDS.values()) + " (voir docs/clause_export_format.md)"
+
+
 def expected_columns_text(kind: str) -> str:
     """French list of the required and accepted columns, for error messages."""
-    required = PLANNED_REQUIRED if kind == "planned" else HOURS_REQUIRED
-    req = ", ".join(f"« {FIELDS[f]} »" for f in required)
-    return (f"colonnes obligatoires {req} ; colonnes reconnues : "
-            + ", ".join(FIELDS[f] for f in FIELDS) + " (voir docs/clause_export_format.md)")
+    return f"colonnes obligatoires {required_columns_text(kind)} ; {accepted_columns_text()}"

@@ -323,9 +323,9 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
     if missing:
         read = ", ".join(f"« {h} »" for h in table.header if h is not None and str(h).strip())
         raise UnreadableFile(
-            path, hdr.expected_columns_text(kind),
-            "colonne(s) obligatoire(s) absente(s) : " + ", ".join(f"« {hdr.FIELDS[m]} »" for m in missing)
-            + f" ; en-têtes lus : {read}")
+            path, f"un export de suivi des clauses avec les colonnes obligatoires {hdr.required_columns_text(kind)}",
+            "colonne(s) absente(s) : " + ", ".join(f"« {hdr.FIELDS[m]} »" for m in missing)
+            + f" ; en-têtes lus : {read} ; {hdr.accepted_columns_text()}")
 
     result = FileResult(format=table.format, kind=kind)  # ingest_log kind: `clauses` or `planned`
     for header, what in hm.refused:
