@@ -134,7 +134,8 @@ def _common(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
     """Fields shared by execution rows and contracts/lots rows."""
     out: dict = {}
     for f in TEXT_FIELDS:
-        out[f] = v.text(row.cell(f)) if not v.is_empty(v.text(row.cell(f))) else None
+        t = v.text(row.cell(f))
+        out[f] = None if v.is_empty(t) else t
     out["contract_id"] = v.contract_id(row.cell("contract_id"))
     out["operation_commune_code"] = row.parse("operation_commune_code", v.commune_code)
     for f in ("buyer_siret",):

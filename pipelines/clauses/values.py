@@ -25,6 +25,9 @@ def text(value) -> str | None:
     """The cell as stripped text, None when empty. Integral floats (Excel) lose their `.0`."""
     if value is None:
         return None
+    if type(value) is str:
+        s = value.strip()
+        return s or None
     if isinstance(value, float):
         if value != value:  # NaN
             return None
@@ -38,7 +41,12 @@ def text(value) -> str | None:
 
 
 def is_empty(s: str | None) -> bool:
-    return s is None or fold(s) in EMPTY or s.strip() in EMPTY
+    """True for a missing value: empty, or a marker such as `NC`, `non renseigné`, `?`."""
+    if s is None or s == "":
+        return True
+    if len(s) > 20 or s[0].isdigit() and s[-1].isdigit():   # ids, dates, numbers: never a marker
+        return False
+    return fold(s) in EMPTY or s.strip() in EMPTY
 
 
 # --- numbers ------------------------------------------------------------------------------------
