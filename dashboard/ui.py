@@ -4,6 +4,9 @@ charts with their summary and table alternative, tables with downloads, empty st
 from __future__ import annotations
 
 import re
+import runpy
+import threading
+from contextlib import contextmanager
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +28,34 @@ BUILD_HELP = (
     "--buyers acheteurs.csv --targets objectifs.csv\n```\n\n"
     "Le tableau de bord lit le chemin indiqué par la variable d'environnement `OBSERVATOIRE_DB`."
 )
+
+
+_APP = threading.local()
+
+
+@contextmanager
+def in_app():
+    """Mark this script run as going through app.py (see `route_through_app`)."""
+    _APP.on = True
+    try:
+        yield
+    finally:
+        _APP.on = False
+
+
+def route_through_app() -> None:
+    """Run app.py instead when Streamlit runs a page file on its own.
+
+    On a fresh server's first run (and in every AppTest run) Streamlit 1.67 still treats `pages/`
+    as a multipage-v1 folder and may execute a page file directly, without app.py's sidebar
+    filters, navigation and footer. The page then hands over to app.py and stops.
+    """
+    if getattr(_APP, "on", False):
+        return
+    from pipelines.settings import PROJECT_ROOT
+
+    runpy.run_path(str(PROJECT_ROOT / "app.py"), run_name="__main__")
+    st.stop()
 
 
 def slug(text: str) -> str:

@@ -8,6 +8,7 @@ from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
 from pipelines import settings
 
+ui.route_through_app()  # when Streamlit runs this file without app.py
 info = ui.header(
     "Observatoire des clauses sociales d'insertion",
     "Part des marchés publics des Hauts-de-France qui portent une clause sociale, heures d'insertion "

@@ -9,6 +9,7 @@ from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
 from pipelines import settings
 
+ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
     "Calculateur d'heures d'insertion",
     "Estimez les heures d'insertion à inscrire dans un marché : **heures = montant HT × part de "

@@ -9,6 +9,7 @@ from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
 from pipelines import settings
 
+ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
     "Heures d'insertion",
     "Heures travaillées par les participants au titre des clauses, comparées aux heures prévues par "

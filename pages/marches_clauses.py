@@ -10,6 +10,7 @@ from dashboard import breakdowns, db, filters, ui
 from dashboard import formatting as fmt
 from dashboard.tables import Col
 
+ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
     "Marchés clausés",
     "Part des marchés publics qui portent une considération sociale (clause d'exécution, critère "

@@ -8,6 +8,7 @@ from dashboard import db, glossary, ui
 from dashboard import formatting as fmt
 from pipelines import settings
 
+ui.route_through_app()  # when Streamlit runs this file without app.py
 info = ui.header("Méthode", "Définitions des indicateurs, sources, règles de secret statistique et glossaire.")
 
 st.subheader("Sources")

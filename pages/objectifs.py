@@ -8,6 +8,7 @@ from dashboard import db, filters, ui
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
 
+ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
     "Objectifs",
     "**Charte nationale d'insertion de l'ANRU (NPNRU)** : au moins 5 % des heures travaillées sur les "

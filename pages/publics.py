@@ -9,6 +9,7 @@ from dashboard import breakdowns, db, filters, ui
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
 
+ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
     "Publics et parcours",
     "Qui bénéficie des clauses (sexe, âge, publics, qualification, quartiers prioritaires), combien de "

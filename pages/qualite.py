@@ -8,6 +8,7 @@ from dashboard import db, filters, ui
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
 
+ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
     "Qualité des données",
     "Ce que la construction de la base a lu, chargé, rejeté (avec la raison) ; le rapprochement entre "

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import db, filters, report, ui
 from pipelines import settings
 
+ui.route_through_app()  # when Streamlit runs this file without app.py
 info = ui.header(
     "Rapport de comité de pilotage",
     "Choisissez une opération ou un territoire et une période : le rapport reprend les chiffres clés, "

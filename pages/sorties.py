@@ -11,6 +11,7 @@ from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
 from pipelines import settings
 
+ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
     "Sorties vers l'emploi",
     "Situation des participants à la fin de leur parcours et six mois après. **Taux de sortie "

@@ -13,6 +13,7 @@ from dashboard import formatting as fmt
 from dashboard.tables import Col
 from pipelines.settings import PROJECT_ROOT
 
+ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
     "Territoires",
     "Les indicateurs par département et par intercommunalité (EPCI). Marchés : territoire du lieu "

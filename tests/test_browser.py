@@ -63,7 +63,7 @@ def test_every_page_renders_in_french_with_a_screenshot(page, app_url):
 
 
 def test_filter_goes_into_the_url_and_a_shared_url_restores_it(page, app_url, browser):
-    page.goto(f"{app_url}/heures-insertion")
+    page.goto(f"{app_url}/heures")
     wait_rendered(page)
     before = page.locator("[data-testid='stMetricValue']").first.inner_text()
     wait_rerun(page, lambda: select_option(page, "dep", "59 Nord"))
@@ -86,10 +86,10 @@ def test_filter_goes_into_the_url_and_a_shared_url_restores_it(page, app_url, br
 
 
 def test_csv_download_is_french(page, app_url, tmp_path):
-    page.goto(f"{app_url}/qualite-donnees")
+    page.goto(f"{app_url}/qualite")
     wait_rendered(page)
     with page.expect_download() as info:
-        page.locator(".st-key-csv-q-log button").click()
+        page.locator(".st-key-csv-q-log button").first.click()
     target = tmp_path / "journal.csv"
     info.value.save_as(target)
     data = target.read_bytes()

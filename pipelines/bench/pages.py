@@ -5,7 +5,7 @@ Starts the dashboard on the demo built at each scale (`bench/out/demo-sN`, built
 chromium and prints, per page: the time to a fully rendered page (script finished, no skeleton
 left, every Plotly chart drawn), the query time within it (the footer written by dashboard/db.py),
 and the time of one interaction (the département filter changed in the sidebar). Ratios are
-against the empty page (`/page-vide`) measured in the same run. Target: an interaction under 1 s
+against the empty page (`/vide`) measured in the same run. Target: an interaction under 1 s
 at scale 1.
 
 The helpers (`start_app`, `stop_app`, `wait_rendered`, `CHROMIUM_ARGS`) are shared with
@@ -29,21 +29,21 @@ from pipelines import settings
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# (url path, French title) of every page; "page-vide" is the baseline
+# (url path, French title) of every page; "vide" is the baseline
 PAGES = [
-    ("page-vide", "Page vide"),
+    ("vide", "Page vide"),
     ("", "Accueil"),
-    ("marches-clauses", "Marchés clausés"),
-    ("heures-insertion", "Heures d'insertion"),
-    ("publics-parcours", "Publics et parcours"),
-    ("sorties-emploi", "Sorties vers l'emploi"),
-    ("cartes-territoires", "Territoires"),
-    ("bailleurs-sociaux", "Bailleurs"),
-    ("objectifs-anru", "Objectifs"),
-    ("rapport-comite", "Rapport de comité"),
-    ("calculateur-heures", "Calculateur d'heures"),
-    ("qualite-donnees", "Qualité des données"),
-    ("methode-glossaire", "Méthode"),
+    ("marches_clauses", "Marchés clausés"),
+    ("heures", "Heures d'insertion"),
+    ("publics", "Publics et parcours"),
+    ("sorties", "Sorties vers l'emploi"),
+    ("territoires", "Territoires"),
+    ("bailleurs", "Bailleurs"),
+    ("objectifs", "Objectifs"),
+    ("rapport", "Rapport de comité"),
+    ("calculateur", "Calculateur d'heures"),
+    ("qualite", "Qualité des données"),
+    ("methode", "Méthode"),
 ]
 INTERACTION_TARGET_S = 1.0
 
@@ -177,7 +177,7 @@ def bench_scale(db: Path, scale: int, repeat: int) -> list[dict]:
             browser.close()
     finally:
         stop_app(proc)
-    base_row = next(r for r in results if r["path"] == "page-vide")
+    base_row = next(r for r in results if r["path"] == "vide")
     for r in results:
         r["load_ratio"] = r["load_s"] / base_row["load_s"] if base_row["load_s"] else float("nan")
         r["interaction_ratio"] = (r["interaction_s"] / base_row["interaction_s"]
@@ -191,7 +191,7 @@ def print_table(results: list[dict]) -> None:
     print(header)
     print("-" * len(header))
     for r in results:
-        ok = "baseline" if r["path"] == "page-vide" else (
+        ok = "baseline" if r["path"] == "vide" else (
             "ok" if r["interaction_s"] < INTERACTION_TARGET_S or r["scale"] != 1 else "SLOW")
         print(f"{r['scale']:>5}  {r['page']:<24} {r['load_s']:>7.2f} {r['load_ratio']:>6.2f} {r['query_ms']:>9.1f}   "
               f"{r['interaction_s']:>13.2f} {r['interaction_ratio']:>6.2f} {r['interaction_query_ms']:>9.1f}  {ok}")
