@@ -13,18 +13,30 @@ with targets as (
     select * from stg_targets
 ),
 
+scoped_lines as (
+    -- two equi-joins (by operation, by buyer) rather than one join on an "or" condition
+    select t.target_no, l.participant_id, l.hours
+    from targets as t
+    join int_hours_lines as l on t.scope_type = 'operation' and l.operation_id = t.scope_id
+    where (t.period_start is null or l.start_date >= t.period_start)
+      and (t.period_end is null or l.start_date <= t.period_end)
+      and l.participant_id is not null
+    union all
+    select t.target_no, l.participant_id, l.hours
+    from targets as t
+    join int_hours_lines as l on t.scope_type = 'buyer' and l.buyer_siret = t.scope_id
+    where (t.period_start is null or l.start_date >= t.period_start)
+      and (t.period_end is null or l.start_date <= t.period_end)
+      and l.participant_id is not null
+),
+
 progress as (
     select
         t.target_no,
-        count(distinct l.participant_id) as n_participants,
-        coalesce(sum(l.hours), 0) as hours_worked
+        count(distinct s.participant_id) as n_participants,
+        coalesce(sum(s.hours), 0) as hours_worked
     from targets as t
-    left join int_hours_lines as l
-        on ((t.scope_type = 'operation' and l.operation_id = t.scope_id)
-            or (t.scope_type = 'buyer' and l.buyer_siret = t.scope_id))
-       and (t.period_start is null or l.start_date >= t.period_start)
-       and (t.period_end is null or l.start_date <= t.period_end)
-       and l.participant_id is not null
+    left join scoped_lines as s using (target_no)
     group by t.target_no
 ),
 
