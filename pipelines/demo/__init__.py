@@ -93,7 +93,9 @@ def generate(out: Path, scale: int = 1, seed: int = DEFAULT_SEED, ref_dir: Path 
     participants = execution.assign_participants(rng("participants"), w, lines)
     execution.set_outcomes(rng("outcomes"), participants)
 
-    files = decp_files.write_decp(out, contracts, _postcodes(ref_dir), rng("decp"))
+    names = {c.code: c.name for c in w.communes.values()}
+    names.update({siret: name for siret, name, _ in w.companies})
+    files = decp_files.write_decp(out, contracts, _postcodes(ref_dir), rng("decp"), names)
     files += clause_files.write_exports(out, lines, tracked, rng("exports"))
     _write_register(out / "acheteurs.csv", w)
     n_targets = _write_targets(out / "objectifs.csv", rng("targets"), w, tracked)

@@ -22,8 +22,11 @@ def cpv_check_digit(cpv: str) -> str:
     return str(total % 11 % 10)
 
 
+NAMES: dict[str, str] = {}   # commune codes and company SIRETs -> names, set by write_decp
+
+
 def _titulaires_2019(c: Contract) -> list[dict]:
-    return [{"typeIdentifiant": "SIRET", "id": c.supplier, "denominationSociale": ""}]
+    return [{"typeIdentifiant": "SIRET", "id": c.supplier, "denominationSociale": NAMES.get(c.supplier, "")}]
 
 
 def _place(c: Contract, postcodes: dict[str, str], rng: random.Random) -> dict:
@@ -57,7 +60,7 @@ def record_2019(c: Contract, postcodes: dict[str, str], rng: random.Random) -> d
         "objet": c.object,
         "codeCPV": c.cpv + ("-" + cpv_check_digit(c.cpv) if zone else ""),
         "procedure": c.procedure,
-        "lieuExecution": {**_place(c, postcodes, rng), "nom": c.place_commune},
+        "lieuExecution": {**_place(c, postcodes, rng), "nom": NAMES.get(c.place_commune, c.place_commune)},
         "dureeMois": c.duration,
         "dateNotification": d(c.notified),
         "datePublicationDonnees": d(c.published),
@@ -223,8 +226,12 @@ def xml_2022(records: list[dict]) -> bytes:
     return ("\n".join(parts) + "\n").encode("utf-8")
 
 
-def write_decp(out: Path, contracts: list[Contract], postcodes: dict[str, str], rng: random.Random) -> list[str]:
-    """Write the DECP files under out/decp/; return their paths relative to out."""
+def write_decp(out: Path, contracts: list[Contract], postcodes: dict[str, str], rng: random.Random,
+               names: dict[str, str] | None = None) -> list[str]:
+    """Write the DECP files under out/decp/; return their paths relative to out. `names` gives
+    commune and company names (commune code or SIRET -> name) for the 2019 format's name fields."""
+    NAMES.clear()
+    NAMES.update(names or {})
     decp = out / "decp"
     decp.mkdir(parents=True, exist_ok=True)
     written = []
