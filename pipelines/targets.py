@@ -67,7 +67,7 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
     idx = _header_index(rows[0])
     missing = [c for c in REQUIRED if c not in idx]
     if missing:
-        raise UnreadableFile(path, EXPECTED, "colonne(s) absente(s) : " + ", ".join(missing)
+        raise UnreadableFile(path, EXPECTED, "colonne(s) absente(s) : " + ", ".join(COLUMNS[c][1] for c in missing)
                              + " ; en-têtes lus : " + ", ".join(rows[0]))
     result = FileResult(format="csv", kind="targets")
     q = Quarantine(con, path.name)

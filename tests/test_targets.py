@@ -1,0 +1,58 @@
+"""The targets file (`--targets`): scopes, hours, periods; bad rows quarantined; counts reconcile."""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from pipelines.errors import UnreadableFile
+from pipelines.schema import create_all_tables
+from pipelines.targets import load_targets
+
+
+@pytest.fixture
+def con():
+    c = duckdb.connect()
+    create_all_tables(c)
+    yield c
+    c.close()
+
+
+def test_targets_are_loaded_with_codes_and_dates(con, tmp_path):
+    p = tmp_path / "objectifs.csv"
+    p.write_bytes((
+        "type_perimetre;identifiant;libelle;heures_objectif;date_debut;date_fin\n"
+        "opération;NPNRU-59350-001;NPNRU Lille Sud;42 000;01/01/2019;31/12/2025\n"
+        "Maître d'ouvrage;215 903 500 00013;Objectif bailleur;100000,5;2020-01-01;\n"
+        "opération;NPNRU-59350-001;NPNRU Lille Sud;42 000;01/01/2019;31/12/2025\n"   # duplicate
+        "quartier;X;?;10;;\n"                                                     # unknown scope
+        "opération;OP-2;Sans heures;0;;\n"                                         # no positive hours
+        "opération;OP-3;Période à l'envers;500;31/12/2024;01/01/2024\n"           # end before start
+    ).encode("cp1252"))
+    r = load_targets(con, p, None)
+    assert (r.kind, r.n_read, r.n_loaded, r.n_duplicates, r.n_rejected) == ("targets", 6, 2, 1, 3)
+    assert r.reconciles()
+    assert con.execute("select * from targets order by scope_type").fetchall() == [
+        ("buyer", "21590350000013", "Objectif bailleur", 100000.5, date(2020, 1, 1), None),
+        ("operation", "NPNRU-59350-001", "NPNRU Lille Sud", 42000.0, date(2019, 1, 1), date(2025, 12, 31))]
+    reasons = [r for (r,) in con.execute("select reason from rejects order by record_no").fetchall()]
+    assert "type de périmètre inconnu « quartier »" in reasons[0]
+    assert "non positif" in reasons[1]
+    assert "date de fin antérieure" in reasons[2]
+
+
+def test_english_column_names_and_comma_separator(con, tmp_path):
+    p = tmp_path / "targets.csv"
+    p.write_text("scope_type,scope_id,label,target_hours,period_start,period_end\n"
+                 "operation,OP-1,Op,1500.5,2023-01-01,2023-12-31\n", encoding="utf-8")
+    assert load_targets(con, p, None).n_loaded == 1
+    assert con.execute("select target_hours from targets").fetchall() == [(1500.5,)]
+
+
+def test_missing_columns_fail_the_file(con, tmp_path):
+    p = tmp_path / "bad.csv"
+    p.write_text("perimetre;libelle\noperation;x\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile) as e:
+        load_targets(con, p, None)
+    assert "colonne(s) absente(s) : identifiant, heures_objectif" in str(e.value)
