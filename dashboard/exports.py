@@ -20,6 +20,10 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _csv_cell(value) -> str:
+    if hasattr(value, "ndim") and getattr(value, "ndim", 0) == 1:
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
     if is_null(value):
         return ""
     if isinstance(value, (bool,)):

@@ -38,7 +38,15 @@ def _mask_series(df: pd.DataFrame, col: Col) -> pd.Series:
     return pd.Series(False, index=df.index)
 
 
+def _as_list(value):
+    """DuckDB lists arrive as numpy arrays: give a Python list (else the value unchanged)."""
+    if hasattr(value, "ndim") and getattr(value, "ndim", 0) == 1 and hasattr(value, "tolist"):
+        return value.tolist()
+    return value
+
+
 def _display_value(value, kind: str) -> str:
+    value = _as_list(value)
     if kind.startswith("code:"):
         return glossary.label(kind[5:], value)
     if kind == "int":
@@ -67,6 +75,7 @@ def _display_value(value, kind: str) -> str:
 
 
 def _export_value(value, kind: str):
+    value = _as_list(value)
     if kind.startswith("code:"):
         return glossary.label(kind[5:], value)
     if fmt.is_null(value):

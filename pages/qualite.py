@@ -116,6 +116,6 @@ if ui.need("mart_unknown_territories"):
                    "jusqu'à la commune.")
         ui.table(ut, [
             Col("territory_status", "Statut", "code:territory_status"), Col("territory_reason", "Raison"),
-            Col("place_type", "Type de code"), Col("n_contracts", "Marchés", "int"), Col("amount", "Montant", "eur"),
+            Col("place_type", "Type de code", "code:place_type"), Col("n_contracts", "Marchés", "int"), Col("amount", "Montant", "eur"),
             Col("examples", "Exemples de codes"),
         ], "territoires-non-identifies", key="q-terr")

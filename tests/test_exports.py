@@ -65,3 +65,12 @@ def test_xlsx_keeps_numbers_and_masked_text():
     assert rows[1] == ("Femmes", 54, 18000, 12.5)
     assert rows[2] == ("Hommes", "s", "s", "s")
     assert len(rows) == 4
+
+
+def test_list_cells_from_duckdb_are_joined():
+    import numpy as np
+
+    df = pd.DataFrame({"reason": ["SIRET invalide"], "examples": [np.array(["123", "ABC"])]})
+    display, export = present(df, [Col("reason", "Raison"), Col("examples", "Exemples")])
+    assert display.iloc[0].tolist() == ["SIRET invalide", "123, ABC"]
+    assert exports.to_csv_bytes(export).decode("utf-8-sig").split("\r\n")[1] == "SIRET invalide;123, ABC"
