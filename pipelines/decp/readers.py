@@ -122,7 +122,8 @@ def _scan(path: Path, chunk: int = 8 << 20) -> tuple[bool, bool]:
                 break
             buf = tail + block
             found_concession = found_concession or needle in buf
-            found_nan = found_nan or _NON_JSON_NUMBER.search(buf) is not None
+            found_nan = found_nan or ((b"NaN" in buf or b"Infinity" in buf)    # fast pre-check
+                                      and _NON_JSON_NUMBER.search(buf) is not None)
             tail = buf[-64:]
     return found_concession, found_nan
 
