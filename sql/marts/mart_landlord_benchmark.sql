@@ -15,7 +15,8 @@
 --          n_exits_known.
 -- Masking: people figures (hours worked and what derives from them, shares, exit rate) are masked
 --          when the landlord's n_participants is below the threshold (int_cell_masked, siblings =
---          all landlords); hours planned and DECP figures are not.
+--          all landlords); n_exits_known and the exit rate also when the known exits are below it;
+--          hours planned and DECP figures are not masked.
 create or replace macro mart_landlord_benchmark(
     viewer := null, year_from := null, year_to := null, anonymise := true
 ) as table
@@ -104,7 +105,8 @@ select
     case when not m.is_masked then m.hours_worked / nullif(m.n_participants, 0) end as hours_per_participant,
     case when not m.is_masked and m.n_exits_known >= int_secrecy_threshold(false)
          then m.n_exits_dynamic / m.n_exits_known end as dynamic_exit_rate,
-    case when not m.is_masked then m.n_exits_known end as n_exits_known
+    case when not m.is_masked and not (m.n_exits_known > 0 and m.n_exits_known < int_secrecy_threshold(false))
+         then m.n_exits_known end as n_exits_known
 from masked as m
 left join int_dimension_labels as lb on lb.dim = 'buyer' and lb.dim_value = m.buyer_siret
 order by m.anonymous_rank
