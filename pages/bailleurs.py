@@ -107,7 +107,7 @@ export = display.copy()
 ui.downloads(export, f"position-{landlords.get(viewer, viewer)}", key="b-pos")
 
 st.subheader("Distribution régionale")
-ind = st.selectbox("Indicateur", list(INDICATORS), format_func=lambda k: INDICATORS[k][0], key="b_ind")
+ind = st.selectbox("Indicateur", list(INDICATORS), format_func=lambda k: INDICATORS[k][0], key="b_ind", width=420)
 label, kind = INDICATORS[ind]
 dist = bench.dropna(subset=[ind]).sort_values(ind).reset_index(drop=True)
 if dist.empty:

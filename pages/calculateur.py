@@ -25,21 +25,21 @@ by_trade = {r["trade"]: r for _, r in defaults.iterrows()}
 
 c1, c2 = st.columns(2)
 with c1:
-    amount = st.number_input("Montant HT du marché (€)", min_value=0.0, value=1_000_000.0, step=10_000.0,
-                             format="%.0f", key="c_amount")
+    amount = st.number_input("Montant HT du marché (€)", min_value=0, value=1_000_000, step=10_000,
+                             key="c_amount")
     trade = st.selectbox("Corps d'état", trades, format_func=glossary.labeller("trade"), key="c_trade")
-    rate_pct = st.slider("Taux d'insertion (%)", min_value=1.0, max_value=20.0, value=5.0, step=0.5, key="c_rate",
+    rate_pct = st.slider("Taux d'insertion", min_value=1, max_value=20, value=5, step=1, key="c_rate", format="%d %%",
                          help="Part des heures de main-d'œuvre réservée à l'insertion : 5 % à 20 % selon les "
                               "acheteurs.")
 d = by_trade.get(trade)
 with c2:
     share_pct = st.number_input(
-        "Part de main-d'œuvre (%)", min_value=1.0, max_value=100.0, step=1.0, key=f"c_share_{trade}",
-        value=float(round((d["labour_share"] if d is not None else 0.5) * 100, 1)),
+        "Part de main-d'œuvre (%)", min_value=1, max_value=100, step=1, key=f"c_share_{trade}",
+        value=int(round(float(d["labour_share"] if d is not None else 0.5) * 100)),
         help="Valeur par défaut du corps d'état ; modifiable.")
     cost = st.number_input(
-        "Coût horaire chargé (€/h)", min_value=5.0, max_value=200.0, step=1.0, key=f"c_cost_{trade}",
-        value=float(d["hourly_cost"] if d is not None else 30.0), help="Valeur par défaut du corps d'état ; modifiable.")
+        "Coût horaire chargé (€/h)", min_value=5, max_value=200, step=1, key=f"c_cost_{trade}",
+        value=int(round(float(d["hourly_cost"] if d is not None else 30))), help="Valeur par défaut du corps d'état ; modifiable.")
 
 res = db.mart("mart_hours_grid", amount=float(amount), trade=trade, rate=rate_pct / 100,
               hourly_cost=float(cost), labour_share=share_pct / 100)
@@ -59,9 +59,9 @@ with c[1]:
 with c[2]:
     ui.kpi("Heures de main-d'œuvre du marché", fmt.hours(r["estimated_total_hours"]))
 with c[3]:
-    ui.kpi("Réalisé dans la région (même montant)", cell(r, "realised_hours_estimate", "hours"),
-           help="Montant × heures d'insertion réellement travaillées par euro sur les lots de ce corps d'état "
-                "dans la région.")
+    ui.kpi("Réalisé en région", cell(r, "realised_hours_estimate", "hours"),
+           help="Pour le même montant : heures d'insertion réellement travaillées par euro sur les lots de ce "
+                "corps d'état dans la région.")
 st.caption(
     f"{fmt.euros(amount)} × {fmt.percent(share_pct / 100)} de main-d'œuvre × {fmt.percent(rate_pct / 100)} "
     f"/ {fmt.euros(cost, 2)} de l'heure = {fmt.hours(r['estimated_insertion_hours'])}. "

@@ -73,7 +73,7 @@ else:
 
 st.subheader("Répartition des heures")
 dims = {k: v for k, v in breakdowns.HOURS_DIMENSIONS.items() if k != "year"}
-dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, key="h_dim")
+dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, width=360, key="h_dim")
 raw = db.mart("mart_hours", filters=f, dimension=dim, fte_hours=fte_hours)
 rows, total_row = breakdowns.split(raw)
 if rows.empty:

@@ -107,7 +107,7 @@ else:
 # --- breakdowns ------------------------------------------------------------------------------
 st.subheader("Répartition")
 dims = {k: v for k, v in breakdowns.CONTRACT_DIMENSIONS.items() if k not in ("year",)}
-dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, key="mc_dim")
+dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, width=360, key="mc_dim")
 rows, total = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension=dim))
 if rows.empty:
     ui.empty()

@@ -68,7 +68,7 @@ if bool(total.get("is_masked")):
 
 st.subheader("Profil des participants")
 dims = {k: v for k, v in breakdowns.PARTICIPANT_DIMENSIONS.items()}
-dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, key="p_dim", index=1)
+dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, width=360, key="p_dim", index=1)
 raw = db.mart("mart_participants", filters=f, dimension=dim)
 rows, total_row = breakdowns.split(raw)
 if rows.empty:

@@ -119,7 +119,7 @@ ui.chart(fig, summary, total_df, COLUMNS, f"sorties-{timepoint}", key="s-total",
 
 st.subheader("Taux de sortie dynamique par …")
 dims = dict(breakdowns.EXIT_DIMENSIONS)
-dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, key="s_dim")
+dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, width=360, key="s_dim")
 raw = exits(dim)
 rows, total_row = breakdowns.split(raw)
 if rows.empty:

@@ -136,7 +136,7 @@ def test_objectifs_and_calculateur():
     m = metrics(run_page("calculateur", stub_db()))
     # painting: 1 000 000 x 70 % x 5 % / 30 = 1 166,7 h
     assert m["Heures d'insertion"] == f"1{G}167{H}"
-    assert m["Réalisé dans la région (même montant)"] == f"1{G}400{H}"
+    assert m["Réalisé en région"] == f"1{G}400{H}"
 
 
 def test_qualite_reconciliation_and_matching():
