@@ -33,8 +33,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m pipelines build",
                                 description="Construit la base de l'observatoire.")
     p.add_argument("--db", default=settings.get("db_path"), help="chemin de la base DuckDB à produire")
-    p.add_argument("--decp", nargs="+", action="extend", default=[], metavar="FICHIER_OU_DOSSIER")
-    p.add_argument("--clauses", nargs="+", action="extend", default=[], metavar="FICHIER_OU_DOSSIER")
+    p.add_argument("--decp", nargs="+", action="extend", default=[], metavar="FICHIER_OU_DOSSIER",
+                   help="fichiers DECP (JSON 2019/2022, XML, export CSV ; format reconnu au contenu) "
+                        "ou dossiers (fichiers .json, .xml, .csv)")
+    p.add_argument("--clauses", nargs="+", action="extend", default=[], metavar="FICHIER_OU_DOSSIER",
+                   help="exports des facilitateurs (.csv, .xlsx, .xls) ou dossiers")
     p.add_argument("--buyers", metavar="FICHIER", help="référentiel des acheteurs (CSV siret;nom;type)")
     p.add_argument("--targets", metavar="FICHIER", help="objectifs d'heures (CSV)")
     g = p.add_mutually_exclusive_group()
@@ -181,6 +184,12 @@ def _remove_stale_builds(db: Path) -> None:
         f.unlink(missing_ok=True)
 
 
+def step(ctx: BuildContext, label: str) -> None:
+    """One line on stderr for a long step without its own progress bar (interactive runs only)."""
+    if ctx.progress:
+        print(f"… {label}", file=sys.stderr, flush=True)
+
+
 def configure_connection(con) -> None:
     """Bound DuckDB's memory during the build (it spills to disk beyond the limit)."""
     con.execute(f"set memory_limit = '{settings.get('build_memory_limit')}'")
@@ -219,6 +228,7 @@ def build(args: argparse.Namespace) -> int:
 
         for path in decp_files:
             run_file(con, path, "decp", ingest_decp_file, ctx, summary)
+        step(ctx, "regroupement des versions de chaque marché")
         build_contracts(con, ctx)
 
         if clause_files:
@@ -233,6 +243,7 @@ def build(args: argparse.Namespace) -> int:
 
         create_sql_layer = _optional("pipelines.sql_layer", "create_sql_layer")
         if create_sql_layer is not None:
+            step(ctx, "couche SQL (staging, intermediate, marts)")
             create_sql_layer(con)
 
         info = {
