@@ -35,7 +35,8 @@ if ui.need("mart_targets"):
                 ui.kpi("Plancher ANRU (heures QPV)", cell(total, "anru_floor_hours", "hours"),
                        help="5 % des heures estimées des lots d'investissement + 10 % de celles des lots GUP.")
             with c[1]:
-                ui.kpi("Heures réalisées par des résidents QPV", cell(total, "hours_worked_qpv", "hours"))
+                ui.kpi("Heures QPV réalisées", cell(total, "hours_worked_qpv", "hours"),
+                       help="Heures travaillées par des résidents des quartiers prioritaires.")
             with c[2]:
                 ui.kpi("Atteinte du plancher", cell(total, "anru_floor_rate", "pct"))
             with c[3]:
