@@ -99,6 +99,13 @@ class Summary:
         if status == "failed":
             self.n_failed += 1
 
+    def move_out_of_region(self, moved: dict[str, int]) -> None:
+        """Records placed out of region through their buyer after their file was read."""
+        for i, row in enumerate(self.rows):
+            n = moved.get(row[0], 0) if row[1] == "decp" else 0
+            if n:
+                self.rows[i] = (*row[:4], row[4] - n, row[5], row[6], row[7] + n, row[8])
+
     def render(self) -> str:
         head = ("fichier", "type", "format", "lus", "chargés", "rejetés", "doublons", "hors région", "statut")
         rows = [head] + [tuple(str(c) for c in r) for r in self.rows]
@@ -230,6 +237,7 @@ def build(args: argparse.Namespace) -> int:
             run_file(con, path, "decp", ingest_decp_file, ctx, summary)
         step(ctx, "regroupement des versions de chaque marché")
         build_contracts(con, ctx)
+        summary.move_out_of_region(ctx.moved_out_of_region)
 
         if clause_files:
             ingest_clause_file = _optional("pipelines.clauses", "ingest_clause_file")

@@ -34,6 +34,7 @@ class BuildContext:
     progress: show tqdm progress bars.
     seen_records: fingerprints of the DECP records already loaded in this build (exact duplicates,
     also across files).
+    buyer_places, moved_out_of_region: see pipelines/decp/collapse.py (territory from the buyer).
     """
 
     region_code: Optional[str] = "32"
@@ -42,6 +43,11 @@ class BuildContext:
     reference: object = None
     progress: bool = False
     seen_records: set = field(default_factory=set)
+    # buyer SIRET -> {(region_code, departement_code): number of its DECP records placed there},
+    # out-of-region records included: used to place a buyer's contracts whose own place is unknown
+    buyer_places: dict = field(default_factory=dict)
+    # DECP file name -> records moved from loaded to out of region once their buyer was known
+    moved_out_of_region: dict = field(default_factory=dict)
     log: Callable[[str], None] = print
 
     def buyer_type(self, siret: str | None, name: str | None) -> tuple[str, str]:

@@ -180,3 +180,19 @@ def test_all_regions_and_empty_build(tmp_path, capsys):
 def test_usage_without_command():
     proc = subprocess.run([sys.executable, "-m", "pipelines"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 2 and "usage" in proc.stderr
+
+
+def test_records_placed_out_of_region_by_their_buyer_are_logged_so(tmp_path, capsys):
+    other = {"id": "44306184100047", "nom": "SARL X"}
+    recs = [marche_2019(id="b1", acheteur=other, lieuExecution={"code": "85", "typeCode": "Code département"}),
+            marche_2019(id="b2", acheteur=other, lieuExecution={"code": "INO", "typeCode": "Code commune"}),
+            marche_2019()]
+    (tmp_path / "d.json").write_text(json.dumps({"marches": recs}))
+    db = tmp_path / "obs.duckdb"
+    assert build_module.main(["--db", str(db), "--decp", str(tmp_path / "d.json"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    line = next(l for l in out.splitlines() if l.startswith("d.json"))
+    assert line.split()[4:9] == ["3", "1", "0", "0", "2"]   # read, loaded, rejected, duplicates, out of region
+    con = duckdb.connect(str(db), read_only=True)
+    assert table(con, "select n_read, n_loaded, n_out_of_region from ingest_log") == [(3, 1, 2)]
+    assert table(con, "select contract_id from contracts") == [("2019-001",)]

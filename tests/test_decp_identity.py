@@ -149,3 +149,33 @@ def test_field_rejects_only_for_loaded_records(tmp_path):
     r = res["a.json"]
     assert (r.n_loaded, r.n_duplicates, r.n_out_of_region) == (1, 1, 1)
     assert rows(con, "select record_no, field from rejects") == [{"record_no": 1, "field": "dureeMois"}]
+
+
+def test_unknown_place_takes_the_buyer_territory(tmp_path):
+    nowhere = {"code": "DEP", "typeCode": "Code département"}
+    vendee = {"code": "85", "typeCode": "Code département"}
+    other = {"id": "44306184100047", "nom": "SARL X"}
+    lonely = {"id": "13001898900017", "nom": "INOVALYS"}
+    recs = [
+        marche_2019(id="a1"),                                   # Lille buyer, resolved in 59
+        marche_2019(id="a2", lieuExecution=nowhere),            # same buyer, unknown place
+        marche_2019(id="b1", acheteur=other, lieuExecution=vendee),
+        marche_2019(id="b2", acheteur=other, lieuExecution=nowhere, dureeMois="NC"),
+        marche_2019(id="c1", acheteur=lonely, lieuExecution=nowhere),   # nothing known
+    ]
+    con, res = load(tmp_path, {"a.json": {"marches": recs}}, region="32")
+    r = res["a.json"]
+    # b2's buyer only works in Vendée: b2 joins b1 out of region, its field reject goes with it
+    assert (r.n_read, r.n_loaded, r.n_out_of_region) == (5, 4, 1)
+    got = {x["contract_id"]: x for x in rows(con, "select * from contracts")}
+    assert sorted(got) == ["a1", "a2", "c1"]
+    a2 = got["a2"]
+    assert (a2["region_code"], a2["departement_code"], a2["commune_code"], a2["territory_status"]) == (
+        "32", "59", None, "departement_only")
+    assert "déduit des 1 autre(s) marché(s) de l'acheteur" in a2["territory_reason"]
+    assert (got["c1"]["region_code"], got["c1"]["territory_status"]) == (None, "unknown")
+    assert con.execute("select count(*) from rejects where record_no = 4").fetchall() == [(0,)]
+
+    con, res = load(tmp_path, {"a.json": {"marches": recs}}, region=None)
+    got = {x["contract_id"]: x for x in rows(con, "select * from contracts")}
+    assert (got["b2"]["region_code"], got["b2"]["departement_code"]) == ("52", "85")

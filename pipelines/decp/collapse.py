@@ -72,9 +72,67 @@ order by c.buyer_siret, c.contract_id
 """
 
 
+def place_from_buyer(con, ctx: BuildContext) -> dict[str, int]:
+    """Publications whose own place is unknown take their buyer's territory when every other
+    record of that buyer (any file, out-of-region ones included) is in one région (and one
+    département, when so). In a regional build, those placed in another région are moved from
+    loaded to out of region (with their field rejects), and ingest_log is corrected.
+    Returns {source_file: number moved out of region}."""
+    unknown = con.execute("select load_seq, buyer_siret, source_file, record_no, territory_reason "
+                          "from decp_versions where region_code is null").fetchall()
+    updates = {"load_seq": [], "region_code": [], "departement_code": [], "territory_status": [],
+               "territory_reason": []}
+    removed: list[tuple[int, str, int]] = []
+    for load_seq, buyer, source_file, record_no, reason in unknown:
+        places = ctx.buyer_places.get(buyer)
+        if not places:
+            continue
+        regions = {r for r, _ in places}
+        if len(regions) != 1:
+            continue
+        region = regions.pop()
+        if ctx.region_code is not None and region != ctx.region_code:
+            removed.append((load_seq, source_file, record_no))
+            continue
+        deps = {d for _, d in places}
+        dep = deps.pop() if len(deps) == 1 else None
+        n = sum(places.values())
+        updates["load_seq"].append(load_seq)
+        updates["region_code"].append(region)
+        updates["departement_code"].append(dep)
+        updates["territory_status"].append("departement_only" if dep else "region_only")
+        updates["territory_reason"].append(
+            f"{reason or 'lieu inconnu'} ; territoire déduit des {n} autre(s) marché(s) de l'acheteur")
+    if updates["load_seq"]:
+        con.register("_placed", pa.Table.from_pydict(updates))
+        con.execute("""update decp_versions set region_code = p.region_code,
+                           departement_code = p.departement_code, territory_status = p.territory_status,
+                           territory_reason = p.territory_reason
+                       from _placed p where decp_versions.load_seq = p.load_seq""")
+        con.unregister("_placed")
+    moved: dict[str, int] = {}
+    if removed:
+        con.register("_removed", pa.Table.from_pydict({
+            "load_seq": [r[0] for r in removed], "source_file": [r[1] for r in removed],
+            "record_no": [r[2] for r in removed]}))
+        con.execute("delete from decp_versions where load_seq in (select load_seq from _removed)")
+        con.execute("delete from rejects where (source_file, record_no) in "
+                    "(select (source_file, record_no) from _removed)")
+        con.unregister("_removed")
+        for _, source_file, _ in removed:
+            moved[source_file] = moved.get(source_file, 0) + 1
+        for source_file, n in moved.items():
+            con.execute("update ingest_log set n_loaded = n_loaded - ?, n_out_of_region = n_out_of_region + ? "
+                        "where kind = 'decp' and source_file = ?", [n, n, source_file])
+    for source_file, n in moved.items():
+        ctx.moved_out_of_region[source_file] = ctx.moved_out_of_region.get(source_file, 0) + n
+    return moved
+
+
 def build_contracts(con, ctx: BuildContext) -> int:
     """Fill `contracts` from every loaded version; returns the number of contracts."""
     ensure_versions_table(con)
+    place_from_buyer(con, ctx)
     con.execute(COLLAPSE_SQL)
     # One name and type per buyer: the latest name given in any of its contracts, else the register.
     buyers = con.execute("""

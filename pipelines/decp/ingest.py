@@ -34,6 +34,7 @@ VERSIONS_DDL = ", ".join(
     for f in VERSION_SCHEMA)
 NAMES = VERSION_SCHEMA.names
 I_REGION = NAMES.index("region_code")
+I_DEPARTEMENT = NAMES.index("departement_code")
 I_VERSION = NAMES.index("format_version")
 I_SUPPLIERS = NAMES.index("supplier_sirets")
 I_SOCIAL = NAMES.index("social_considerations")
@@ -254,6 +255,7 @@ def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
     q = Quarantine(con, path.name)
     norm = RecordNormaliser(ctx, path.name, detected.source_format, detected.version, q)
     seen = ctx.seen_records
+    buyer_places = ctx.buyer_places
     seq = con.execute("select coalesce(max(load_seq), 0) + 1 from decp_versions").fetchall()[0][0]
     progress = _Progress(path, ctx.progress)
     rows: list[tuple] = []
@@ -272,6 +274,12 @@ def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
                 continue
             seen.add(fp)
             region = row[I_REGION]
+            if region is not None:
+                places = buyer_places.get(row[0])
+                if places is None:
+                    places = buyer_places[row[0]] = {}
+                key = (region, row[I_DEPARTEMENT])
+                places[key] = places.get(key, 0) + 1
             if region is not None and ctx.region_code is not None and region != ctx.region_code:
                 result.n_out_of_region += 1
                 continue
