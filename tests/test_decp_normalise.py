@@ -305,3 +305,11 @@ def test_unknown_territory_is_kept_and_flagged(tmp_path):
     [c] = rows(con, "select territory_status, territory_reason, region_code from contracts")
     assert c["territory_status"] == "unknown" and "DEP" in c["territory_reason"]
     assert c["region_code"] is None
+
+
+def test_2022_framework_agreement_from_techniques(tmp_path):
+    recs = [marche_2022(id="ac", techniques={"technique": ["Accord-cadre", "Concours"]}),
+            marche_2022(id="m", techniques={"technique": ["Sans objet"]})]
+    con, _ = load(tmp_path, {"a.json": {"marches": {"marche": recs}}})
+    assert dict(con.execute("select contract_id, nature from contracts").fetchall()) == {
+        "ac": "accord_cadre", "m": "marche"}

@@ -108,6 +108,13 @@ class RecordNormaliser:
         if raw_nature and nature is None:
             bad(record_no, "nature", f"nature inconnue : {raw_nature!r}", raw_nature)
             nature = "other"
+        if nature == "marche" and "techniques" in rec:
+            # 2022 moved "Accord-cadre" from nature to techniques: keep the 2019 meaning
+            techniques = N.unwrap_list(rec["techniques"], "technique")
+            if len(techniques) == 1 and type(techniques[0]) is str and techniques[0].startswith("["):
+                techniques = N.parse_list_text(techniques[0])
+            if any(type(t) is str and N.nature_code(t) == "accord_cadre" for t in techniques):
+                nature = "accord_cadre"
         if nature in N.CONCESSION_NATURES:
             is_concession = True
         if nature is None and is_concession:
