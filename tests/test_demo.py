@@ -95,12 +95,14 @@ def test_scale_multiplies_volumes_not_proportions():
 
 
 def test_every_header_the_demo_writes_is_read_as_intended():
-    from pipelines.clauses.headers import field_for, private_kind
+    from pipelines.clauses.headers import field_for, private_kind, public_flag
     from pipelines.demo.clause_files import HEADERS
 
     for fac, headers in HEADERS.items():
         for field, header in headers.items():
-            if field.startswith("_"):   # deliberately refused or unknown columns
+            if field.startswith("_pub_"):   # one yes/no column per public
+                assert field_for(header) is None and public_flag(header) == field[5:], (fac, header)
+            elif field.startswith("_"):   # deliberately refused or unknown columns
                 assert field_for(header) is None, (fac, header)
             else:
                 assert field_for(header) == field, (fac, header)

@@ -60,6 +60,9 @@ LABEL_VARIANTS = {
               "outcome": {"subsidised_contract": "Contrat aidé (PEC)", "siae_hire": "Embauche SIAE"}},
 }
 
+# one yes/no column per public (the Hainaut export's habit): code -> header suffix
+PUBLIC_FLAG_HEADERS = {"deld": "deld", "rsa": "rsa", "ass": "ass", "aah": "aah", "young_low_qualified": "jeune",
+                       "rqth": "rqth", "qpv_resident": "qpv", "senior": "senior", "refugee": "refugie"}
 # field -> header, per facilitator
 HEADERS = {
     "mel": {"operation_id": "Code opération", "operation_name": "Opération", "operation_qpv": "Quartier",
@@ -80,7 +83,8 @@ HEADERS = {
                 "trade": "corps_etat", "contract_kind": "type_marche", "legal_basis": "base_juridique",
                 "contract_amount": "montant_ht", "planned_hours": "heures_prevues", "company_siret": "siret_entreprise",
                 "modality": "modalite", "participant_id": "id_participant", "gender": "sexe",
-                "birth_date": "date_naissance", "qualification_level": "niveau", "publics": "publics",
+                "birth_date": "date_naissance", "qualification_level": "niveau",
+                **{f"_pub_{code}": f"public_{label}" for code, label in PUBLIC_FLAG_HEADERS.items()},
                 "residence_commune_code": "commune_residence", "qpv_resident": "qpv", "tenant_of_buyer": "locataire",
                 "employment_contract_type": "type_contrat", "start_date": "date_debut", "end_date": "date_fin",
                 "hours_worked": "heures_realisees", "outcome_end": "sortie", "outcome_6m": "situation_6_mois"},
@@ -201,6 +205,7 @@ def _row_values(fac: str, ln: Line, rng: random.Random) -> dict:
         "outcome_end": _label(fac, "outcome", ln.outcome_end), "outcome_6m": _label(fac, "outcome", ln.outcome_6m),
         "_last_name": rng.choice(LAST_NAMES), "_first_name": rng.choice(FIRST_NAMES), "_referent": f"R{rng.randrange(1, 9)}",
         "_observations": "",
+        **{f"_pub_{code}": "1" if code in p.publics else "0" for code in PUBLIC_FLAG_HEADERS},
     }
 
 
