@@ -213,3 +213,11 @@ def test_one_yes_no_column_per_public(con, ctx, tmp_path):
     r = ingest_clause_file(con, p, ctx)
     assert (r.n_loaded, r.warnings) == (2, [])
     assert rows(con, "select publics from clause_hours order by record_no") == [(["senior", "deld", "rsa"],), ([],)]
+
+
+def test_planned_file_names_the_execution_columns_it_ignores(con, ctx, tmp_path):
+    p = write(tmp_path / "lots.csv", "N° marché;Heures prévues;QPV\n2024-1;100;Lille Sud\n")
+    r = ingest_clause_file(con, p, ctx)
+    assert (r.kind, r.n_loaded) == ("planned", 1)
+    assert r.warnings == ["fichier de marchés/lots : colonne(s) propres aux parcours ignorée(s) : "
+                          "« QPV » (résident QPV (oui/non))"]

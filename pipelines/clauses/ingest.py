@@ -338,6 +338,11 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
                                + " ; colonnes attendues : " + ", ".join(hdr.FIELDS.values()))
     for h in hm.repeated:
         result.warnings.append(f"colonne « {h} » en double, seule la première est lue")
+    if kind == "planned":
+        ignored = [f for f in hm.columns if f not in PLANNED_FIELDS]
+        if ignored:
+            result.warnings.append("fichier de marchés/lots : colonne(s) propres aux parcours ignorée(s) : "
+                                   + ", ".join(f"« {hm.cells[hm.columns[f]]} » ({hdr.FIELDS[f]})" for f in ignored))
 
     q = Quarantine(con, path.name)
     region_of = _region_lookup(ctx)

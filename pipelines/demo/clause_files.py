@@ -402,7 +402,7 @@ def write_exports(out: Path, lines: list[Line], tracked: list[Contract], rng: ra
     planned.sort(key=lambda c: (c.buyer.siret, c.id, c.lot or ""))
     out_csv = io.StringIO(newline="")
     w = csv.writer(out_csv, delimiter=";", lineterminator="\n")
-    w.writerow(["Id opération", "Opération", "QPV", "Commune de l'opération", "SIRET maître d'ouvrage", "Maître d'ouvrage", "Type de maître d'ouvrage",
+    w.writerow(["Id opération", "Opération", "Quartier", "Commune de l'opération", "SIRET maître d'ouvrage", "Maître d'ouvrage", "Type de maître d'ouvrage",
                 "N° marché", "Lot", "Objet", "Corps d'état", "Type de marché", "Base juridique", "Montant HT",
                 "Heures d'insertion prévues"])
     for c in planned:
