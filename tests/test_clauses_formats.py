@@ -221,3 +221,12 @@ def test_planned_file_names_the_execution_columns_it_ignores(con, ctx, tmp_path)
     assert (r.kind, r.n_loaded) == ("planned", 1)
     assert r.warnings == ["fichier de marchés/lots : colonne(s) propres aux parcours ignorée(s) : "
                           "« QPV » (résident QPV (oui/non))"]
+
+
+def test_semicolon_file_full_of_decimal_commas(con, ctx, tmp_path):
+    # more commas than semicolons in the data lines: the separator is still `;`
+    p = write(tmp_path / "dec.csv", "Matricule;Début;Heures réalisées;Heures prévues\n"
+                                    "A;02/01/2023;1,5;2,5\nB;03/01/2023;3,25;4,75\nC;04/01/2023;5,5;6,5\n")
+    r = ingest_clause_file(con, p, ctx)
+    assert r.n_loaded == 3
+    assert rows(con, "select hours_worked from clause_hours order by record_no") == [(1.5,), (3.25,), (5.5,)]

@@ -41,10 +41,22 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _delimiter(text: str) -> str:
-    sample = text[:20000].splitlines()[:HEADER_SCAN_ROWS]
-    counts = {d: sum(line.count(d) for line in sample) for d in (";", ",", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ";"
+    """The separator that splits the first lines into the most regular table (header row found,
+    same number of cells on the following lines); `;` when nothing splits."""
+    sample = "\n".join(text[:50000].splitlines()[:HEADER_SCAN_ROWS + 20])
+    best, best_key = ";", None
+    for d in (";", ",", "\t", "|"):
+        if d not in sample:
+            continue
+        rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=d) if any(c.strip() for c in r)]
+        h = _find_header(rows[:HEADER_SCAN_ROWS])
+        width = len(rows[h]) if h >= 0 else 0
+        body = rows[h + 1:] if h >= 0 else rows
+        regular = sum(1 for r in body if len(r) == width) / len(body) if body and width else 0.0
+        key = (h >= 0, regular, width)
+        if best_key is None or key > best_key:
+            best, best_key = d, key
+    return best
 
 
 def _find_header(first_rows: list[list]) -> int:
