@@ -160,11 +160,11 @@ if ui.need("mart_contract_list"):
                               format_func=lambda s: "Tous" if s is None else STATUS[s])
     with c2:
         search = st.text_input("Rechercher (objet, acheteur, identifiant)", key="mc_search").strip() or None
-    contracts = db.mart("mart_contract_list", filters=f, social_status=status, search=search, max_rows=500)
+    contracts = db.mart("mart_contract_list", filters=f, social_status=status, search=search, max_rows=200)
     if contracts.empty:
         ui.empty("Aucun marché ne correspond.")
     else:
-        st.caption(f"{fmt.integer(len(contracts))} marchés affichés (les 500 plus récents au plus).")
+        st.caption(f"{fmt.integer(len(contracts))} marchés affichés (les 200 plus récents au plus ; affinez avec la recherche ou les filtres).")
         ui.table(contracts, [
             Col("notification_date", "Notification", "date"), Col("buyer_name", "Acheteur"),
             Col("buyer_type", "Type d'acheteur", "code:buyer_type"), Col("contract_id", "Identifiant"),

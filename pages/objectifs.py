@@ -80,8 +80,33 @@ if ui.need("mart_targets"):
 st.subheader("Objectifs des maîtres d'ouvrage")
 if ui.need("mart_custom_targets"):
     t = db.mart("mart_custom_targets")
+    # the mart takes no filter: keep the targets of the chosen landlord or operation
+    if f.landlord:
+        t = t[(t["scope_type"] == "buyer") & (t["scope_id"] == f.landlord)]
+    if f.operation:
+        t = t[(t["scope_type"] == "operation") & (t["scope_id"] == f.operation)]
     if t.empty:
-        ui.empty("Aucun objectif dans le fichier d'objectifs chargé.")
+        ui.empty("Aucun objectif pour ce périmètre dans le fichier d'objectifs chargé.")
+    elif len(t) > 6:
+        late = int((~t["on_track"].fillna(True).astype(bool)).sum())
+        st.caption(f"{len(t)} objectifs, dont {late} en retard sur le temps écoulé. Choisissez un bailleur ou "
+                   "une opération dans le panneau de gauche pour voir le détail de ses objectifs.")
+        board = t.assign(
+            _prog=[None if fmt.is_null(v) else float(v) * 100 for v in t["progress_rate"]],
+            _elapsed=[None if fmt.is_null(v) else float(v) * 100 for v in t["elapsed_share"]],
+        )
+        st.dataframe(
+            board[["scope_label", "label", "target_hours", "_prog", "_elapsed", "on_track"]].sort_values("_prog"),
+            hide_index=True, height=380,
+            column_config={
+                "scope_label": st.column_config.TextColumn("Opération ou maître d'ouvrage"),
+                "label": st.column_config.TextColumn("Objectif"),
+                "target_hours": st.column_config.NumberColumn("Heures visées", format="localized"),
+                "_prog": st.column_config.ProgressColumn("Avancement", format="%.0f %%", min_value=0, max_value=100),
+                "_elapsed": st.column_config.ProgressColumn("Période écoulée", format="%.0f %%", min_value=0,
+                                                             max_value=100),
+                "on_track": st.column_config.CheckboxColumn("Dans les temps"),
+            })
     else:
         for _, r in t.iterrows():
             prog = r.get("progress_rate")
@@ -101,6 +126,7 @@ if ui.need("mart_custom_targets"):
                     on_track = r.get("on_track")
                     if not fmt.is_null(on_track):
                         st.markdown(":green[Dans les temps]" if bool(on_track) else ":orange[En retard]")
+    if not t.empty:
         with st.expander("Tableau des données et téléchargements", icon=":material/table:"):
             ui.table(t, [
                 Col("scope_type", "Périmètre", "code:scope_type"), Col("scope_label", "Opération ou MO"),
