@@ -129,6 +129,15 @@ def empty(message: str = "Aucune donnée pour ces filtres.") -> None:
             icon=":material/filter_alt_off:")
 
 
+def no_people(total_row) -> bool:
+    """True when a people mart's total row counts nobody (and is not masked): no execution data."""
+    if total_row is None:
+        return True
+    n = total_row.get("n_participants")
+    masked = bool(total_row.get("is_masked")) if not fmt.is_null(total_row.get("is_masked")) else False
+    return not masked and (fmt.is_null(n) or float(n) == 0)
+
+
 def mask_note() -> None:
     from pipelines import settings
 

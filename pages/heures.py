@@ -39,6 +39,9 @@ _, total = breakdowns.split(db.mart("mart_hours", filters=f, dimension="total", 
 if total is None:
     ui.empty()
     st.stop()
+if ui.no_people(total):
+    ui.empty("Aucune donnée d'exécution des clauses (suivis des facilitateurs) pour ces filtres.")
+    st.stop()
 c1, c2, c3, c4, c5 = st.columns(5)
 with c1:
     ui.kpi("Heures réalisées", cell(total, "hours_worked", "hours"))

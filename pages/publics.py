@@ -39,6 +39,9 @@ _, total = breakdowns.split(db.mart("mart_participants", filters=f, dimension="t
 if total is None:
     ui.empty()
     st.stop()
+if ui.no_people(total):
+    ui.empty("Aucune donnée d'exécution des clauses (suivis des facilitateurs) pour ces filtres.")
+    st.stop()
 c = st.columns(4)
 with c[0]:
     ui.kpi("Participants", cell(total, "n_participants", "int"))

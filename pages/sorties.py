@@ -84,6 +84,9 @@ _, total = breakdowns.split(exits("total"))
 if total is None:
     ui.empty()
     st.stop()
+if ui.no_people(total):
+    ui.empty("Aucun sortant (parcours terminé) dans les suivis d'exécution des clauses pour ces filtres.")
+    st.stop()
 c = st.columns(4)
 with c[0]:
     ui.kpi("Taux de sortie dynamique", cell(total, "dynamic_exit_rate", "pct"))
