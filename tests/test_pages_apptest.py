@@ -233,3 +233,26 @@ def test_demo_hours_and_exits_equal_the_marts():
     m = metrics(run_page("sorties", db))
     assert m["Taux de sortie dynamique"] == fmt.percent(ex["dynamic_exit_rate"])
     assert m["Sortants"] == fmt.integer(ex["n_leavers"])
+
+
+def test_decp_only_build_has_clear_empty_people_pages(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import SHARED_SAMPLES
+
+    if not SHARED_SAMPLES.exists():
+        pytest.skip(f"real DECP samples absent ({SHARED_SAMPLES})")
+    db = tmp_path / "decp-only.duckdb"
+    proc = subprocess.run([sys.executable, "-m", "pipelines", "build", "--db", str(db), "--decp", str(SHARED_SAMPLES)],
+                          capture_output=True, text=True)
+    if not db.exists():
+        pytest.skip(f"build of the samples failed: {proc.stderr[-300:]}")
+    at = run_page("accueil", db)
+    assert not at.exception
+    assert not any("Données de démonstration" in w.value for w in at.warning)  # real data: no demo mark
+    for page in ("heures", "publics", "sorties"):
+        at = run_page(page, db)
+        assert not at.exception, page
+        assert any("suivis" in i.value for i in at.info), page
+        assert not at.metric, page  # no zeros pretending to be figures
