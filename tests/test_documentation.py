@@ -103,3 +103,22 @@ def test_documented_signatures_match_the_macros():
     assert set(documented) == set(actual), "macros and documented signatures differ"
     for name, params in actual.items():
         assert documented[name] == params, f"{name}: documented {sorted(documented[name])}, actual {sorted(params)}"
+
+
+def test_layer_resolves_dependencies_and_names_a_broken_file(tmp_path):
+    from pipelines import schema
+
+    for layer in sql_layer.LAYERS:
+        (tmp_path / layer).mkdir()
+    # a_ depends on b_ (created later in name order): the retry resolves it
+    (tmp_path / "staging" / "stg_a.sql").write_text("-- stg_a: x\nselect * from stg_b\n")
+    (tmp_path / "staging" / "stg_b.sql").write_text("-- stg_b: x\n-- materialized: table\nselect 1 as one\n")
+    con = duckdb.connect()
+    schema.create_all_tables(con)
+    created = sql_layer.create_sql_layer(con, tmp_path)
+    assert [(o.name, o.kind) for o in created] == [("stg_b", "table"), ("stg_a", "view")]
+    assert con.execute("select one from stg_a").fetchall() == [(1,)]
+    sql_layer.create_sql_layer(con, tmp_path)  # idempotent: a rebuild replaces every object
+    (tmp_path / "marts" / "mart_broken.sql").write_text("-- mart_broken: x\nselect * from no_such_table\n")
+    with pytest.raises(sql_layer.SqlLayerError, match="mart_broken.sql"):
+        sql_layer.create_sql_layer(con, tmp_path)
