@@ -230,3 +230,17 @@ def test_readers_are_lazy_generators(tmp_path):
     it = iter_records(path, detect_format(path))
     first = next(it)
     assert first[0] == 1 and first[2]["id"] == "0"
+
+
+def test_xml_with_namespace(tmp_path):
+    xml = XML_2022.replace("<marches>", '<marches xmlns="http://example.org/decp">', 1)
+    con, res = load(tmp_path, {"ns.xml": xml}, region=None)
+    assert res["ns.xml"].n_loaded == 2
+
+
+def test_csv_export_in_windows_1252(tmp_path):
+    rows_1252 = [CSV_ROWS[0].replace("Nettoyage des parties communes", "Réfection des allées")]
+    data = ("\r\n".join([CSV_HEADER, *rows_1252]) + "\r\n").encode("cp1252")
+    con, res = load(tmp_path, {"w.csv": data})
+    assert res["w.csv"].n_loaded == 1
+    assert con.execute("select object from contracts").fetchall() == [("Réfection des allées",)]
