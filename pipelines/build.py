@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 from datetime import datetime
 from pathlib import Path
 
@@ -145,7 +146,10 @@ def run_file(con, path: Path, kind: str, reader, ctx: BuildContext, summary: Sum
         return
     except Exception as exc:  # a reader bug: one line, the file is marked failed, the build goes on
         con.execute("rollback")
-        msg = f"{path.name} : erreur inattendue à la lecture ({type(exc).__name__}: {exc})"
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        at = f" à {Path(where.filename).name}:{where.lineno}" if where else ""
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        msg = f"{path.name} : erreur inattendue à la lecture ({type(exc).__name__}{at} : {detail})"
         print(f"erreur : {msg}", file=sys.stderr)
         write_ingest_log(con, source_file=path.name, sha256=sha, kind=kind, result=None,
                          started_at=started, finished_at=datetime.now(), status="failed", message=msg)

@@ -196,3 +196,23 @@ def test_records_placed_out_of_region_by_their_buyer_are_logged_so(tmp_path, cap
     con = duckdb.connect(str(db), read_only=True)
     assert table(con, "select n_read, n_loaded, n_out_of_region from ingest_log") == [(3, 1, 2)]
     assert table(con, "select contract_id from contracts") == [("2019-001",)]
+
+
+def test_reader_bug_is_one_line_and_other_files_continue(tmp_path, monkeypatch, capsys):
+    inputs = make_inputs(tmp_path / "in", with_bad=False)
+    import pipelines.decp as decp
+
+    real = decp.ingest_decp_file
+
+    def flaky(con, path, ctx):
+        if path.name == "b_2022.xml":
+            raise KeyError("oops")
+        return real(con, path, ctx)
+    monkeypatch.setattr(decp, "ingest_decp_file", flaky)
+    db = tmp_path / "obs.duckdb"
+    assert build_module.main(["--db", str(db), "--decp", str(inputs["decp"]), "--no-progress"]) == 1
+    err = [l for l in capsys.readouterr().err.splitlines() if l.startswith("erreur")]
+    assert len(err) == 1 and err[0].startswith("erreur : b_2022.xml : erreur inattendue à la lecture (KeyError à ")
+    con = duckdb.connect(str(db), read_only=True)
+    assert table(con, "select source_file, status from ingest_log order by 1") == [
+        ("a_2019.json", "warnings"), ("b_2022.xml", "failed"), ("c_export.csv", "ok")]
