@@ -7,7 +7,7 @@
 --          sensitive public: rqth, rsa, ass, aah), is_place_dim (a commune, operation or QPV
 --          dimension: crossed with a sensitive public it needs the sensitive threshold), filter
 --          columns f_year, f_departement, f_epci, f_buyer_type, f_buyer_siret, f_sector,
---          f_operation, f_publics.
+--          f_operation (the public filter is applied through int_hours_lines.publics).
 with lines as (
     select * from int_hours_lines
 ),
@@ -81,7 +81,6 @@ select
     buyer_type as f_buyer_type,
     buyer_siret as f_buyer_siret,
     sector as f_sector,
-    operation_id as f_operation,
-    publics as f_publics
+    operation_id as f_operation
 from long
 order by dim  -- row groups per dimension: a mart reads only its own

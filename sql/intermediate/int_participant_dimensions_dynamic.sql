@@ -9,7 +9,8 @@
 -- Parameters: dimension (only its rows and the total rows are produced; null = every dimension),
 --             and the filters of int_participant_paths (year_from, year_to, departement, epci,
 --             buyer_type, landlord, sector, operation, public).
--- Columns: every int_participant_paths column + dim, dim_value, dim_order, is_sensitive_value,
+-- Columns: the int_participant_paths columns except the lists (publics, modalities, buyers,
+--          operations), residence codes and last-line codes + dim, dim_value, dim_order, is_sensitive_value,
 --          is_place_dim (commune, operation or QPV dimension).
 create or replace macro int_participant_dimensions_dynamic(
     dimension := null, year_from := null, year_to := null, departement := null, epci := null, buyer_type := null,
@@ -79,7 +80,11 @@ long as (
 )
 
 select
-    *,
+    -- the lists and residence codes have served to build the dimensions: left out to keep the
+    -- long table narrow (it is sorted and materialised at build time)
+    * exclude (publics, modalities, buyers, operations, residence_commune, residence_epci,
+               last_modality, last_buyer, last_operation, last_operation_commune,
+               last_operation_epci, last_operation_departement),
     dim = 'public' and dim_value in ('rqth', 'rsa', 'ass', 'aah') as is_sensitive_value,
     dim in ('residence_commune', 'operation_commune', 'operation', 'last_operation', 'qpv_resident')
         as is_place_dim

@@ -34,7 +34,8 @@ with filtered as (
       and (landlord is null or h.f_buyer_siret = landlord)
       and (sector is null or h.f_sector = sector)
       and (operation is null or h.f_operation = operation)
-      and (public is null or list_contains(h.f_publics, public))
+      and (public is null
+           or h.line_id in (select l.line_id from int_hours_lines as l where list_contains(l.publics, public)))
       -- without any filter the cells come precomputed from int_hours_cells_all
       and not (year_from is null and year_to is null and departement is null and epci is null
            and buyer_type is null and landlord is null and sector is null and operation is null
