@@ -230,3 +230,21 @@ def test_semicolon_file_full_of_decimal_commas(con, ctx, tmp_path):
     r = ingest_clause_file(con, p, ctx)
     assert r.n_loaded == 3
     assert rows(con, "select hours_worked from clause_hours order by record_no") == [(1.5,), (3.25,), (5.5,)]
+
+
+def test_examples_of_the_format_doc_read_as_documented(con, ctx, tmp_path):
+    import re
+
+    from tests.conftest import ROOT
+
+    doc = (ROOT / "docs" / "clause_export_format.md").read_text(encoding="utf-8")
+    export, planned = [b for b in re.findall(r"```\n(.*?)```", doc, re.S) if "N° marché" in b][:2]
+    r1 = ingest_clause_file(con, write(tmp_path / "export.csv", export), ctx)
+    r2 = ingest_clause_file(con, write(tmp_path / "lots.csv", planned), ctx)
+    assert (r1.kind, r1.n_loaded, r1.warnings, r2.kind, r2.n_loaded, r2.warnings) == (
+        "clauses", 1, [], "planned", 1, [])
+    assert rows(con, "select gender, birth_year, publics, employment_contract_type, hours_worked, outcome_end "
+                     "from clause_hours") == [("F", 1998, ["deld", "rsa"], "interim", 350.5, "cdd_6m_plus")]
+    assert rows(con, "select contract_id, lot, trade, contract_kind, legal_basis, contract_amount, planned_hours "
+                     "from clause_planned") == [("2024-045", "3", "painting", "works", "execution_condition",
+                                                 450000.0, 1050.0)]
