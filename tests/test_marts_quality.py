@@ -1,0 +1,74 @@
+"""Data-quality marts and helpers: ingest log, rejects by reason, unknown territories, filter options,
+build info."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from marts_fixture import add_contracts, add_lines, build, new_db, people, rows
+
+
+@pytest.fixture(scope="module")
+def con():
+    con = new_db()
+    con.execute("""insert into ingest_log values
+        ('a.json', 'x', 'decp', 'json 2022', 10, 6, 2, 1, 1, '2026-01-01 10:00', '2026-01-01 10:01', 'warnings', null),
+        ('b.csv', 'y', 'clauses', 'csv', 5, 4, 0, 0, 0, '2026-01-01 11:00', '2026-01-01 11:01', 'ok', null)""")
+    con.execute("""insert into rejects values
+        ('a.json', 7, 'montant', 'montant illisible', 'NC'),
+        ('a.json', 3, 'montant', 'montant illisible', 'abc'),
+        ('a.json', 9, 'montant', 'montant illisible', '?'),
+        ('a.json', 12, 'montant', 'montant illisible', 'x'),
+        ('a.json', 5, null, 'enregistrement sans identifiant', '{}')""")
+    add_contracts(
+        con,
+        {"contract_id": "T1", "territory_status": "unknown", "territory_reason": "code inconnu",
+         "place_type": "code_commune", "place_code": "FRK26", "departement_code": None, "amount": 10.0},
+        {"contract_id": "T2", "territory_status": "unknown", "territory_reason": "code inconnu",
+         "place_type": "code_commune", "place_code": "DEP", "departement_code": None, "amount": 5.0},
+        {"contract_id": "T3"},
+        {"contract_id": "T4", "buyer_type": "commune", "buyer_siret": "22222222222222", "year": 2025},
+    )
+    add_lines(con, *people("p", 2, operation_id="OP9", operation_name="Quartier Sud"))
+    con.execute("insert into build_info values ('data_label', 'données réelles')")
+    return build(con)
+
+
+def test_ingest_log_reconciles(con):
+    log = {r["source_file"]: r for r in rows(con, "select * from mart_ingest_log")}
+    # a.json: 10 read = 6 + 2 + 1 + 1; b.csv: 5 read but 4 loaded: does not reconcile
+    assert log["a.json"]["reconciles"] is True and log["b.csv"]["reconciles"] is False
+    assert [r["source_file"] for r in rows(con, "select * from mart_ingest_log")] == ["b.csv", "a.json"]
+
+
+def test_rejects_grouped_with_examples(con):
+    by = {(r["field"], r["reason"]): r for r in rows(con, "select * from mart_rejects_by_reason")}
+    amount = by[("montant", "montant illisible")]
+    assert amount["n_rejects"] == 4 and amount["first_record_no"] == 3
+    assert amount["examples"] == ["abc", "NC", "?"]  # the first three by record number
+    assert by[(None, "enregistrement sans identifiant")]["n_rejects"] == 1
+
+
+def test_unknown_territories(con):
+    (row,) = rows(con, "select * from mart_unknown_territories")
+    assert (row["territory_status"], row["territory_reason"], row["n_contracts"]) == ("unknown", "code inconnu", 2)
+    assert row["amount"] == pytest.approx(15) and row["examples"] == ["DEP", "FRK26"]
+
+
+def test_filter_options(con):
+    opts = {}
+    for r in rows(con, "select * from mart_filter_options"):
+        opts.setdefault(r["filter"], {})[r["value"]] = r
+    assert set(opts["year"]) == {"2024", "2025"}
+    assert opts["landlord"]["11111111111111"]["label"] == "Bailleur Nord"
+    assert "22222222222222" not in opts["landlord"]  # a commune is not a landlord
+    assert opts["operation"]["OP9"]["label"] == "Quartier Sud"
+    assert opts["departement"]["59"]["label"] == "Nord"
+
+
+def test_build_info_with_settings_but_no_paths(con):
+    info = dict(con.execute("select key, value from mart_build_info").fetchall())
+    assert info["data_label"] == "données réelles"
+    assert info["setting.secrecy_threshold"] == "5" and info["setting.fte_hours"] == "1607"
+    assert not any(k.endswith("_path") for k in info)
