@@ -29,9 +29,9 @@ VERSION_SCHEMA = pa.schema([
     ("format_version", pa.string()), ("source_format", pa.string()), ("source_file", pa.string()),
     ("record_no", pa.int64()), ("load_seq", pa.int64()),
 ])
-VERSIONS_DDL = ", ".join(
-    f"{f.name} {'varchar[]' if pa.types.is_list(f.type) else {'string': 'varchar', 'bool': 'boolean', 'date32[day]': 'date', 'double': 'double', 'int32': 'integer', 'int64': 'bigint'}[str(f.type)]}"
-    for f in VERSION_SCHEMA)
+_SQL_TYPES = {pa.string(): "varchar", pa.bool_(): "boolean", pa.date32(): "date", pa.float64(): "double",
+              pa.int32(): "integer", pa.int64(): "bigint", pa.list_(pa.string()): "varchar[]"}
+VERSIONS_DDL = ", ".join(f"{f.name} {_SQL_TYPES[f.type]}" for f in VERSION_SCHEMA)
 NAMES = VERSION_SCHEMA.names
 I_REGION = NAMES.index("region_code")
 I_DEPARTEMENT = NAMES.index("departement_code")
