@@ -231,6 +231,10 @@ def build(args: argparse.Namespace) -> int:
         create_all_tables(con)
         load_reference_tables(con)
         ctx.reference = load_reference(con)
+        if region is not None and region not in ctx.reference.regions:
+            print(f"erreur : région inconnue {region!r} ; codes INSEE des régions : "
+                  f"{', '.join(sorted(ctx.reference.regions))}", file=sys.stderr)
+            return 2
         ctx.buyers = BuyersRegister()
         if args.buyers:
             run_file(con, Path(args.buyers), "buyers", _load_buyers(ctx), ctx, summary)

@@ -216,3 +216,10 @@ def test_reader_bug_is_one_line_and_other_files_continue(tmp_path, monkeypatch, 
     con = duckdb.connect(str(db), read_only=True)
     assert table(con, "select source_file, status from ingest_log order by 1") == [
         ("a_2019.json", "warnings"), ("b_2022.xml", "failed"), ("c_export.csv", "ok")]
+
+
+def test_unknown_region_is_refused_and_nothing_written(tmp_path, capsys):
+    db = tmp_path / "obs.duckdb"
+    assert build_module.main(["--db", str(db), "--region", "99", "--no-progress"]) == 2
+    assert "région inconnue '99'" in capsys.readouterr().err
+    assert not db.exists() and not list(tmp_path.glob("obs.duckdb.building-*"))
