@@ -69,7 +69,7 @@ html_doc = report.render(
     threshold=settings.get("secrecy_threshold"),
 )
 st.download_button("Télécharger le rapport (HTML imprimable)", html_doc.encode("utf-8"),
-                   file_name=f"rapport-comite-{ui.slug(scope_label)}-{period.replace(' ', '')}.html",
+                   file_name=f"rapport-comite-{ui.slug(scope_label)}-{ui.slug(period)}.html",
                    mime="text/html", icon=":material/download:", type="primary", key="r_download",
                    on_click="ignore")
 st.caption("Ouvrez le fichier dans un navigateur puis « Imprimer » (ou « Enregistrer au format PDF »).")
