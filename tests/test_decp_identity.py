@@ -179,3 +179,17 @@ def test_unknown_place_takes_the_buyer_territory(tmp_path):
     con, res = load(tmp_path, {"a.json": {"marches": recs}}, region=None)
     got = {x["contract_id"]: x for x in rows(con, "select * from contracts")}
     assert (got["b2"]["region_code"], got["b2"]["departement_code"]) == ("52", "85")
+
+
+def test_one_name_per_buyer_register_first(tmp_path):
+    older = marche_2019(id="a", dateNotification="2019-01-10", acheteur={"id": "21590350100017", "nom": "MAIRIE LILLE"})
+    newer = marche_2019(id="b", dateNotification="2019-06-10")   # named COMMUNE DE LILLE
+    unnamed = marche_2022()                                        # 2022: no name at all
+    unnamed["acheteur"] = {"id": "21590350100017"}
+    docs = {"a.json": {"marches": [older, newer]}, "b.json": {"marches": {"marche": [unnamed]}}}
+    con, _ = load(tmp_path, docs)
+    assert set(con.execute("select buyer_name from contracts").fetchall()) == {("COMMUNE DE LILLE",)}
+    reg = BuyersRegister(by_siren={"215903501": ("Ville de Lille", "commune")})
+    con, _ = load(tmp_path, docs, buyers=reg)
+    assert set(con.execute("select buyer_name, buyer_type_rule from contracts").fetchall()) == {
+        ("Ville de Lille", "register")}

@@ -56,7 +56,7 @@ where r.rank_latest = 1
 INSERT_SQL = """
 insert into contracts
 select
-    c.buyer_siret, c.contract_id, coalesce(c.buyer_name, b.buyer_name) as buyer_name,
+    c.buyer_siret, c.contract_id, coalesce(b.buyer_name, c.buyer_name) as buyer_name,
     b.buyer_type, b.buyer_type_rule, c.siret_valid, c.nature, c.is_concession, c.object,
     c.cpv_code, c.cpv_division, d.sector, c.procedure, c.notification_date,
     year(c.notification_date) as year, c.amount_initial, c.amount, c.amount_flag,
@@ -134,7 +134,8 @@ def build_contracts(con, ctx: BuildContext) -> int:
     ensure_versions_table(con)
     place_from_buyer(con, ctx)
     con.execute(COLLAPSE_SQL)
-    # One name and type per buyer: the latest name given in any of its contracts, else the register.
+    # One name and type per buyer: the register's name, else the latest name given in any of its
+    # contracts (2022 files give none), so that a buyer has the same name on all its contracts.
     buyers = con.execute("""
         select buyer_siret, first(buyer_name order by notification_date desc nulls last, contract_id)
                filter (where buyer_name is not null)
@@ -143,8 +144,8 @@ def build_contracts(con, ctx: BuildContext) -> int:
     register = ctx.buyers
     for siret, name in buyers:
         hit = register.lookup(siret) if register is not None else None
-        if name is None and hit is not None and hit[0]:
-            name = hit[0]
+        if hit is not None and hit[0]:
+            name = hit[0]          # the observatory's register is curated: its name comes first
         btype, rule = ctx.buyer_type(siret, name)
         sirets.append(siret)
         names.append(name)
