@@ -1,16 +1,21 @@
-"""`python -m pipelines.bench ingest|marts|pages|all [options]`: run a benchmark and print its table."""
+"""`python -m pipelines.bench ingest|clauses|marts|pages|all [options]`: run a benchmark and print its table."""
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHES = {"ingest": "pipelines.bench.ingest", "marts": "pipelines.bench.marts", "pages": "pipelines.bench.pages"}
+BENCHES = {
+    "ingest": "pipelines.bench.ingest",
+    "clauses": "pipelines.bench.clauses",
+    "marts": "pipelines.bench.marts",
+    "pages": "pipelines.bench.pages",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*BENCHES, "all"):
-        print("usage: python -m pipelines.bench {ingest|marts|pages|all} [options]", file=sys.stderr)
+        print("usage: python -m pipelines.bench {ingest|clauses|marts|pages|all} [options]", file=sys.stderr)
         return 2
     names = list(BENCHES) if argv[0] == "all" else [argv[0]]
     status = 0
