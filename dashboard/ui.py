@@ -172,8 +172,13 @@ def chart(fig, summary: str, df: pd.DataFrame, columns: list[Col], name: str, *,
     fmt.style_figure(fig, height=height)
     st.plotly_chart(fig, config={"displaylogo": False, "locale": "fr"}, key=f"fig-{key or slug(name)}")
     st.caption(summary)
-    with st.expander("Tableau des données et téléchargements", icon=":material/table:"):
-        table(df, columns, name, key=key)
+    # The table is built when the expander is opened (a rerun): pages stay light to redraw.
+    k = key or slug(name)
+    exp = st.expander("Tableau des données et téléchargements", icon=":material/table:", key=f"tbl-{k}",
+                      on_change="rerun")
+    if exp.open:
+        with exp:
+            table(df, columns, name, key=k)
 
 
 def kpi(label: str, value: str, help: str | None = None, delta: str | None = None) -> None:

@@ -36,6 +36,14 @@ def run_page(page: str, db: Path | str, query: dict | None = None, timeout: floa
     return at
 
 
+def open_tables(at: AppTest, *keys: str) -> AppTest:
+    """Open the "Tableau des données" expanders of the charts with these keys, and rerun."""
+    for key in keys:
+        at.session_state[f"tbl-{key}"] = True
+    at.run()
+    return at
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     """{label: shown value} of every st.metric on the page."""
     return {m.label: m.value for m in at.metric}

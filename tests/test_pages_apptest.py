@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from dashboard import formatting as fmt
-from tests.dashboard_apptest import PAGES, demo_db, frames, metrics, restore_db_env, run_page, stub_db, texts  # noqa: F401
+from tests.dashboard_apptest import (PAGES, demo_db, frames, metrics, open_tables, restore_db_env,  # noqa: F401
+                                     run_page, stub_db, texts)
 
 P = "\u00a0%"
 H = "\u00a0h"
@@ -52,14 +53,14 @@ def test_accueil_headlines():
 
 
 def test_marches_clauses_breakdown_and_unknown_status_apart():
-    at = run_page("marches_clauses", stub_db())
+    at = open_tables(run_page("marches_clauses", stub_db()), "mc-year", "mc-dim")
     c = cells(at)
     assert f"40,0{P}" in c  # landlords: 60 social / 150 known
     assert f"13,3{P}" in c  # communes: 40 / 300
     assert f"22,2{P}" in c  # total row
     assert "600" in c  # unknown-status contracts shown in their own column
     assert any("statut inconnu" in t for t in texts(at).split("\n"))
-    at = run_page("marches_clauses", stub_db(), query=DEP59)
+    at = open_tables(run_page("marches_clauses", stub_db(), query=DEP59), "mc-dim")
     assert f"33,3{P}" in cells(at)  # landlords in 59: 50 / 150
 
 
@@ -71,6 +72,7 @@ def test_heures_figures_and_masked_public_cells():
     assert m["Taux de réalisation"] == f"120,0{P}"
     assert m["Équivalents temps plein"] == f"74,7\u00a0ETP"  # 120 000 / 1 607
     at.selectbox(key="h_dim").select("public").run()
+    open_tables(at, "h-dim")
     assert not at.exception
     table = next(df for df in frames(at) if "Participants" in df.columns and
                  "Résident d'un QPV" not in df["Valeur"].tolist() and
@@ -102,6 +104,7 @@ def test_sorties_rate_interval_and_masked_breakdown():
     assert m["Situation inconnue"] == "20"
     assert any(f"[36,2{P} ; 50,7{P}]" in c.value for c in at.caption)
     at.selectbox(key="s_dim").select("gender").run()
+    open_tables(at, "s-dim")
     assert not at.exception
     table = next(df for df in frames(at) if "Femmes" in df["Valeur"].tolist())
     assert table[table["Valeur"] == "Femmes"].iloc[0]["Taux de sortie dynamique"] == "s"
@@ -111,13 +114,13 @@ def test_sorties_rate_interval_and_masked_breakdown():
 
 
 def test_territoires_table_of_the_map():
-    c = cells(run_page("territoires", stub_db()))
+    c = cells(open_tables(run_page("territoires", stub_db()), "t-map"))
     assert f"20,0{P}" in c  # Nord: 60 clauses / 300 known
     assert f"13,3{P}" in c  # Pas-de-Calais: 20 / 150
 
 
 def test_bailleurs_position_against_the_region():
-    at = run_page("bailleurs", stub_db())
+    at = open_tables(run_page("bailleurs", stub_db()), "b-dist")
     pos = next(df for df in frames(at) if "Médiane régionale" in df.columns)
     row = pos[pos["Indicateur"] == "Heures réalisées par million d'euros"].iloc[0]
     assert row["Bailleur"] == f"2{G}000,0"
