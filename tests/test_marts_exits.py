@@ -90,3 +90,21 @@ def test_bad_parameters_give_a_clear_message(con):
         con.execute("select * from mart_exits('total', durable_definition := 'large')").fetchall()
     with pytest.raises(duckdb.Error, match="mart_hours : dimension inconnue"):
         con.execute("select * from mart_hours('colour')").fetchall()
+
+
+@pytest.mark.parametrize("filters", ["", "year_from := 2024", "year_from := 2030"])
+def test_headlines_agree_with_the_marts(con, filters):
+    args = f"({filters})"
+    sep = ", " if filters else ""
+    (h,) = rows(con, f"select * from mart_headlines{args}")
+    (p,) = rows(con, f"select * from mart_participants('total'{sep}{filters})")
+    (e,) = rows(con, f"select * from mart_exits('total'{sep}{filters})")
+    (w,) = rows(con, f"select * from mart_hours('total'{sep}{filters})")
+    assert h["participants"] == p["n_participants"]
+    assert h["hours_per_participant"] == pytest.approx(p["hours_per_participant"])
+    assert (h["women_share"], h["qpv_share"], h["tenant_share"]) == pytest.approx(
+        (p["women_share"], p["qpv_share"], p["tenant_share"]))
+    assert h["dynamic_exit_rate"] == pytest.approx(e["dynamic_exit_rate"])
+    assert (h["exits_known"], h["exits_unknown"]) == (e["n_known"], e["n_unknown"])
+    assert h["hours_worked"] == pytest.approx(w["hours_worked"])
+    assert h["is_masked"] == (p["is_masked"] or w["is_masked"])
