@@ -72,6 +72,29 @@ def test_marker_and_file_kinds(demo_dir):
     assert (demo_dir / "acheteurs.csv").read_text(encoding="utf-8").splitlines()[0] == "siret;nom;type"
 
 
+def test_xlsx_exports_are_excel_like_and_reproducible(demo_dir):
+    import zipfile
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    path = demo_dir / "clauses" / "facilitateurs_oise_suivi.xlsx"
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {i.date_time for i in infos} == {(2026, 1, 5, 8, 0, 0)}
+    wb = load_workbook(path)
+    assert wb.properties.created == wb.properties.modified == datetime(2026, 1, 5, 8, 0, 0)
+    ws = wb["Suivi"]
+    assert ws["A1"].value.startswith("Suivi des clauses sociales") and ws["A1"].font.b
+    assert ws["A2"].value is None and ws["A3"].value == "Id opération" and ws["A3"].font.b
+    header = [c.value for c in ws[3]]
+    start = ws.cell(row=4, column=header.index("Date début") + 1)
+    assert isinstance(start.value, datetime) and start.number_format == "DD/MM/YYYY"
+    assert isinstance(ws.cell(row=4, column=header.index("Année naissance") + 1).value, int)
+    assert isinstance(ws.cell(row=4, column=header.index("Heures réalisées (h)") + 1).value, float)
+
+
 def _small_world(seed):
     """The demo world cut to a few buyers, to keep these checks fast."""
     w = world.build_world(random.Random(f"{seed}/world"))

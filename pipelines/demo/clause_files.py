@@ -2,7 +2,8 @@
 (separator, encoding, date style, decimal comma, header spelling, labels, XLSX), like real exports,
 plus a separate planned-hours file for the facilitator whose export has no planned hours.
 
-XLSX files are made byte-reproducible: fixed document properties and zip entry timestamps.
+XLSX files are written by openpyxl and made byte-reproducible: fixed document properties, zip
+entries re-packed with fixed timestamps and a stable order.
 """
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import random
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from pipelines.demo.execution import Line
 from pipelines.demo.procurement import Contract
@@ -252,115 +252,59 @@ def write_csv(path: Path, fac: str, rows: list[dict]) -> None:
     path.write_bytes(out.getvalue().encode(encoding, errors="replace"))
 
 
-_XLSX_STATIC = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        '<Override PartName="/docProps/core.xml" '
-        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-        '</Types>'),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
-        'Target="docProps/core.xml"/>'
-        '</Relationships>'),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-        'Target="worksheets/sheet1.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-        'Target="styles.xml"/>'
-        '</Relationships>'),
-    "xl/styles.xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
-        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-        '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
-        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-        '</styleSheet>'),
-}
-_EXCEL_EPOCH = date(1899, 12, 30)
+ZIP_TIME = FIXED_TIME.timetuple()[:6]
+DATE_FORMAT = "DD/MM/YYYY"
 
 
-def _col(i: int) -> str:
-    name = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        name = chr(65 + r) + name
-    return name
-
-
-def _cell_xml(ref: str, value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (datetime, date)):
-        d = value.date() if isinstance(value, datetime) else value
-        return f'<c r="{ref}" s="1"><v>{(d - _EXCEL_EPOCH).days}</v></c>'
-    if isinstance(value, (int, float)):
-        return f'<c r="{ref}"><v>{value!r}</v></c>' if isinstance(value, float) else f'<c r="{ref}"><v>{value}</v></c>'
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+def reproducible_zip(data: bytes) -> bytes:
+    """The same zip archive with fixed entry timestamps and attributes, `[Content_Types].xml` first
+    then the other entries in name order, so equal contents give equal bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+        parts = [(n, src.read(n)) for n in names]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in parts:
+            zi = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.create_system = 3                  # Unix, whatever the machine
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, content)
+    return buf.getvalue()
 
 
 def write_xlsx(path: Path, title: str, title_row: list[str] | None, header: list[str], rows: list[list]) -> None:
-    """One sheet (optional title row, header, rows) as a minimal, byte-reproducible XLSX file
-    (inline strings, dates as Excel serials with a date format, fixed document dates and zip times)."""
-    body = []
-    all_rows = ([title_row, []] if title_row else []) + [header] + rows
-    for r, values in enumerate(all_rows, start=1):
-        cells = "".join(_cell_xml(f"{_col(i)}{r}", v) for i, v in enumerate(values))
-        body.append(f'<row r="{r}">{cells}</row>')
-    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             f'<sheetData>{"".join(body)}</sheetData></worksheet>')
-    workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                f'<sheets><sheet name="{escape(title)}" sheetId="1" r:id="rId1"/></sheets></workbook>')
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-    core = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            '<dc:creator>Observatoire des clauses — démonstration</dc:creator>'
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-            '</cp:coreProperties>')
-    parts = {**_XLSX_STATIC, "docProps/core.xml": core, "xl/workbook.xml": workbook,
-             "xl/worksheets/sheet1.xml": sheet}
+    """One sheet (optional bold title row and a blank row, bold header, rows) written by openpyxl in
+    write-only mode (shared strings, styles, dates as Excel serials shown `DD/MM/YYYY`), made
+    byte-reproducible: fixed document properties, then `reproducible_zip`."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "Observatoire des clauses — démonstration"
+    wb.properties.title = "Données de démonstration"
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    ws = wb.create_sheet(title)
+
+    def styled(value, **style):
+        cell = WriteOnlyCell(ws, value=value)
+        for key, v in style.items():
+            setattr(cell, key, v)
+        return cell
+
+    if title_row:
+        ws.append([styled(v, font=Font(bold=True, size=13)) for v in title_row])
+        ws.append([])
+    bold = Font(bold=True)
+    ws.append([styled(v, font=bold) for v in header])
+    for values in rows:
+        ws.append([styled(v, number_format=DATE_FORMAT) if isinstance(v, date) else v for v in values])
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name in ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "xl/workbook.xml",
-                     "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml"]:
-            zi = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            z.writestr(zi, parts[name].encode("utf-8"))
-    path.write_bytes(buf.getvalue())
-
-
-def _xlsx_cell(value):
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day)
-    return value if value not in ("",) else None
+    # ExcelWriter rather than wb.save(): save() stamps the modification date with the clock
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)).save()
+    path.write_bytes(reproducible_zip(buf.getvalue()))
 
 
 def write_exports(out: Path, lines: list[Line], tracked: list[Contract], rng: random.Random) -> list[str]:
@@ -392,8 +336,7 @@ def write_exports(out: Path, lines: list[Line], tracked: list[Contract], rng: ra
             written.append(f"clauses/{base}.csv")
         else:
             fields = list(HEADERS[fac])
-            data = [[_xlsx_cell(r.get(f)) if not isinstance(r.get(f), str) else (r.get(f) or None)
-                     for f in fields] for r in rows]
+            data = [[None if r.get(f) == "" else r.get(f) for f in fields] for r in rows]
             title_row = ["Suivi des clauses sociales — export du " + FIXED_TIME.strftime("%d/%m/%Y")] if fac == "oise" else None
             write_xlsx(folder / f"{base}.xlsx", "Suivi", title_row, [HEADERS[fac][f] for f in fields], data)
             written.append(f"clauses/{base}.xlsx")
