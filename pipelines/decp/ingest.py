@@ -2,6 +2,7 @@
 into `contracts` (one row per buyer SIRET + contract id)."""
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pyarrow as pa
@@ -267,6 +268,10 @@ def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
     progress = _Progress(path, ctx.progress)
     rows: list[tuple] = []
     versions_seen: set = set()
+    # records and rows hold no reference cycles: the cyclic garbage collector would only spend
+    # time scanning millions of short-lived dicts (about 10 % of the reading time)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         for record_no, kind, rec in iter_records(path, detected, progress):
             result.n_read += 1
@@ -302,6 +307,8 @@ def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
             _flush(con, rows, seq)
     finally:
         progress.close()
+        if gc_was_enabled:
+            gc.enable()
     q.flush()
     result.n_rejected = q.n_rejected
     result.n_loaded = result.n_read - result.n_rejected - result.n_duplicates - result.n_out_of_region
