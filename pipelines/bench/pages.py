@@ -129,17 +129,26 @@ def _load(page, url: str) -> tuple[float, float | None]:
     return time.perf_counter() - started, query_ms(page)
 
 
-def wait_rerun(page, action) -> None:
-    """Do `action` (a click...) and wait for the rerun it triggers to be fully rendered."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+def run_number(page) -> int:
+    """Number of the last finished script run, from the footer's `st-key-obs-run-N` class (0 if none)."""
+    return page.evaluate("""() => {
+      const el = document.querySelector('[class*="st-key-obs-run-"]');
+      const m = el && el.className.match(/st-key-obs-run-(\\d+)/);
+      return m ? parseInt(m[1]) : 0;
+    }""")
 
+
+def wait_rerun(page, action, timeout_ms: float = 60_000) -> None:
+    """Do `action` (a click...) and wait for the rerun it triggers to be fully rendered."""
+    before = run_number(page)
     action()
-    try:  # the rerun starts within a few ms; a very fast one may be missed, hence the short wait
-        page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
-                               ".getAttribute('data-test-script-state') === 'running'", timeout=2_000, polling=10)
-    except PlaywrightTimeout:
-        pass
-    wait_rendered(page)
+    page.wait_for_function(
+        """(before) => {
+          const el = document.querySelector('[class*="st-key-obs-run-"]');
+          const m = el && el.className.match(/st-key-obs-run-(\\d+)/);
+          return m && parseInt(m[1]) > before;
+        }""", arg=before, timeout=timeout_ms, polling=20)
+    wait_rendered(page, timeout_ms)
 
 
 def _interact(page, dep_label: str, back_label: str = "Tous") -> tuple[float, float | None]:
