@@ -18,7 +18,10 @@ from pipelines.demo.world import FACILITATORS, World
 EXTRACTION_DATE = date(2025, 12, 31)
 EXPORT_START = date(2019, 1, 1)
 TRACKED_SHARE = 0.85          # clause contracts of a covered territory that a facilitator follows
-UNDECLARED_SHARE = 0.14       # tracked contracts never published in the DECP (extra ones)
+# extra contracts a facilitator follows per tracked contract that the buyer never published in the
+# DECP: the early extracts were far from complete, so they are many more in 2019-2021
+UNDECLARED_PER_TRACKED = {2018: 1.4, 2019: 0.9, 2020: 0.55, 2021: 0.55, 2022: 0.35, 2023: 0.2, 2024: 0.15,
+                          2025: 0.14}
 REUSE_SHARE = 0.33            # a line goes to a participant who already worked on a clause
 MEAN_LINE_HOURS = 430.0
 
@@ -94,7 +97,8 @@ def track(rng: random.Random, world: World, contracts: list[Contract], scale: in
             continue
         c.tracked, c.facilitator = True, fac
         c.planned_hours = planned_hours(rng, c)
-        if rng.random() < UNDECLARED_SHARE:
+        expected = UNDECLARED_PER_TRACKED[c.year]
+        for _ in range(int(expected) + (rng.random() < expected - int(expected))):
             # a contract of the same buyer the facilitator follows but the buyer never published
             seq += 1
             u = Contract(**{**c.__dict__, "quirks": [], "modified_amount": None})
@@ -286,7 +290,7 @@ def set_outcomes(rng: random.Random, participants: list[Participant]) -> None:
         hours = sum(ln.hours for ln in p.lines)
         hf = 1.15 if hours > 600 else (0.8 if hours < 150 else 1.0)
         gf = 1.05 if p.gender == "F" else 1.0
-        dyn = min(0.85, 0.40 * DEP_EXIT.get(p.residence[:2], 1.0) * MODALITY_EXIT[last.modality] * lf * hf * gf)
+        dyn = min(0.85, 0.42 * DEP_EXIT.get(p.residence[:2], 1.0) * MODALITY_EXIT[last.modality] * lf * hf * gf)
         if rng.random() < 0.13:
             last.outcome_end = None            # unknown
         else:

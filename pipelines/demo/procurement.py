@@ -15,10 +15,15 @@ from pipelines.demo.world import Buyer, Operation, World
 
 YEARS = tuple(range(2019, 2026))
 GENERATED_YEARS = (2018, *YEARS)   # 2018 contracts run into 2019 but are outside the DECP extract
-CONTRACTS_PER_YEAR = 5500          # at scale 1, spread over the buyers by weight
-YEAR_GROWTH = {2018: 0.9, 2019: 0.92, 2020: 0.85, 2021: 0.97, 2022: 1.0, 2023: 1.03, 2024: 1.06, 2025: 1.08}
-CLAUSE_TREND = {2018: 0.6, 2019: 0.62, 2020: 0.66, 2021: 0.72, 2022: 0.95, 2023: 1.04, 2024: 1.14,
+CONTRACTS_PER_YEAR = 6000          # at scale 1, spread over the buyers by weight
+YEAR_GROWTH = {2018: 1.0, 2019: 0.97, 2020: 0.85, 2021: 0.97, 2022: 1.0, 2023: 1.03, 2024: 1.06, 2025: 1.08}
+CLAUSE_TREND = {2018: 0.66, 2019: 0.67, 2020: 0.69, 2021: 0.73, 2022: 0.95, 2023: 1.04, 2024: 1.14,
                 2025: 1.25}
+# how strongly a contract's size drives its clause probability: in 2019 clauses sat on the largest
+# works, then spread to smaller contracts, so the clause share doubles while hours rise moderately
+CLAUSE_SIZE_ELASTICITY = {2018: 0.75, 2019: 0.75, 2020: 0.7, 2021: 0.62, 2022: 0.5, 2023: 0.42, 2024: 0.33,
+                          2025: 0.25}
+AMOUNT_SIGMA = 1.05                # spread of log amounts around the catalogue median
 CLAUSE_BASE = {"landlord": 0.30, "commune": 0.085, "epci": 0.11, "departement": 0.12, "region": 0.14,
                "state": 0.06, "hospital": 0.035, "other": 0.08}
 
@@ -200,7 +205,7 @@ def _one_contract(rng, world: World, buyer: Buyer, year: int, seq: int, cpv: str
     site = operation.qpv if operation and operation.qpv else rng.choice(SITE_WORDS)
     if operation and operation.kind == "npnru":
         median *= 1.3
-    amount = _lognormal(rng, median, 1.05)
+    amount = _lognormal(rng, median, AMOUNT_SIGMA)
     threshold = 25_000 if year < 2020 else 40_000
     if amount < threshold:
         amount = threshold + rng.random() * threshold
@@ -228,7 +233,9 @@ def _social(rng: random.Random, world: World, c: Contract) -> None:
     b = c.buyer
     p = CLAUSE_BASE[b.type] * SECTOR_CLAUSE[c.family] * CLAUSE_TREND[c.year] * b.propensity
     p *= world.dep_weights.get(b.dep, 1.0)
-    p *= min(1.6, max(0.5, (c.amount / _BY_CPV[c.cpv][4]) ** 0.25))   # larger contracts carry clauses more often
+    # larger contracts carry clauses more often (normalised so the mean factor stays about 1)
+    e = CLAUSE_SIZE_ELASTICITY[c.year]
+    p *= min(2.5, max(0.4, (c.amount / _BY_CPV[c.cpv][4]) ** e / math.exp(e * e * AMOUNT_SIGMA ** 2 / 2)))
     if c.operation is not None:
         p = max(p, (0.85 if c.operation.kind == "npnru" else 0.6) * CLAUSE_TREND[c.year] / 1.25)
     p = min(p, 0.95)
