@@ -245,3 +245,17 @@ def test_csv_export_in_windows_1252(tmp_path):
     con, res = load(tmp_path, {"w.csv": data})
     assert res["w.csv"].n_loaded == 1
     assert con.execute("select object from contracts").fetchall() == [("Réfection des allées",)]
+
+
+def test_2022_lone_record_written_as_an_object_instead_of_a_list(tmp_path):
+    # some producers write `"marche": {...}` when the file holds a single contract
+    doc = {"marches": {"marche": marche_2022(), "contrat-concession": []}}
+    con, res = load(tmp_path, {"a.json": doc}, region=None)
+    assert (res["a.json"].n_read, res["a.json"].n_loaded) == (1, 1)
+    assert rows(con, "select contract_id, amount from contracts") == [
+        {"contract_id": "2024-042", "amount": 250000.0}]
+
+
+def test_2022_empty_list_reads_no_record(tmp_path):
+    con, res = load(tmp_path, {"a.json": {"marches": {"marche": []}}}, region=None)
+    assert res["a.json"].n_read == 0

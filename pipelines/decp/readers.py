@@ -167,10 +167,26 @@ def read_json(path: Path, version: str, progress=None):
             passes.append(("marches.contrat-concession.item", "concession"))
     record_no = 0
     for prefix, kind in passes:
+        for rec_no, k, rec in _json_pass(path, prefix, kind, has_nan, record_no, progress):
+            record_no = rec_no
+            yield rec_no, k, rec
+
+
+def _json_pass(path: Path, prefix: str, kind, has_nan: bool, record_no: int, progress):
+    """Records under `prefix` (the items of a list). Some producers write a lone record as an
+    object instead of a one-item list: when the list pass finds nothing, a 2022 `marche` or
+    `contrat-concession` object is read as the one record (it is small, the list was empty)."""
+    start = record_no
+    lone = prefix.removesuffix(".item") if prefix != "marches.item" else None
+    for item_prefix in (prefix, lone):
+        if item_prefix is None or record_no > start:
+            return
         try:
             with _open_skipping_bom(path) as raw:
                 f = NanToNull(raw) if has_nan else raw
-                for rec in ijson.items(f, prefix, use_float=True):
+                for rec in ijson.items(f, item_prefix, use_float=True):
+                    if item_prefix == lone and isinstance(rec, list):
+                        return          # an (empty) list: nothing more to read
                     record_no += 1
                     if progress is not None and record_no % 4096 == 0:
                         progress(f.tell())
