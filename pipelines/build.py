@@ -7,7 +7,6 @@ reference tables -> buyers register -> DECP files -> contracts (versions collaps
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 import traceback
@@ -74,16 +73,12 @@ def data_label(inputs: list[Path]) -> str:
     return DEMO_LABEL if inputs and all(is_demo_input(p) for p in inputs) else REAL_LABEL
 
 
-def _optional(module: str, attr: str):
-    """A function of another area's module, or None while that module does not exist yet."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            print(f"avertissement : module {module} absent, étape ignorée", file=sys.stderr)
-            return None
-        raise
-    return getattr(mod, attr)
+def duplicate_names(files: list[Path]) -> list[str]:
+    """File names given more than once: logs and rejects name files by their name alone."""
+    seen: dict[str, int] = {}
+    for f in files:
+        seen[f.name] = seen.get(f.name, 0) + 1
+    return sorted(n for n, k in seen.items() if k > 1)
 
 
 class Summary:
@@ -220,6 +215,13 @@ def build(args: argparse.Namespace) -> int:
     decp_files = expand_inputs(args.decp, DECP_SUFFIXES)
     clause_files = expand_inputs(args.clauses, CLAUSE_SUFFIXES)
     inputs = [Path(p) for p in [*args.decp, *args.clauses, args.buyers, args.targets] if p]
+    clashes = duplicate_names([*decp_files, *clause_files,
+                               *(Path(p) for p in (args.buyers, args.targets) if p)])
+    if clashes:
+        print(f"erreur : plusieurs fichiers d'entrée portent le même nom ({', '.join(clashes)}) ; "
+              "le journal et la quarantaine désignent les fichiers par leur nom : renommez-les",
+              file=sys.stderr)
+        return 2
     summary = Summary()
     ok = False
     con = duckdb.connect(str(tmp))
@@ -247,20 +249,17 @@ def build(args: argparse.Namespace) -> int:
         build_contracts(con, ctx)
         summary.move_out_of_region(ctx.moved_out_of_region)
 
-        if clause_files:
-            ingest_clause_file = _optional("pipelines.clauses", "ingest_clause_file")
-            if ingest_clause_file is not None:
-                for path in clause_files:
-                    run_file(con, path, "clauses", ingest_clause_file, ctx, summary)
-        if args.targets:
-            load_targets = _optional("pipelines.targets", "load_targets")
-            if load_targets is not None:
-                run_file(con, Path(args.targets), "targets", load_targets, ctx, summary)
+        from pipelines.clauses import ingest_clause_file
+        from pipelines.sql_layer import create_sql_layer
+        from pipelines.targets import load_targets
 
-        create_sql_layer = _optional("pipelines.sql_layer", "create_sql_layer")
-        if create_sql_layer is not None:
-            step(ctx, "couche SQL (staging, intermediate, marts)")
-            create_sql_layer(con)
+        for path in clause_files:
+            run_file(con, path, "clauses", ingest_clause_file, ctx, summary)
+        if args.targets:
+            run_file(con, Path(args.targets), "targets", load_targets, ctx, summary)
+
+        step(ctx, "couche SQL (staging, intermediate, marts)")
+        create_sql_layer(con)
 
         info = {
             "built_at": datetime.now().isoformat(timespec="seconds"),

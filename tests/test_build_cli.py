@@ -223,3 +223,16 @@ def test_unknown_region_is_refused_and_nothing_written(tmp_path, capsys):
     assert build_module.main(["--db", str(db), "--region", "99", "--no-progress"]) == 2
     assert "région inconnue '99'" in capsys.readouterr().err
     assert not db.exists() and not list(tmp_path.glob("obs.duckdb.building-*"))
+
+
+def test_two_inputs_with_the_same_name_are_refused(tmp_path, capsys):
+    # logs and rejects name a file by its name: two `export.json` would be confused
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "export.json").write_text(json.dumps({"marches": [marche_2019()]}))
+    db = tmp_path / "obs.duckdb"
+    code = build_module.main(["--db", str(db), "--no-progress",
+                              "--decp", str(tmp_path / "a"), str(tmp_path / "b")])
+    assert code == 2
+    assert "même nom (export.json)" in capsys.readouterr().err
+    assert not db.exists()
