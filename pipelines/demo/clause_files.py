@@ -275,7 +275,8 @@ def reproducible_zip(data: bytes) -> bytes:
 
 def write_xlsx(path: Path, title: str, title_row: list[str] | None, header: list[str], rows: list[list]) -> None:
     """One sheet (optional bold title row and a blank row, bold header, rows) written by openpyxl in
-    write-only mode (shared strings, styles, dates as Excel serials shown `DD/MM/YYYY`), made
+    write-only mode (a styles part with fonts and number formats, dates as Excel serials shown
+    `DD/MM/YYYY`; openpyxl 3.1 writes strings inline, not as shared strings), made
     byte-reproducible: fixed document properties, then `reproducible_zip`."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
