@@ -29,12 +29,21 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-demo: venv
-	@test -f $(DEMO)/demo.json || $(PY) -m pipelines demo --out $(DEMO)
+# The demo is regenerated when the generator changes, the database when its inputs or the code
+# that builds it change (the build writes a new file and swaps it in atomically).
+DEMO_CODE  := $(wildcard pipelines/demo/*.py)
+BUILD_CODE := $(wildcard pipelines/*.py pipelines/decp/*.py pipelines/clauses/*.py sql/*/*.sql data/reference/*)
 
-build: demo
+$(DEMO)/demo.json: $(VENV)/.installed $(DEMO_CODE)
+	rm -rf $(DEMO)
+	$(PY) -m pipelines demo --out $(DEMO)
+
+$(DB): $(DEMO)/demo.json $(BUILD_CODE)
 	$(PY) -m pipelines build --db $(DB) --decp $(DEMO)/decp --clauses $(DEMO)/clauses \
 	  --buyers $(DEMO)/acheteurs.csv --targets $(DEMO)/objectifs.csv
+
+demo: $(DEMO)/demo.json
+build: $(DB)
 
 run: build
 	OBSERVATOIRE_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
