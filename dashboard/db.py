@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,12 +58,27 @@ def signature() -> tuple[str, int]:
         raise DatabaseMissing(path) from None
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+_OPEN: dict[str, duckdb.DuckDBPyConnection] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _connect(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
-    try:
-        return duckdb.connect(path, read_only=True)
-    except duckdb.Error as exc:  # corrupt file, locked by a writer, wrong version
-        raise DatabaseMissing(Path(path), str(exc).splitlines()[0]) from None
+    # DuckDB keeps one database instance per path in the process: the connection to the previous
+    # file must be closed first, or the new one would still read the replaced file.
+    with _OPEN_LOCK:
+        old = _OPEN.pop(path, None)
+        if old is not None:
+            try:
+                old.close()
+            except duckdb.Error:
+                pass
+        try:
+            con = duckdb.connect(path, read_only=True)
+        except duckdb.Error as exc:  # corrupt file, locked by a writer, wrong version
+            raise DatabaseMissing(Path(path), str(exc).splitlines()[0]) from None
+        _OPEN[path] = con
+        return con
 
 
 def connection() -> duckdb.DuckDBPyConnection:
