@@ -105,8 +105,13 @@ def siret_is_valid(siret: str | None) -> bool:
         return False
     if siret.startswith("356000000"):
         return siret == "35600000000048" or sum(int(c) for c in siret) % 5 == 0
+    return luhn_ok(siret)
+
+
+def luhn_ok(digits: str) -> bool:
+    """Luhn checksum of a digit string (SIREN and SIRET keys)."""
     total = 0
-    for i, c in enumerate(reversed(siret)):
+    for i, c in enumerate(reversed(digits)):
         d = int(c)
         if i % 2 == 1:
             d *= 2

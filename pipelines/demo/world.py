@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.decp.normalise import luhn_ok
 from pipelines.settings import PROJECT_ROOT
 
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
@@ -77,18 +78,6 @@ FACILITATORS = [  # name, département scope, share of clause contracts it track
     ("Facilitateurs de l'Oise", ("60",), "oise"),
     ("Maison de l'emploi de l'Aisne", ("02",), "aisne"),
 ]
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
 
 
 def make_siret(rng: random.Random, prefix: str = "") -> str:
