@@ -20,6 +20,7 @@ f = filters.current()
 st.caption(f"Périmètre : {f.describe(filters.names())}")
 
 if ui.need("mart_headlines"):
+    ui.ignored_filters_note("mart_headlines", f)
     h = db.mart("mart_headlines", filters=f)
     row = h.iloc[0] if len(h) else None
     if row is None:

@@ -48,7 +48,8 @@ with c[0]:
 with c[1]:
     ui.kpi("Heures par participant", cell(total, "hours_per_participant", "hours"))
 with c[2]:
-    ui.kpi("Durée moyenne du parcours", cell(total, "avg_path_months", "num1") + " mois",
+    months = cell(total, "avg_path_months", "num1")
+    ui.kpi("Durée moyenne du parcours", months if months in (fmt.MASK, fmt.MISSING) else f"{months} mois",
            help="Du premier début au dernier terme des contrats du participant ; les parcours en cours "
                 "sont comptés jusqu'à la date de construction de la base.")
 with c[3]:
