@@ -50,16 +50,6 @@ def bounds(level: str) -> tuple[float, float, float, float]:
     return (min(xs), min(ys), max(xs), max(ys)) if xs else (1.4, 48.8, 4.3, 51.1)
 
 
-def population(level: str) -> dict[str, float]:
-    """Population by département or EPCI from the reference communes (until a mart gives it)."""
-    if not db.has("ref_communes"):
-        return {}
-    col = "departement_code" if level == "departement" else "epci_code"
-    df = db.query(f"select {col} as code, sum(population) as population from ref_communes "
-                  f"where {col} is not null group by 1")
-    return dict(zip(df["code"], df["population"].astype(float)))
-
-
 INDICATORS = {
     "clause_share": ("Part des marchés avec clause sociale", "pct"),
     "social_share": ("Part des marchés avec considération sociale", "pct"),
@@ -94,19 +84,13 @@ elif indicator in ("hours_worked", "hours_per_1000"):
         table_cols = [Col("value", "Code"), Col("row_label", "Territoire"),
                       Col("n_participants", "Participants", "int"), Col("hours_worked", "Heures réalisées", "hours")]
         if indicator == "hours_per_1000":
-            if "population" in frame.columns:
-                pop = frame["population"]
-            elif db.has("mart_territory_population"):
+            if ui.need("mart_territory_population"):
                 p = db.mart("mart_territory_population", level=level)
                 pop = frame["value"].map(dict(zip(p["code"], p["population"])))
-            else:
-                pop = frame["value"].map(population(level)) if population(level) else None
-            if pop is None:
-                st.info("La population des territoires n'est pas encore fournie par la base.")
-                frame = None
-            else:
                 frame = frame.assign(population=pop, metric=frame["hours_worked"] / pop * 1000)
                 table_cols += [Col("population", "Population", "int"), Col("metric", label, kind)]
+            else:
+                frame = None
         note = "Heures rattachées à la commune de l'opération."
 else:
     if ui.need("mart_participants"):

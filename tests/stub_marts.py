@@ -335,6 +335,10 @@ def build_stub_db(path: Path | str, *, demo: bool = True) -> Path:
     con.execute("""create view mart_unknown_territories as select * from (values
         ('unknown', 'code postal inconnu', 'code_postal', 12, 1200000.0, ['99999']))
         t(territory_status, territory_reason, place_type, n_contracts, amount, examples)""")
+    con.execute("""create macro mart_territory_population(level) as table select * from (values
+        ('departement', '59', 'Nord', 2600000), ('departement', '62', 'Pas-de-Calais', 1500000),
+        ('epci', '200093201', 'Métropole Européenne de Lille', 1200000))
+        t(level_, code, label, population) where level_ = level""")
     options = [("year", str(y), str(y), 10) for y in range(2019, 2026)]
     options += [("departement", d, n, 10) for d, n in [("02", "Aisne"), ("59", "Nord"), ("60", "Oise"),
                                                         ("62", "Pas-de-Calais"), ("80", "Somme")]]

@@ -119,6 +119,15 @@ def test_territoires_table_of_the_map():
     assert f"13,3{P}" in c  # Pas-de-Calais: 20 / 150
 
 
+def test_territoires_hours_per_1000_inhabitants_from_the_population_mart():
+    at = run_page("territoires", stub_db())
+    at.selectbox(key="t_ind").select("hours_per_1000").run()
+    c = cells(open_tables(at, "t-map"))
+    assert not at.exception
+    assert "23,1" in c  # Nord: 60 000 h / 2 600 000 inhabitants x 1 000
+    assert "40,0" in c  # Pas-de-Calais: 60 000 h / 1 500 000 x 1 000
+
+
 def test_bailleurs_position_against_the_region():
     at = open_tables(run_page("bailleurs", stub_db()), "b-dist")
     pos = next(df for df in frames(at) if "Médiane régionale" in df.columns)
