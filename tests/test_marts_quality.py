@@ -29,6 +29,7 @@ def con():
          "place_type": "code_commune", "place_code": "DEP", "departement_code": None, "amount": 5.0},
         {"contract_id": "T3"},
         {"contract_id": "T4", "buyer_type": "commune", "buyer_siret": "22222222222222", "year": 2025},
+        {"contract_id": "T5", "buyer_siret": "1111111111111", "buyer_name": "Bailleur Nord"},  # 13 digits
     )
     add_lines(con, *people("p", 2, operation_id="OP9", operation_name="Quartier Sud"))
     con.execute("insert into build_info values ('data_label', 'données réelles')")
@@ -63,6 +64,8 @@ def test_filter_options(con):
     assert set(opts["year"]) == {"2024", "2025"}
     assert opts["landlord"]["11111111111111"]["label"] == "Bailleur Nord"
     assert "22222222222222" not in opts["landlord"]  # a commune is not a landlord
+    # the same landlord published under a malformed SIRET: a second entry that says why
+    assert opts["landlord"]["1111111111111"]["label"] == "Bailleur Nord (SIRET invalide : 1111111111111)"
     assert opts["operation"]["OP9"]["label"] == "Quartier Sud"
     assert opts["departement"]["59"]["label"] == "Nord"
 

@@ -2,7 +2,7 @@
 -- Answers: which years, départements, EPCI, buyer types, landlords, sectors and operations exist
 --          in the data, with their labels and how many rows carry them.
 -- Grain: one row per filter x value.
--- Columns: filter, value, label, n_rows.
+-- Columns: filter, value, label (a landlord's malformed SIRET is named in its label), n_rows.
 with contract_values as (
     select 'year' as filter, year::varchar as value, count(*) as n_rows from stg_contracts
     where year is not null group by all
@@ -48,7 +48,12 @@ all_values as (
 select
     a.filter,
     a.value,
-    lb.label,
+    -- a landlord also published under a malformed SIRET is a second entry: say why
+    case
+        when a.filter = 'landlord' and not regexp_full_match(a.value, '[0-9]{14}')
+            then coalesce(lb.label, a.value) || ' (SIRET invalide : ' || a.value || ')'
+        else lb.label
+    end as label,
     a.n_rows
 from all_values as a
 left join int_dimension_labels as lb
