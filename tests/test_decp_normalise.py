@@ -283,6 +283,11 @@ def resolver():
     ("62041", "Code département", ("62041", "62", "32", "resolved"), "saisi comme code département"),
     ("59", "CODE DEPARTEMENT", (None, "59", "32", "departement_only"), None),
     ("32", "Code région", (None, None, "32", "region_only"), None),
+    # arrondissement (544: Toul, Meurthe-et-Moselle) and canton (0905: Ariège) codes: the
+    # département is their first digits, so they are not kept as unknown in another région's build
+    ("544", "Code arrondissement", (None, "54", "44", "departement_only"), "seul le département"),
+    ("0905", "Code arrondissement", (None, "09", "76", "departement_only"), "seul le département"),
+    ("6202", "Code canton", (None, "62", "32", "departement_only"), "seul le département"),
     # nonsense codes: unknown with a reason
     ("DEP", "Code département", (None, None, None, "unknown"), "introuvable"),
     ("FRK26", "Code département", (None, None, None, "unknown"), "introuvable"),

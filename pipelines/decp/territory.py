@@ -90,6 +90,7 @@ class TerritoryResolver:
         if code is None:
             return ptype, UNKNOWN_EMPTY
         code = _cedex.sub("", code).strip().upper().replace(" ", "")
+        unpadded = code
         if code.isdigit() and len(code) == 4:        # a postcode or commune code that lost its 0
             code = "0" + code
         if code.isdigit() and len(code) == 1:
@@ -126,6 +127,10 @@ class TerritoryResolver:
                 (self._departement(code) if len(code) in (2, 3) else None)
             if t is not None:
                 t = t._replace(reason=t.reason or f"type de code {type_label!r} inconnu, déduit de la forme")
+        if t is None and ptype in ("code_arrondissement", "code_canton") and len(unpadded) in (3, 4):
+            # INSEE arrondissement (544: Toul) or canton (0905) code: département + 1 or 2 digits
+            t = self._departement(unpadded[:3] if unpadded.startswith("97") else unpadded[:2],
+                                  f"{type_label} {unpadded} : seul le département est déduit")
         if t is None:
             t = Territory(None, None, None, None, "unknown",
                           f"code {raw_code!r} ({type_label or 'sans type'}) introuvable dans le référentiel")
