@@ -57,6 +57,43 @@ def test_targets_masking_of_qpv_hours():
     assert row["anru_floor_hours"] == pytest.approx(1e6 * 0.5 / 30 * 0.05)  # procurement: shown
 
 
+def test_anru_floor_counts_qpv_hours_on_investment_and_gup_lots_only():
+    con = new_db()
+    add_lots(con, {"contract_id": "W1", "trade": "masonry", "contract_kind": "works",
+                   "contract_amount": 1e6},
+             {"contract_id": "S1", "trade": "other", "contract_kind": "services",
+              "contract_amount": 1e5})
+    # 6 QPV residents x 100 h on the works lot, 5 QPV residents x 100 h on the services lot
+    add_lines(con, *people("w", 6, contract_id="W1", qpv_resident=True),
+              *people("s", 5, contract_id="S1", qpv_resident=True))
+    build(con)
+    (row,) = [r for r in rows(con, "select * from mart_targets()") if not r["is_total"]]
+    assert row["hours_worked"] == pytest.approx(1100)
+    # only the 600 h on the works lot count towards the floor of 5 % x 16 666.67 h = 833.33 h
+    assert row["hours_worked_qpv"] == pytest.approx(600)
+    assert row["anru_floor_rate"] == pytest.approx(600 / 833.3333, abs=1e-4)
+
+
+def test_targets_secondary_masking_of_qpv_hours():
+    con = new_db()
+    for op in ("OP1", "OP2", "OP3"):
+        add_lots(con, {"operation_id": op, "contract_id": "W" + op, "contract_amount": 1e6})
+    # OP1: 2 QPV residents among 6 (primary); OP2: 6 QPV residents, the smallest other row
+    # (secondary); OP3: 7 QPV residents, shown. All lines 100 h; the total shows 1 500 h.
+    add_lines(con, *people("a", 2, operation_id="OP1", contract_id="WOP1", qpv_resident=True),
+              *people("b", 4, operation_id="OP1", contract_id="WOP1"),
+              *people("c", 6, operation_id="OP2", contract_id="WOP2", qpv_resident=True),
+              *people("d", 7, operation_id="OP3", contract_id="WOP3", qpv_resident=True))
+    build(con)
+    by_op = {r["operation_id"]: r for r in rows(con, "select * from mart_targets()")}
+    assert not by_op["OP1"]["is_masked"] and by_op["OP1"]["hours_worked_qpv"] is None
+    # without masking OP2, OP1's 200 h would be 1 500 - 600 - 700
+    assert by_op["OP2"]["hours_worked_qpv"] is None and by_op["OP2"]["anru_floor_rate"] is None
+    assert by_op["OP2"]["hours_worked"] == pytest.approx(600)
+    assert by_op["OP3"]["hours_worked_qpv"] == pytest.approx(700)
+    assert by_op[None]["hours_worked_qpv"] == pytest.approx(1500)
+
+
 def test_custom_targets(con):
     by = {r["label"]: r for r in rows(con, "select * from mart_custom_targets(as_of := date '2024-12-31')")}
     npnru = by["Objectif NPNRU"]

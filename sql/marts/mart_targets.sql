@@ -4,7 +4,7 @@
 --          stg_hours_grid_defaults), the ANRU floor (NPNRU charter: 5 % of the hours worked on
 --          investment lots (works, or engineering) and 10 % on GUP lots go to QPV residents far
 --          from employment), the planned and worked insertion hours, and the hours worked by QPV
---          residents against the floor.
+--          residents on those investment and GUP lots against the floor.
 -- Grain: one row per operation x buyer + one total row (is_total).
 -- Parameters: year_from, year_to (lot year / line year), departement, epci (of the operation),
 --             buyer_type, landlord (buyer SIRET), operation.
@@ -15,7 +15,8 @@
 --          meets_anru_floor, planned_rate (= hours_worked / hours_planned).
 -- Masking: the row's people figures when n_participants is below the threshold (int_cell_masked,
 --          siblings = the operation x buyer rows); hours_worked_qpv (and the floor rate) also when
---          the QPV residents behind it are fewer than the threshold (but not zero).
+--          the QPV residents behind it are fewer than the threshold (but not zero), with the
+--          same secondary masking among the rows, so that it cannot be recomputed from the total.
 create or replace macro mart_targets(
     year_from := null, year_to := null, departement := null, epci := null, buyer_type := null,
     landlord := null, operation := null
@@ -41,7 +42,9 @@ with lots as (
 ),
 
 lines as (
-    select l.*
+    select l.*,
+           -- only hours on the lots the floors are computed on count towards them
+           coalesce(l.contract_kind in ('works', 'gup') or l.trade = 'engineering', false) as on_anru_lot
     from int_hours_lines as l
     where l.participant_id is not null
       and (year_from is null or l.year >= year_from)
@@ -74,9 +77,9 @@ worked as (
         y.operation_id,
         y.buyer_siret,
         count(distinct y.participant_id) as n_participants,
-        count(distinct y.participant_id) filter (where y.qpv_resident) as n_qpv_participants,
+        count(distinct y.participant_id) filter (where y.qpv_resident and y.on_anru_lot) as n_qpv_participants,
         sum(y.hours) as hours_worked,
-        coalesce(sum(y.hours) filter (where y.qpv_resident), 0) as hours_worked_qpv
+        coalesce(sum(y.hours) filter (where y.qpv_resident and y.on_anru_lot), 0) as hours_worked_qpv
     from lines as y
     group by grouping sets ((y.operation_id, y.buyer_siret), ())
 ),
@@ -108,12 +111,15 @@ masked as (
         *,
         0.05 * estimated_hours_investment + 0.10 * estimated_hours_gup as anru_floor_hours,
         int_cell_masked(n_participants, false, is_total) as row_masked,
-        n_qpv_participants > 0 and n_qpv_participants < int_secrecy_threshold(false) as qpv_masked
+        int_cell_masked(n_qpv_participants, false, is_total) as qpv_row_masked
     from joined
 ),
 
 masked_total as (
-    select * exclude (row_masked), int_total_masked(is_total, row_masked) as is_masked from masked
+    select * exclude (row_masked, qpv_row_masked),
+           int_total_masked(is_total, row_masked) as is_masked,
+           int_total_masked(is_total, qpv_row_masked) as qpv_masked
+    from masked
 ),
 
 names as (
