@@ -282,6 +282,8 @@ def resolver():
     # commune code typed as a département (the Arras row of the tabular sample)
     ("62041", "Code département", ("62041", "62", "32", "resolved"), "saisi comme code département"),
     ("59", "CODE DEPARTEMENT", (None, "59", "32", "departement_only"), None),
+    # a département code with a leading zero (PES feed: `078` for the Yvelines)
+    ("078", "Code département", (None, "78", "11", "departement_only"), "zéro de trop"),
     ("32", "Code région", (None, None, "32", "region_only"), None),
     # arrondissement (544: Toul, Meurthe-et-Moselle) and canton (0905: Ariège) codes: the
     # département is their first digits, so they are not kept as unknown in another région's build

@@ -110,6 +110,8 @@ class TerritoryResolver:
                 t = self._postcode(code, "code postal saisi comme code commune")
         elif ptype == "code_departement":
             t = self._departement(code)
+            if t is None and len(code) == 3 and code[0] == "0":
+                t = self._departement(code[1:], f"code département {code} avec un zéro de trop")
             if t is None and len(code) == 5:
                 t = self._commune(code, "code commune saisi comme code département")
                 if t is None:
