@@ -78,6 +78,21 @@ def test_sensitive_public_within_an_operation_uses_11():
     assert by["rqth"]["is_masked"] and by["rqth"]["women_share"] is None
 
 
+def test_sensitive_public_filter_within_an_operation_uses_11():
+    con = sensitive_db()
+    # the 8 RQTH people of OP1 (one commune) reached through the filters instead of a row:
+    # 8 < 11, masked like the rqth row of mart_hours('public', operation := 'OP1')
+    (total,) = rows(con, "select * from mart_hours('total', operation := 'OP1', public := 'rqth')")
+    assert total["is_masked"] and total["hours_worked"] is None
+    by = by_value(con, "select * from mart_participants('gender', operation := 'OP1', public := 'rqth')")
+    assert by["M"]["is_masked"] and by["total"]["is_masked"]
+    (total,) = rows(con, "select * from mart_exits('total', operation := 'OP1', public := 'rqth')")
+    assert total["is_masked"] and total["n_leavers"] is None
+    # a non-sensitive public in the same operation keeps the threshold of 5: 12 people shown
+    (total,) = rows(con, "select * from mart_hours('total', operation := 'OP1', public := 'deld')")
+    assert not total["is_masked"] and total["n_participants"] == 12
+
+
 def test_category_masking_macro():
     con = build(new_db())
 

@@ -74,7 +74,9 @@ cells as (
         count(*) filter (where category = 'other') as n_other,
         count(*) filter (where category not in ('durable', 'transition', 'positive', 'other')) as n_unknown,
         (bool_or(is_sensitive_value) and operation is not null)
-            or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
+            or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah'))
+            -- people of a sensitive public within one operation (located in a commune / QPV)
+            or (operation is not null and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
     from categorised
     group by all
 ),

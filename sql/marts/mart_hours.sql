@@ -16,7 +16,8 @@
 --          dimensions only, null with a public filter; not masked), realisation_rate.
 -- Masking: int_cell_masked (then int_total_masked) on n_participants, siblings = non-total rows; the sensitive threshold
 --          applies to a sensitive public row when `operation` is set, and to commune, operation
---          or QPV rows when `public` is a sensitive public.
+--          or QPV rows when `public` is a sensitive public, and to every row when `public` is a
+--          sensitive public and `operation` is set.
 create or replace macro mart_hours(
     dimension, year_from := null, year_to := null, departement := null, epci := null,
     buyer_type := null, landlord := null, sector := null, operation := null, public := null,
@@ -93,7 +94,9 @@ cells as (
         coalesce(w.n_employment_contracts, 0) as n_employment_contracts,
         p.hours_planned,
         (coalesce(w.has_sensitive_value, false) and operation is not null)
-            or (coalesce(w.is_place, false) and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
+            or (coalesce(w.is_place, false) and public in ('rqth', 'rsa', 'ass', 'aah'))
+            -- people of a sensitive public within one operation (located in a commune / QPV)
+            or (operation is not null and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
     from worked as w
     full join planned as p on p.is_total = w.is_total and p.value = w.value
 ),

@@ -43,7 +43,9 @@ cells as (
         avg(tenant_of_buyer::int) as tenant_share,
         avg(case when age_band = '<26' then 1 when age_band is not null then 0 end) as under_26_share,
         (bool_or(is_sensitive_value) and operation is not null)
-            or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
+            or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah'))
+            -- people of a sensitive public within one operation (located in a commune / QPV)
+            or (operation is not null and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
     from filtered
     group by all
 ),
