@@ -74,6 +74,31 @@ def test_breakdown_secondary_masking(con):
     assert not by["total"]["is_masked"] and by["total"]["n_leavers"] == 10
 
 
+def test_category_masked_in_one_row_is_masked_in_a_sibling_row_too():
+    con = new_db()
+    add_lines(con,
+              # men: 6 cdi + 4 unemployment -> other 4 < 5 masked, durable 6 masked beside it
+              *people("mc", 6, gender="M", outcome_end="cdi"),
+              *people("mu", 4, gender="M", outcome_end="unemployment"),
+              # women: 7 cdi + 5 unemployment, no small count of their own
+              *people("fc", 7, gender="F", outcome_end="cdi"),
+              *people("fu", 5, gender="F", outcome_end="unemployment"),
+              # gender unknown: 10 + 10, more known exits than the women
+              *people("uc", 10, gender=None, outcome_end="cdi"),
+              *people("uu", 10, gender=None, outcome_end="unemployment"))
+    build(con)
+    by = by_value(con, "select * from mart_exits('gender')")
+    assert by["M"]["n_durable"] is None and by["M"]["n_other"] is None
+    assert by["total"]["n_durable"] == 23 and by["total"]["n_other"] == 19
+    # without masking the women's, the men's durable exits would be 23 - 7 - 10 = 6
+    assert by["F"]["n_durable"] is None and by["F"]["n_other"] is None
+    assert by["F"]["n_known"] == 12 and by["F"]["n_transition"] == 0
+    assert by["unknown"]["n_durable"] == 10 and by["unknown"]["n_other"] == 10
+    # the public breakdown is not additive: no column pass there
+    by = by_value(con, "select * from mart_exits('public')")
+    assert by["none"]["n_durable"] == 23
+
+
 def test_year_is_year_of_exit(con):
     by = by_value(con, "select * from mart_exits('year')")
     assert set(by) == {"2024", "total"}

@@ -20,7 +20,10 @@
 --          ci_low, ci_high.
 -- Masking: the row by int_cell_masked on n_leavers; inside an unmasked row, durable / transition /
 --          positive / other by int_category_masked (they sum to n_known); n_dynamic is masked when
---          one of them is; the rate and its interval are masked when n_known is below the threshold.
+--          one of them is; a category hidden in a single sibling row is also hidden in the sibling
+--          row with the fewest known exits (with the same categories as that row), so that it cannot be
+--          recomputed from the total's category minus the other rows (public: non-additive, not needed);
+--          the rate and its interval are masked when n_known is below the threshold.
 --          n_known and n_unknown (a follow-up status, not an attribute of the person) are shown.
 create or replace macro mart_exits(
     dimension, timepoint := 'end', durable_definition := null, year_from := null, year_to := null,
@@ -111,6 +114,70 @@ category_masks as (
         int_category_masked(n_other, n_durable, n_transition, n_positive, 0, threshold) as other_masked,
         n_known < threshold as rate_masked
     from masked_total
+),
+
+-- column pass (additive breakdowns): a category hidden in exactly one sibling row could be
+-- recomputed from the total's category minus the other rows; the sibling row with the fewest
+-- known exits hides the same categories as the row(s) owning such a lone hidden cell, so that
+-- every such column and that row hold at least two hidden cells
+column_hidden as (
+    select
+        *,
+        dimension <> 'public' and sum(case when not is_total and (is_masked or durable_masked) then 1 else 0 end) over () = 1
+            as lone_durable,
+        dimension <> 'public' and sum(case when not is_total and (is_masked or transition_masked) then 1 else 0 end) over () = 1
+            as lone_transition,
+        dimension <> 'public' and sum(case when not is_total and (is_masked or positive_masked) then 1 else 0 end) over () = 1
+            as lone_positive,
+        dimension <> 'public' and sum(case when not is_total and (is_masked or other_masked) then 1 else 0 end) over () = 1
+            as lone_other
+    from category_masks
+),
+
+column_owners as (
+    select
+        *,
+        not is_total and not is_masked
+            and ((lone_durable and durable_masked) or (lone_transition and transition_masked)
+                 or (lone_positive and positive_masked) or (lone_other and other_masked)) as is_owner
+    from column_hidden
+),
+
+column_union as (
+    select
+        *,
+        bool_or(is_owner and durable_masked) over () as u_durable,
+        bool_or(is_owner and transition_masked) over () as u_transition,
+        bool_or(is_owner and positive_masked) over () as u_positive,
+        bool_or(is_owner and other_masked) over () as u_other
+    from column_owners
+),
+
+column_partner as (
+    select
+        *,
+        not is_total and not is_masked and bool_or(is_owner) over ()
+            and not (durable_masked or transition_masked or positive_masked or other_masked)
+            and (case when u_durable then n_durable else 0 end + case when u_transition then n_transition else 0 end
+                 + case when u_positive then n_positive else 0 end + case when u_other then n_other else 0 end) > 0
+            as is_candidate
+    from column_union
+),
+
+column_masks as (
+    select
+        * exclude (durable_masked, transition_masked, positive_masked, other_masked),
+        durable_masked or (is_partner and u_durable) as durable_masked,
+        transition_masked or (is_partner and u_transition) as transition_masked,
+        positive_masked or (is_partner and u_positive) as positive_masked,
+        other_masked or (is_partner and u_other) as other_masked
+    from (
+        select
+            *,
+            is_candidate and row_number() over (
+                partition by is_candidate order by n_known, value) = 1 as is_partner
+        from column_partner
+    )
 )
 
 select
@@ -139,7 +206,7 @@ select
         as ci_low,
     case when not (m.is_masked or m.rate_masked) then int_wilson_interval(m.n_dynamic, m.n_known, 1) end
         as ci_high
-from category_masks as m
+from column_masks as m
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = m.value
 where case when dimension in ('total', 'year', 'operation', 'operation_commune', 'operation_epci', 'operation_departement', 'residence_commune', 'public', 'gender', 'age_band', 'qualification', 'qpv_resident', 'modality', 'buyer')
