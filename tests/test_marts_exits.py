@@ -99,6 +99,27 @@ def test_category_masked_in_one_row_is_masked_in_a_sibling_row_too():
     assert by["none"]["n_durable"] == 23
 
 
+def test_leavers_are_counted_at_the_build_date():
+    con = new_db()
+    add_lines(con, *people("p", 6, outcome_end="cdi"))  # lines end on 2024-06-30
+    build(con)
+
+    def built_on(day):
+        con.execute(f"create or replace table stg_settings as "
+                    f"select * replace (date '{day}' as built_on) from stg_settings")
+
+    # built on 2024-06-15: the lines had not ended yet, nobody has left (filtered route)
+    built_on("2024-06-15")
+    (t,) = rows(con, "select * from mart_exits('total', year_from := 2024)")
+    assert t["n_leavers"] == 0
+    # built on 2024-07-01: 6 leavers at the end of the path, none 6 months old yet at +6 months
+    built_on("2024-07-01")
+    (t,) = rows(con, "select * from mart_exits('total', year_from := 2024)")
+    assert t["n_leavers"] == 6 and t["n_durable"] == 6
+    (t,) = rows(con, "select * from mart_exits('total', timepoint := '6m', year_from := 2024)")
+    assert t["n_leavers"] == 0
+
+
 def test_year_is_year_of_exit(con):
     by = by_value(con, "select * from mart_exits('year')")
     assert set(by) == {"2024", "total"}

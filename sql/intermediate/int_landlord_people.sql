@@ -30,7 +30,7 @@ person_last as (
     select
         l.buyer_siret,
         l.participant_id,
-        l.end_date is not null and l.end_date <= current_date
+        l.end_date is not null and l.end_date <= (select s.built_on from stg_settings as s)
             and coalesce(l.outcome_end, '') <> 'ongoing' as is_leaver,
         o.category_broad as category
     from lines as l

@@ -63,7 +63,7 @@ paths as (
 
 select
     p.* exclude (last_line),
-    datediff('day', p.path_start, coalesce(p.path_end, current_date)) / 30.4375 as path_months,
+    datediff('day', p.path_start, coalesce(p.path_end, (select s.built_on from stg_settings as s))) / 30.4375 as path_months,
     p.last_line.end_date as last_end_date,
     p.last_line.outcome_end as last_outcome_end,
     p.last_line.outcome_6m as last_outcome_6m,
@@ -73,7 +73,7 @@ select
     p.last_line.commune as last_operation_commune,
     p.last_line.epci as last_operation_epci,
     p.last_line.departement as last_operation_departement,
-    p.last_line.end_date is not null and p.last_line.end_date <= current_date
+    p.last_line.end_date is not null and p.last_line.end_date <= (select s.built_on from stg_settings as s)
         and coalesce(p.last_line.outcome_end, '') <> 'ongoing' as is_leaver,
     year(p.last_line.end_date) as exit_year
 from paths as p

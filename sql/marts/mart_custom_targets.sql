@@ -48,7 +48,7 @@ joined as (
         int_cell_masked(p.n_participants, false, t.target_no) as is_masked,
         case when t.period_start is not null and t.period_end > t.period_start then
             greatest(0, least(1,
-                datediff('day', t.period_start, coalesce(as_of, current_date))
+                datediff('day', t.period_start, coalesce(as_of, (select s.built_on from stg_settings as s)))
                 / datediff('day', t.period_start, t.period_end)::double))
         end as elapsed_share
     from targets as t

@@ -53,7 +53,7 @@ leavers as (
       and p.is_leaver
       and ((select tp from params) = 'end'
            or p.last_outcome_6m is not null
-           or p.last_end_date <= current_date - interval 6 month)
+           or p.last_end_date <= (select s.built_on from stg_settings as s) - interval 6 month)
 ),
 
 categorised as (
