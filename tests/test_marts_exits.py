@@ -120,6 +120,18 @@ def test_leavers_are_counted_at_the_build_date():
     assert t["n_leavers"] == 0
 
 
+def test_few_known_exits_do_not_give_back_a_lone_category():
+    con = new_db()
+    # 6 leavers: 3 cdi, 3 unknown outcomes -> durable 3 masked, the other categories 0
+    add_lines(con, *people("c", 3, outcome_end="cdi"), *people("u", 3, outcome_end=None))
+    build(con)
+    (t,) = rows(con, "select * from mart_exits('total')")
+    assert t["n_leavers"] == 6 and t["n_durable"] is None
+    # n_known = 3 would say the 3 known exits are all durable (3 - 0 - 0 - 0): hidden, and so is
+    # n_unknown (6 - 3)
+    assert t["n_known"] is None and t["n_unknown"] is None and t["dynamic_exit_rate"] is None
+
+
 def test_year_is_year_of_exit(con):
     by = by_value(con, "select * from mart_exits('year')")
     assert set(by) == {"2024", "total"}

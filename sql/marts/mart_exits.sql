@@ -24,7 +24,9 @@
 --          row with the fewest known exits (with the same categories as that row), so that it cannot be
 --          recomputed from the total's category minus the other rows (public: non-additive, not needed);
 --          the rate and its interval are masked when n_known is below the threshold.
---          n_known and n_unknown (a follow-up status, not an attribute of the person) are shown.
+--          n_known and n_unknown (a follow-up status, not an attribute of the person) are shown,
+--          except when 0 < n_known < threshold (all categories of the row then sit below the
+--          threshold, and a lone non-zero one would equal n_known).
 create or replace macro mart_exits(
     dimension, timepoint := 'end', durable_definition := null, year_from := null, year_to := null,
     departement := null, epci := null, buyer_type := null, landlord := null, sector := null,
@@ -192,8 +194,9 @@ select
     case when not m.is_masked then m.n_leavers end as n_participants,
     m.is_masked,
     case when not m.is_masked then m.n_leavers end as n_leavers,
-    case when not m.is_masked then m.n_known end as n_known,
-    case when not m.is_masked then m.n_unknown end as n_unknown,
+    -- 1 to threshold - 1 known exits: not shown, they would give back a lone masked category
+    case when not (m.is_masked or (m.rate_masked and m.n_known > 0)) then m.n_known end as n_known,
+    case when not (m.is_masked or (m.rate_masked and m.n_known > 0)) then m.n_unknown end as n_unknown,
     case when not (m.is_masked or m.durable_masked) then m.n_durable end as n_durable,
     case when not (m.is_masked or m.transition_masked) then m.n_transition end as n_transition,
     case when not (m.is_masked or m.positive_masked) then m.n_positive end as n_positive,
