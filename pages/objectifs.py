@@ -79,12 +79,7 @@ if ui.need("mart_targets"):
 
 st.subheader("Objectifs des maîtres d'ouvrage")
 if ui.need("mart_custom_targets"):
-    t = db.mart("mart_custom_targets")
-    # the mart takes no filter: keep the targets of the chosen landlord or operation
-    if f.landlord:
-        t = t[(t["scope_type"] == "buyer") & (t["scope_id"] == f.landlord)]
-    if f.operation:
-        t = t[(t["scope_type"] == "operation") & (t["scope_id"] == f.operation)]
+    t = db.mart("mart_custom_targets", filters=f)  # the targets of the chosen landlord or operation
     if t.empty:
         ui.empty("Aucun objectif pour ce périmètre dans le fichier d'objectifs chargé.")
     elif len(t) > 6:

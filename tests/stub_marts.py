@@ -283,7 +283,9 @@ def build_stub_db(path: Path | str, *, demo: bool = True) -> Path:
                                 period_start=pd.Timestamp(2024, 1, 1).date(), period_end=pd.Timestamp(2027, 12, 31).date(),
                                 n_participants=100, is_masked=False, hours_worked=40_000.0, progress_rate=0.4,
                                 elapsed_share=0.45, on_track=False)])
-    _create_table_macro(con, "mart_custom_targets", custom, ["as_of := null"])
+    _create_table_macro(con, "mart_custom_targets", custom, ["as_of := null", "landlord := null", "operation := null"],
+                        ["(landlord is null or (scope_type = 'buyer' and scope_id = landlord))",
+                         "(operation is null or (scope_type = 'operation' and scope_id = operation))"])
     con.execute("""create table _stub_grid_defaults as select * from (values
         ('painting', 0.7, 30.0, 1166.7, 1400.0, 12, 40, false),
         ('masonry', 0.5, 30.0, 833.3, 900.0, 20, 60, false),

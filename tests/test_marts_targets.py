@@ -108,6 +108,19 @@ def test_custom_targets(con):
     assert small["elapsed_share"] == pytest.approx(0.0) and small["on_track"] is True
 
 
+def test_custom_targets_filtered_by_landlord_or_operation(con):
+    everything = rows(con, "select label, scope_type, scope_id from mart_custom_targets()")
+    (op,) = [r for r in everything if r["label"] == "Objectif NPNRU"]
+    (buyer,) = [r for r in everything if r["label"] == "Petit objectif"]
+    got = rows(con, f"select label from mart_custom_targets(operation := '{op['scope_id']}')")
+    assert [r["label"] for r in got] == ["Objectif NPNRU"]
+    got = rows(con, f"select label from mart_custom_targets(landlord := '{buyer['scope_id']}')")
+    assert "Objectif NPNRU" not in [r["label"] for r in got] and "Petit objectif" in [r["label"] for r in got]
+    # both filters: a target is scoped to one or the other, never both
+    both = f"landlord := '{buyer['scope_id']}', operation := '{op['scope_id']}'"
+    assert rows(con, f"select * from mart_custom_targets({both})") == []
+
+
 def test_hours_grid_domain_example(con):
     (g,) = rows(con, "select * from mart_hours_grid(1000000, 'masonry', 0.05)")
     # domain brief: 1 000 000 x 50 % x 5 % / 30 = 833 h

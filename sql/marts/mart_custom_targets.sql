@@ -3,14 +3,17 @@
 --          worked by lines of its scope (operation or buyer) starting within its period, the
 --          progress rate, the share of the period elapsed at `as_of`, and whether it is on track.
 -- Grain: one row per `targets` row.
--- Parameters: as_of (date, default today).
+-- Parameters: as_of (date, default: the build date); landlord (buyer SIRET) keeps that buyer's
+--             targets, operation keeps that operation's targets (null = all).
 -- Columns: scope_type, scope_id, scope_label, label, target_hours, period_start, period_end,
 --          n_participants, is_masked, hours_worked, progress_rate, elapsed_share, on_track.
 -- Masking: each target is its own cell (targets are not siblings of a total): hours and progress
 --          masked when n_participants is below the threshold.
-create or replace macro mart_custom_targets(as_of := null) as table
+create or replace macro mart_custom_targets(as_of := null, landlord := null, operation := null) as table
 with targets as (
     select * from stg_targets
+    where (landlord is null or (scope_type = 'buyer' and scope_id = landlord))
+      and (operation is null or (scope_type = 'operation' and scope_id = operation))
 ),
 
 scoped_lines as (
