@@ -4,12 +4,20 @@ The input is an *export frame* built by `dashboard.tables.present`: French colum
 already turned into labels, numbers as numbers, and the string "s" in masked cells. CSV: `;`
 separator, decimal comma, no group separator, UTF-8 with BOM (Excel opens it right). XLSX: numbers
 stay numbers, "s" stays text.
+
+Spreadsheet formula injection: a text cell (a buyer or operation name from a file...) starting with
+`=`, `+`, `-`, `@`, a tab or a carriage return (or their full-width forms) would be run as a formula
+by Excel or LibreOffice (`=HYPERLINK(...)`). `neutralise` prefixes such text with `'` (OWASP
+advice); numbers stay numbers (a negative amount is not a formula), and a text that is only a
+number (`-5`) is left as it is. XLSX cells are never written as formulas; characters XLSX cannot
+hold (control characters) are dropped instead of failing the download.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 
 import pandas as pd
 
@@ -17,13 +25,33 @@ from dashboard.formatting import is_null, plain_decimal
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Characters that make a spreadsheet read a cell as a formula (with their full-width forms).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def neutralise(text: str) -> str:
+    """A text cell that cannot run as a spreadsheet formula: `=1+1` -> `'=1+1`."""
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _xlsx_cell(value):
+    """A cell value for openpyxl: text neutralised and cleaned, anything else unchanged."""
+    if isinstance(value, (list, tuple)) or (hasattr(value, "ndim") and getattr(value, "ndim", 0) == 1):
+        value = ", ".join(map(str, list(value)))
+    if isinstance(value, str):
+        return neutralise(_XLSX_ILLEGAL.sub("", value))
+    return value
 
 
 def _csv_cell(value) -> str:
     if hasattr(value, "ndim") and getattr(value, "ndim", 0) == 1:
         value = value.tolist()
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        return neutralise(", ".join(str(v) for v in value))
     if is_null(value):
         return ""
     if isinstance(value, (bool,)):
@@ -40,15 +68,15 @@ def _csv_cell(value) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return neutralise(", ".join(str(v) for v in value))
+    return neutralise(str(value))
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """The frame as a French CSV (`;`, decimal comma, UTF-8 with BOM, CRLF line ends)."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([str(c) for c in df.columns])
+    writer.writerow([neutralise(str(c)) for c in df.columns])
     for row in df.itertuples(index=False, name=None):
         writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
@@ -58,9 +86,10 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "Données", note: str | None = 
     """The frame as an XLSX workbook (one sheet; an optional note in the row below the table)."""
     out = io.BytesIO()
     clean = df.copy()
+    clean.columns = [_xlsx_cell(str(c)) for c in clean.columns]
     for col in clean.columns:
-        if clean[col].dtype == object:
-            clean[col] = clean[col].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+        if pd.api.types.is_object_dtype(clean[col]) or pd.api.types.is_string_dtype(clean[col]):
+            clean[col] = clean[col].map(_xlsx_cell).astype(object)
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         clean.to_excel(writer, sheet_name=sheet[:31], index=False)
         ws = writer.sheets[sheet[:31]]
@@ -68,5 +97,5 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "Données", note: str | None = 
             width = max([len(str(col))] + [len(str(v)) for v in clean[col].head(200)]) + 2
             ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(width, 60)
         if note:
-            ws.cell(row=len(clean) + 3, column=1, value=note)
+            ws.cell(row=len(clean) + 3, column=1, value=_xlsx_cell(note))
     return out.getvalue()
