@@ -6,6 +6,9 @@ browser's back button works. `current()` reads the filter set; `Filters.params()
 parameters the marts take (docs/marts.md).
 
 URL keys (French, short): annee_min, annee_max, dep, epci, acheteur, bailleur, secteur, operation.
+A URL value is the option's shown label (`?dep=59+Nord`). Any other value (a stale or hand-written
+link, a bare code such as `?dep=59`) is dropped by Streamlit; the page says so in French
+(`url_notes()`, shown by `dashboard.ui.header`) instead of silently showing everything.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from dataclasses import asdict, dataclass
 import streamlit as st
 
 from dashboard import db, glossary
+from dashboard import text as txt
 from dashboard.formatting import is_null
 
 ALL = "__all__"
@@ -150,6 +154,50 @@ def operations() -> dict[str, str]:
     return options("operation")
 
 
+# --- values from the URL ---------------------------------------------------------------------
+
+_NOTES = "_obs_url_notes"
+ALL_LABEL = "Tous"
+_FEMININE = {"year_from", "year_to", "epci", "operation"}
+
+
+def _url_value(key: str) -> str | None:
+    try:
+        value = st.query_params.get(KEYS[key])
+    except Exception:  # noqa: BLE001 - no query string outside a script run
+        return None
+    return None if value is None else str(value)
+
+
+def _note(key: str, value: str, why: str) -> None:
+    """Remember that the URL value of filter `key` was ignored (until the filter is set)."""
+    label = LABELS[key][0].lower() + LABELS[key][1:]
+    st.session_state.setdefault(_NOTES, {})[key] = (
+        f"Filtre ignoré : {label} « {txt.md(value, limit=80)} » {why} ; "
+        "ce filtre de l'adresse de la page n'est pas appliqué.")
+
+
+def _resolved(key: str) -> None:
+    """The filter has a value of its own: forget its ignored URL value."""
+    st.session_state.get(_NOTES, {}).pop(key, None)
+
+
+def _check_url(key: str, labels: dict[str, str], unknown: str) -> None:
+    """Before the widget reads the URL (it drops a value that is not an option): note it."""
+    value = _url_value(key)
+    if value is None or value in labels.values() or value == ALL_LABEL:
+        return
+    if value in labels:  # a code instead of the shown label
+        _note(key, value, f"écrit sous forme de code : l'adresse attend le libellé « {txt.md(labels[value])} »")
+    else:
+        _note(key, value, unknown)
+
+
+def url_notes() -> list[str]:
+    """French messages (Markdown, values escaped) for the URL filter values ignored in this session."""
+    return list(st.session_state.get(_NOTES, {}).values())
+
+
 # --- widgets --------------------------------------------------------------------------------
 
 def _select(key: str, options: dict[str, str], *, help: str | None = None):
@@ -158,6 +206,8 @@ def _select(key: str, options: dict[str, str], *, help: str | None = None):
     for lab in options.values():
         seen[lab] = seen.get(lab, 0) + 1
     options = {c: (f"{lab} ({c})" if seen[lab] > 1 else lab) for c, lab in options.items()}
+    unknown = "inconnue" if key in _FEMININE else "inconnu"
+    _check_url(key, options, unknown if options else f"{unknown} (aucune valeur de ce filtre dans la base)")
     choices = [ALL] + list(options)
     value = st.selectbox(
         LABELS[key],
@@ -167,6 +217,8 @@ def _select(key: str, options: dict[str, str], *, help: str | None = None):
         bind="query-params",
         help=help,
     )
+    if value not in (None, ALL):
+        _resolved(key)
     return None if value in (None, ALL) else value
 
 
@@ -179,6 +231,8 @@ def sidebar() -> Filters:
         year_from = year_to = None
         if ys:
             lo, hi = min(ys), max(ys)
+            for key in ("year_from", "year_to"):
+                _check_url(key, {str(y): str(y) for y in ys}, f"absente des données ({lo} à {hi})")
             c1, c2 = st.columns(2)
             with c1:
                 year_from = st.selectbox(LABELS["year_from"], ys, index=0, key=KEYS["year_from"],
@@ -191,8 +245,12 @@ def sidebar() -> Filters:
                 year_from, year_to = year_to, year_from
             if year_from == lo:
                 year_from = None
+            else:
+                _resolved("year_from")
             if year_to == hi:
                 year_to = None
+            else:
+                _resolved("year_to")
         dep = _select("departement", departements())
         epci = _select("epci", epcis(dep))
         buyer_type = _select("buyer_type", options("buyer_type") or dict(glossary.BUYER_TYPE))
@@ -209,6 +267,7 @@ def sidebar() -> Filters:
 
 def clear() -> None:
     """Reset every filter to "all" (callback of the clear button)."""
+    st.session_state.pop(_NOTES, None)
     ys = years()
     for name, key in KEYS.items():
         if name == "year_from":

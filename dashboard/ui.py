@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import db, exports
+from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col, has_masked, present
 
@@ -20,7 +21,7 @@ MASK_NOTE = ("« s » : valeur masquée (secret statistique : moins de {n} perso
 DEMO_LABEL = "données de démonstration"
 
 BUILD_HELP = (
-    "La base de données de l'observatoire est introuvable : `{path}`.\n\n"
+    "La base de données de l'observatoire est introuvable : {path_md}.\n\n"
     "Pour la construire à partir des données de démonstration :\n\n"
     "```\nmake build\n```\n\n"
     "ou, avec vos propres fichiers :\n\n"
@@ -83,9 +84,10 @@ def require_database() -> dict[str, str]:
         return db.build_info()
     except db.DatabaseMissing as exc:
         st.error("Base de données absente ou illisible.", icon=":material/database:")
-        st.markdown(BUILD_HELP.format(path=exc.path))
+        path = str(exc.path)
+        st.markdown(BUILD_HELP.format(path_md=txt.md(path), path=path.replace("`", "")))
         if exc.detail:
-            st.caption(f"Détail : {exc.detail}")
+            st.caption(f"Détail : {txt.md(exc.detail, limit=500)}")
         st.stop()
 
 
@@ -104,6 +106,10 @@ def header(title: str, intro: str | None = None) -> dict[str, str]:
             "communes et EPCI réels. Ces chiffres ne décrivent pas la région.",
             icon=":material/science:",
         )
+    from dashboard import filters
+
+    for note in filters.url_notes():
+        st.warning(note, icon=":material/filter_alt_off:")
     if intro:
         st.markdown(intro)
     return info
@@ -124,8 +130,8 @@ def need(*names: str) -> bool:
 
 
 def empty(message: str = "Aucune donnée pour ces filtres.") -> None:
-    """The empty state of a block."""
-    st.info(message + " Élargissez la période ou retirez un filtre dans le panneau de gauche.",
+    """The empty state of a block (`message` is plain text: shown as written)."""
+    st.info(txt.md(message) + " Élargissez la période ou retirez un filtre dans le panneau de gauche.",
             icon=":material/filter_alt_off:")
 
 
@@ -168,10 +174,16 @@ def table(df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = 
 
 def chart(fig, summary: str, df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = None,
           height: int = 380) -> None:
-    """A Plotly chart, its one-line text summary, and its table alternative with downloads."""
+    """A Plotly chart, its one-line text summary, and its table alternative with downloads.
+
+    Labels and `summary` are plain text (data from files stays text, dashboard/text.py): the
+    figure's labels are escaped here, so a page passes raw names and keeps data text out of
+    `hovertemplate` strings.
+    """
+    txt.safe_figure(fig)
     fmt.style_figure(fig, height=height)
     st.plotly_chart(fig, config={"displaylogo": False, "locale": "fr"}, key=f"fig-{key or slug(name)}")
-    st.caption(summary)
+    st.caption(txt.md(summary))
     # The table is built when the expander is opened (a rerun): pages stay light to redraw.
     k = key or slug(name)
     exp = st.expander("Tableau des données et téléchargements", icon=":material/table:", key=f"tbl-{k}",
@@ -193,8 +205,8 @@ def footer(info: dict[str, str]) -> None:
     built = info.get("built_at")
     st.caption(
         f"Base construite le {fmt.date(built, long=True) if built else '—'} · "
-        f"{info.get('n_files', '—')} fichiers chargés · {info.get('data_label', '')} · "
-        f"version {info.get('app_version', '—')}"
+        f"{txt.md(info.get('n_files', '—'))} fichiers chargés · {txt.md(info.get('data_label', ''))} · "
+        f"version {txt.md(info.get('app_version', '—'))}"
     )
     # the run number in a CSS class lets the page benchmark and the browser tests see a rerun end
     run = st.session_state.get("_obs_run", 0) + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import db, filters, ui
+from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
 from pipelines import settings
@@ -17,7 +18,7 @@ info = ui.header(
     "partager la vue.",
 )
 f = filters.current()
-st.caption(f"Périmètre : {f.describe(filters.names())}")
+st.caption(f"Périmètre : {txt.md(f.describe(filters.names()))}")
 
 if ui.need("mart_headlines"):
     ui.ignored_filters_note("mart_headlines", f)
@@ -103,8 +104,8 @@ st.subheader("Fraîcheur des données")
 built = info.get("built_at")
 st.markdown(
     f"Base construite le **{fmt.date(built, long=True) if built else '—'}** à partir de "
-    f"**{info.get('n_files', '—')} fichiers** ({info.get('n_failed', '0')} en échec) · "
-    f"{info.get('data_label', '')}."
+    f"**{txt.md(info.get('n_files', '—'))} fichiers** ({txt.md(info.get('n_failed', '0'))} en échec) · "
+    f"{txt.md(info.get('data_label', ''))}."
 )
 if db.has("mart_ingest_log"):
     log = db.mart("mart_ingest_log")

@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import db, filters, ui
+from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
 
@@ -109,7 +110,8 @@ if ui.need("mart_custom_targets"):
             with st.container(border=True):
                 c1, c2 = st.columns([3, 1])
                 with c1:
-                    st.markdown(f"**{r.get('label') or 'Objectif'}** — {r.get('scope_label') or r.get('scope_id')}")
+                    st.markdown(f"**{txt.md(r.get('label') or 'Objectif')}** — "
+                                f"{txt.md(r.get('scope_label') or r.get('scope_id'))}")
                     st.progress(0.0 if masked or fmt.is_null(prog) else float(min(max(prog, 0), 1)))
                     elapsed = r.get("elapsed_share")
                     st.caption(

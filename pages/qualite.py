@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import db, filters, ui
+from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
 
@@ -32,7 +33,7 @@ if ui.need("mart_ingest_log"):
         failed = log[log["status"] == "failed"]
         if len(failed):
             st.error(f"{len(failed)} fichier(s) illisible(s) : " + " ; ".join(
-                f"{a} ({m})" for a, m in zip(failed["source_file"], failed["message"].fillna(""))))
+                f"{txt.md(a)} ({txt.md(m, limit=300)})" for a, m in zip(failed["source_file"], failed["message"].fillna(""))))
         ui.table(log, [
             Col("source_file", "Fichier"), Col("kind", "Type", "code:kind"), Col("format", "Format"),
             Col("status", "Statut", "code:status"), Col("n_read", "Lus", "int"), Col("n_loaded", "Chargés", "int"),
@@ -49,7 +50,7 @@ if ui.need("mart_rejects_by_reason"):
     else:
         by_reason = rej.groupby("reason", dropna=False)["n_rejects"].sum().sort_values(ascending=False)
         st.caption(f"{fmt.integer(rej['n_rejects'].sum())} rejets ; raison la plus fréquente : "
-                   f"« {by_reason.index[0]} » ({fmt.integer(by_reason.iloc[0])}).")
+                   f"« {txt.md(by_reason.index[0], limit=300)} » ({fmt.integer(by_reason.iloc[0])}).")
         ui.table(rej.sort_values("n_rejects", ascending=False), [
             Col("reason", "Raison"), Col("field", "Champ"), Col("n_rejects", "Rejets", "int"),
             Col("source_file", "Fichier"), Col("first_record_no", "Premier enregistrement", "int"),
