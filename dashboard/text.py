@@ -7,7 +7,9 @@ renderers would read markup in them:
 - Streamlit's Markdown widgets (st.markdown, st.caption, st.info/warning/error, metric labels...):
   links, images fetched from another host, `:red[colours]`, `:material/icons:`, `$LaTeX$`, HTML
   entities. `md(value)` backslash-escapes what starts such markup (CommonMark: any ASCII
-  punctuation may be escaped and shows as itself), joins lines, and may cut a long value.
+  punctuation may be escaped and shows as itself), puts an invisible word joiner in `://`, `www.`
+  and `@` (GFM turns them into links after the escapes are read), joins lines, and may cut a long
+  value.
 - Plotly's pseudo-HTML in tick labels, legends, hovers, titles and annotations (`<a href>`, `<b>`,
   `<br>`, `<span style>`). `plot(value)` escapes `&`, `<` and `>` (Plotly shows the entities as the
   characters). `safe_figure(fig)` applies it to every label of a figure; `dashboard.ui.chart` calls
@@ -30,8 +32,12 @@ _MD_ALWAYS = re.compile(r"([\\`*_~\[\]<>&$#|@])")
 # A colon followed by a non-space starts a directive (`:red[`), an icon or emoji (`:material/x:`)
 # or a URL scheme (`http:`); "valeur : x" stays as it is.
 _MD_COLON = re.compile(r":(?=\S)")
-# GFM autolink literal without a scheme.
-_MD_WWW = re.compile(r"(?i)\b(www)\.")
+# GFM autolink literals (`http://x`, `www.x`, `a@b.fr`) are found in the parsed text, after the
+# escapes are resolved: an invisible word joiner (U+2060) breaks them instead.
+JOINER = "\u2060"
+_MD_SCHEME = re.compile(r"\\:(?=//)")
+_MD_WWW = re.compile(r"(?i)\b(www)(?=\.)")
+_MD_AT = re.compile(r"\\@")
 # Block markers that only count at the start of the text: list items, ordered lists.
 _MD_LEADING = re.compile(r"^([+\-])|^(\d+)([.)])")
 _SPACES = re.compile(r"\s+")
@@ -52,7 +58,9 @@ def md(value, *, limit: int | None = None, missing: str = MISSING) -> str:
     text = _clean(value, limit)
     text = _MD_ALWAYS.sub(r"\\\1", text)
     text = _MD_COLON.sub(r"\\:", text)
-    text = _MD_WWW.sub(r"\1\\.", text)
+    text = _MD_SCHEME.sub("\\\\:" + JOINER, text)
+    text = _MD_WWW.sub(r"\1" + JOINER, text)
+    text = _MD_AT.sub("\\\\@" + JOINER, text)
     text = _MD_LEADING.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text)
     return text
 

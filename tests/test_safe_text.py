@@ -86,8 +86,8 @@ def unescaped(markdown: str) -> str:
 
 
 def rendered(markdown: str) -> str:
-    """The text a reader sees (escapes resolved)."""
-    return re.sub(r"\\(.)", r"\1", markdown, flags=re.S)
+    """The text a reader sees (escapes resolved, invisible word joiners dropped)."""
+    return re.sub(r"\\(.)", r"\1", markdown, flags=re.S).replace(text.JOINER, "")
 
 
 def markdown_texts(at) -> list[str]:
@@ -220,11 +220,14 @@ def test_tables_stay_plain_text_cells():
 # --- the helper -----------------------------------------------------------------------------
 
 def test_md_escapes_markdown_streamlit_and_html_markup():
-    assert text.md("![x](http://evil/x.png)") == "!\\[x\\](http\\://evil/x.png)"
+    assert text.md("![x](http://evil/x.png)") == "!\\[x\\](http\\:\u2060//evil/x.png)"
     assert text.md(":red[rouge] :material/home:") == "\\:red\\[rouge\\] \\:material/home:"
     assert text.md("$x^2$ <b>gras</b> &amp;") == "\\$x^2\\$ \\<b\\>gras\\</b\\> \\&amp;"
-    assert text.md("*gras* _it_ `code` ~~barré~~ | # @") == "\\*gras\\* \\_it\\_ \\`code\\` \\~\\~barré\\~\\~ \\| \\# \\@"
-    assert text.md("www.evil.example") == "www\\.evil.example"
+    assert text.md("*gras* _it_ `code` ~~barré~~ | # @") == "\\*gras\\* \\_it\\_ \\`code\\` \\~\\~barré\\~\\~ \\| \\# \\@\u2060"
+    # GFM autolinks are found after escapes are resolved: a word joiner breaks them
+    assert text.md("www.evil.example") == "www\u2060.evil.example"
+    assert text.md("a@evil.example") == "a\\@\u2060evil.example"
+    assert text.md("https://evil.example") == "https\\:\u2060//evil.example"
     assert text.md("a\\b") == "a\\\\b"
 
 
@@ -245,6 +248,8 @@ def test_md_output_has_no_markup_left():
         assert rendered(escaped) == " ".join(s.split())  # the reader sees the value itself
         for m in MARKUP + ["<script", "](javascript", ":blue-background[", "$$"]:
             assert m not in unescaped(escaped), (s, escaped)
+        # what GFM's autolink literal looks for in the parsed text
+        assert not re.search(r"(?i)https?://|www\.|@[-\w]", re.sub(r"\\(.)", r"\1", escaped)), escaped
 
 
 def test_plot_escapes_plotly_pseudo_html_only():
