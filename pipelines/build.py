@@ -262,6 +262,8 @@ def check_target(db: Path) -> None:
     if db.is_dir():
         raise Refused(f"--db {db} est un dossier : indiquez le chemin du fichier de la base "
                       f"(par exemple {db / 'observatoire.duckdb'})")
+    if db.parent.exists() and not db.parent.is_dir():
+        raise Refused(f"le dossier de la base {db.parent} est un fichier, pas un dossier")
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
