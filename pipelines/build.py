@@ -400,6 +400,10 @@ def keep_failed(tmp: Path, db: Path) -> Path | None:
     return kept
 
 
+def keep_none() -> bool:
+    return int(settings.get("failed_builds_kept")) <= 0
+
+
 def clean_failed(db: Path, keep: int) -> None:
     """Remove the failed candidates beyond the `keep` most recent."""
     old = failed_candidates(db)
@@ -533,7 +537,12 @@ def _build_locked(args, db: Path, region, decp_files: list[Path], clause_files: 
         if summary.n_failed:
             print(f"{summary.n_failed} fichier(s) en échec", file=sys.stderr)
         if failure is None and (not summary.n_failed or args.accept_failures):
-            os.replace(tmp, db)  # atomic: a reader sees the old file or the new one, never a mix
+            try:
+                os.replace(tmp, db)  # atomic: a reader sees the old file or the new one, never a mix
+            except OSError as exc:   # the database folder changed under the build
+                print(f"erreur : mise en place impossible ({os_reason(exc)}) : la base servie {db} "
+                      "n'est pas modifiée", file=sys.stderr)
+                return 1
             clean_failed(db, int(settings.get("failed_builds_kept")))
             where = "toutes régions" if region is None else "région " + region
             if summary.n_failed:
@@ -545,19 +554,19 @@ def _build_locked(args, db: Path, region, decp_files: list[Path], clause_files: 
 
         _close_quietly(con)
         con = None
-        kept = keep_failed(tmp, db)
+        try:
+            kept = keep_failed(tmp, db)
+        except OSError as exc:
+            print(f"erreur : base candidate non gardée ({os_reason(exc)})", file=sys.stderr)
+            kept = None
         why = (f"l'étape « {stage} » a échoué (jamais installée dans ce cas, même avec --accept-failures)"
                if failure is not None else
                f"{summary.n_failed} fichier(s) en échec (--accept-failures pour l'installer quand même)")
         served = (f"la base servie {db} n'est pas modifiée" if db.exists()
                   else f"aucune base installée en {db} (première construction)")
         candidate = (f"base candidate gardée pour inspection : {kept}" if kept
-                     else "base candidate supprimée (failed_builds_kept = 0)")
+                     else "base candidate supprimée" + (" (failed_builds_kept = 0)" if keep_none() else ""))
         print(f"base non remplacée : {why} ; {served} ; {candidate}")
-        return 1
-    except OSError as exc:  # renaming the candidate (the database folder changed under the build)
-        print(f"erreur : mise en place impossible ({os_reason(exc)}) : la base servie {db} n'est pas "
-              "modifiée", file=sys.stderr)
         return 1
     finally:
         _close_quietly(con)

@@ -451,3 +451,20 @@ def test_real_write_failure_in_duckdb_is_one_line(env, capsys):
                                                    "atteinte) pendant l'étape « tables de référence »")
     assert fingerprint(env["db"]) == before
     assert folder_files(env["db"]) == listing
+
+
+def test_swap_refused_by_the_system_is_one_line_and_keeps_the_served_database(env, capsys, monkeypatch):
+    before = serve(env, capsys)
+    real = os.replace
+
+    def busy(src, dst):
+        if Path(dst) == env["db"]:
+            raise OSError(errno.EBUSY, "Device or resource busy")
+        return real(src, dst)
+    monkeypatch.setattr(build_module.os, "replace", busy)
+    assert build_module.main(env["args"]) == 1
+    assert error_lines(capsys.readouterr().err) == [
+        f"erreur : mise en place impossible (ressource occupée) : la base servie {env['db']} "
+        "n'est pas modifiée"]
+    assert fingerprint(env["db"]) == before
+    assert not list(env["db"].parent.glob("*.building-*"))

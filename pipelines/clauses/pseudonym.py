@@ -41,7 +41,8 @@ def os_reason(exc: OSError) -> str:
         errno.EROFS: "système de fichiers en lecture seule", errno.ENOSPC: "disque plein",
         errno.EDQUOT: "quota disque dépassé", errno.EFBIG: "taille maximale de fichier atteinte",
         errno.ENOENT: "introuvable", errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-        errno.EISDIR: "c'est un dossier",
+        errno.EISDIR: "c'est un dossier", errno.EBUSY: "ressource occupée",
+        errno.EXDEV: "pas sur le même système de fichiers", errno.EIO: "erreur d'entrée-sortie",
     }
     return reasons.get(exc.errno, exc.strerror or type(exc).__name__)
 
