@@ -275,6 +275,14 @@ def check_target(db: Path) -> None:
                       "la base servie n'est pas modifiée") from None
 
 
+def check_failed_builds_kept() -> None:
+    try:
+        settings.get("failed_builds_kept")
+    except ValueError:
+        raise Refused("réglage failed_builds_kept invalide : OBSERVATOIRE_FAILED_BUILDS_KEPT="
+                      f"{os.environ.get('OBSERVATOIRE_FAILED_BUILDS_KEPT')!r}, nombre entier attendu") from None
+
+
 def probe_write(folder: Path, prefix: str) -> None:
     """Create, write, flush and remove a small file in `folder`; OSError when any step fails."""
     fd, name = tempfile.mkstemp(dir=folder, prefix=prefix)
@@ -433,6 +441,7 @@ def build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
+        check_failed_builds_kept()
         check_target(db)
         lock = acquire_lock(db, args.wait)
     except Refused as exc:

@@ -10,7 +10,6 @@ import resource
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -140,6 +139,15 @@ def test_only_the_last_failed_candidates_are_kept(env, capsys, monkeypatch):
     assert build_module.main(env["args"] + ["--decp", str(bad)]) == 1
     assert "base candidate supprimée (failed_builds_kept = 0)" in capsys.readouterr().out
     assert build_module.failed_candidates(env["db"]) == []
+
+
+def test_invalid_number_of_kept_candidates_is_refused_before_the_build(env, capsys, monkeypatch):
+    monkeypatch.setenv("OBSERVATOIRE_FAILED_BUILDS_KEPT", "trois")
+    assert build_module.main(env["args"]) == 2
+    assert error_lines(capsys.readouterr().err) == [
+        "erreur : réglage failed_builds_kept invalide : OBSERVATOIRE_FAILED_BUILDS_KEPT='trois', "
+        "nombre entier attendu"]
+    assert not env["db"].exists()
 
 
 def test_failed_candidate_name_never_reaches_the_app(env, capsys, monkeypatch):
