@@ -14,6 +14,7 @@ import argparse
 import errno
 import fcntl
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -294,6 +295,23 @@ def probe_write(folder: Path, prefix: str) -> None:
         os.unlink(name)
 
 
+def low_space_warning(db: Path) -> None:
+    """Warn when the free space is below the size of the served database (the candidate is as big)."""
+    try:
+        size = db.stat().st_size
+        free = shutil.disk_usage(db.parent).free
+    except OSError:
+        return
+    if free < size:
+        print(f"avertissement : espace libre ({_mb(free)}) inférieur à la taille de la base actuelle "
+              f"({_mb(size)}) dans {db.parent} : la construction risque de manquer de place (la base "
+              "servie ne sera pas touchée)", file=sys.stderr)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} Mo".replace(",", "\u202f").replace(".", ",")
+
+
 def lock_path(db: Path) -> Path:
     return db.with_name(db.name + ".lock")
 
@@ -448,6 +466,7 @@ def build(args: argparse.Namespace) -> int:
         print(f"erreur : {exc}", file=sys.stderr)
         return 2
     try:
+        low_space_warning(db)
         if clause_files:  # only clause files use the salt
             try:
                 note = check_salt(db, Path(settings.get("salt_path")))

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import namedtuple
 from pathlib import Path
 
 import duckdb
@@ -27,7 +28,7 @@ CLAUSES = ("ID participant;Sexe;Modalité;Publics;Date de début;Date de fin;Heu
            "P1;F;GEIQ;DELD;01/03/2023;30/06/2023;300;59350\n"
            "P2;M;Embauche directe;RSA;01/03/2023;30/06/2023;120;59350\n"
            "P3;F;GEIQ;DELD;01/04/2023;30/06/2023;80;59350\n")
-GOOD_SALT = "0123456789abcdef0123456789abcdef\n"
+shutil_usage = namedtuple("shutil_usage", "total used free")
 
 
 @pytest.fixture
@@ -456,7 +457,9 @@ def test_real_write_failure_in_duckdb_is_one_line(env, capsys):
     assert "Traceback" not in proc.stderr
     lines = error_lines(proc.stderr)
     assert len(lines) == 1 and lines[0].startswith("erreur : écriture impossible (taille maximale de fichier "
-                                                   "atteinte) pendant l'étape « tables de référence »")
+                                                   "atteinte) pendant l'étape « ")
+    assert lines[0].endswith(f"construction arrêtée, base candidate supprimée ; la base servie {env['db']} "
+                             "n'est pas modifiée")
     assert fingerprint(env["db"]) == before
     assert folder_files(env["db"]) == listing
 
@@ -476,3 +479,19 @@ def test_swap_refused_by_the_system_is_one_line_and_keeps_the_served_database(en
         "n'est pas modifiée"]
     assert fingerprint(env["db"]) == before
     assert not list(env["db"].parent.glob("*.building-*"))
+
+
+def test_low_free_space_is_announced(env, capsys, monkeypatch):
+    serve(env, capsys)
+    size = env["db"].stat().st_size
+    monkeypatch.setattr(build_module.shutil, "disk_usage",
+                        lambda folder: shutil_usage(total=10**9, used=10**9 - size // 2, free=size // 2))
+    assert build_module.main(env["args"]) == 0           # a warning, not a refusal: the build may fit
+    err = capsys.readouterr().err
+    assert (f"avertissement : espace libre ({build_module._mb(size // 2)}) inférieur à la taille de la "
+            f"base actuelle ({build_module._mb(size)}) dans {env['db'].parent}") in err
+
+
+def test_megabytes_in_french():
+    assert build_module._mb(1_234_567_890) == "1\u202f234,6 Mo"
+    assert build_module._mb(500_000) == "0,5 Mo"
