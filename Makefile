@@ -55,4 +55,4 @@ bench: venv-dev
 	$(PY) -m pipelines.bench all
 
 clean:
-	rm -rf $(VENV) $(DEMO) $(DB)
+	rm -rf $(VENV) $(DEMO) $(DB) $(DB).lock $(DB).failed-*

@@ -42,6 +42,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("salt_path", "OBSERVATOIRE_SALT_FILE", str(PROJECT_ROOT / "data" / "secret" / "salt"),
                 "Fichier du sel secret utilisé pour pseudonymiser les identifiants des participants ; "
                 "créé au premier usage, jamais stocké dans la base."),
+        Setting("failed_builds_kept", "OBSERVATOIRE_FAILED_BUILDS_KEPT", 3,
+                "Nombre de bases candidates en échec gardées à côté de la base pour inspection "
+                "(`CHEMIN.failed-<date>`) ; les plus anciennes sont supprimées, 0 n'en garde aucune."),
         Setting("build_memory_limit", "OBSERVATOIRE_BUILD_MEMORY_LIMIT", "1GB",
                 "Mémoire maximale de DuckDB pendant le build (au-delà, DuckDB écrit sur disque) ; "
                 "garde le build sous 2 Go même sur un fichier national."),

@@ -62,8 +62,15 @@ def test_cli_end_to_end(tmp_path):
         assert name in proc.stdout
     assert "hors région" in proc.stdout and "notes.md" not in proc.stdout
     assert not list(db.parent.glob("*.building-*"))
+    # first build with a failed file: nothing installed, the candidate is kept for inspection
+    assert not db.exists()
+    kept = list(db.parent.glob("obs.duckdb.failed-*"))
+    assert len(kept) == 1
+    assert (f"base non remplacée : 1 fichier(s) en échec (--accept-failures pour l'installer quand même) ; "
+            f"aucune base installée en {db} (première construction) ; "
+            f"base candidate gardée pour inspection : {kept[0]}") in proc.stdout
 
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(kept[0]), read_only=True)
     log = {r[0]: r[1:] for r in table(con, "select source_file, kind, format, n_read, n_loaded, "
                                             "n_rejected, n_duplicates, n_out_of_region, status from ingest_log")}
     # a_2019: 4 records = 2 loaded + 1 duplicate + 1 executed in Vendée (85000 La Roche-sur-Yon)
@@ -122,10 +129,17 @@ def test_failing_build_leaves_previous_database(tmp_path, monkeypatch, capsys):
     def boom(con, ctx):
         raise RuntimeError("disk full")
     monkeypatch.setattr(decp, "build_contracts", boom)
-    with pytest.raises(RuntimeError):
-        build_module.main(args)
+    capsys.readouterr()
+    assert build_module.main(args) == 1                  # one line, no traceback
+    err = capsys.readouterr().err
+    assert "erreur : l'étape « regroupement des versions de chaque marché » a échoué (RuntimeError à " in err
+    assert "Traceback" not in err
     assert snapshot(db) == before
     assert not list(tmp_path.glob("obs.duckdb.building-*"))
+    assert len(list(tmp_path.glob("obs.duckdb.failed-*"))) == 1
+    # a failed step is never installed, even with --accept-failures
+    assert build_module.main(args + ["--accept-failures"]) == 1
+    assert snapshot(db) == before
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO to hold the build mid-way")
@@ -210,8 +224,11 @@ def test_reader_bug_is_one_line_and_other_files_continue(tmp_path, monkeypatch, 
         return real(con, path, ctx)
     monkeypatch.setattr(decp, "ingest_decp_file", flaky)
     db = tmp_path / "obs.duckdb"
-    assert build_module.main(["--db", str(db), "--decp", str(inputs["decp"]), "--no-progress"]) == 1
-    err = [l for l in capsys.readouterr().err.splitlines() if l.startswith("erreur")]
+    assert build_module.main(["--db", str(db), "--decp", str(inputs["decp"]), "--no-progress",
+                              "--accept-failures"]) == 1
+    out, err = capsys.readouterr()
+    assert f"base écrite malgré 1 fichier(s) en échec (--accept-failures) : {db}" in out
+    err = [l for l in err.splitlines() if l.startswith("erreur")]
     assert len(err) == 1 and err[0].startswith("erreur : b_2022.xml : erreur inattendue à la lecture (KeyError à ")
     con = duckdb.connect(str(db), read_only=True)
     assert table(con, "select source_file, status from ingest_log order by 1") == [
