@@ -45,15 +45,19 @@ def test_each_problem_has_its_reason(built):
     by_record = {}
     for record_no, field, reason in got:
         by_record.setdefault(record_no, []).append((field, reason))
-    assert by_record[2] == [("hours_worked", "heures réalisées négatives (-12,0)")]
-    assert by_record[3][0][0] == "hours_worked" and "invraisemblables" in by_record[3][0][1] \
-        and "10 jour(s)" in by_record[3][0][1]
-    assert by_record[4] == [("end_date", "date de fin (01/03/2023) antérieure à la date de début (01/06/2023)")]
-    assert by_record[5] == [("start_date", "date de début : date impossible « 31/02/2023 »")]
+    # reasons about the person's line quote no value read (issue 8): file, record, field, reason only
+    assert by_record[2] == [("hours_worked", "heures réalisées négatives")]
+    assert by_record[3] == [("hours_worked", "heures réalisées invraisemblables : plus de 48 h par semaine "
+                                             "entre la date de début et la date de fin")]
+    assert by_record[4] == [("end_date", "date de fin antérieure à la date de début")]
+    assert by_record[5] == [("start_date", "date de début : date impossible")]
     assert sorted(f for f, _ in by_record[6]) == ["gender", "modality", "publics"]
-    assert any("« martien »" in r for _, r in by_record[6])
+    assert ("publics", "publics éligibles : 1 valeur(s) inconnue(s) (ignorée(s))") in by_record[6]
+    assert ("gender", "sexe : valeur inconnue (valeur ignorée)") in by_record[6]
+    assert not any("martien" in r or "mutualisée" in r for _, r in by_record[6])
     assert by_record[7] == [("participant_id", "identifiant du participant manquant")]
-    assert "sans date de fin" in by_record[10][0][1]
+    assert by_record[10] == [("hours_worked", "heures réalisées invraisemblables sur une ligne sans date de fin "
+                                              "(au plus 3 500,0 h)")]
     assert set(by_record) == {2, 3, 4, 5, 6, 7, 10}
 
 
