@@ -165,7 +165,7 @@ def test_non_finite_numbers_are_rejected_with_their_reason(tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize("text", ["NaN", "nan", "NAN", "inf", "-inf", "+Inf", "Infinity", "-infinity", "infini",
-                                  "1_000", "1__0", "0x10", "#DIV/0!", "1e999"])
+                                  "1_000", "1__0", "0x10", "#DIV/0!", "1e999", "12h75"])
 def test_number_refuses_what_float_alone_would_take(text):
     from pipelines.clauses import values as v
 
@@ -184,7 +184,8 @@ def test_number_refuses_non_finite_spreadsheet_cells(value):
 
 @pytest.mark.parametrize("text, expected", [("1 234,5", 1234.5), ("1.234,5", 1234.5), ("1,234.5", 1234.5),
                                             ("300 h", 300.0), ("50 000 €", 50000.0), ("1e3", 1000.0),
-                                            ("-12", -12.0), (",5", 0.5), ("NC", None), ("", None)])
+                                            ("-12", -12.0), (",5", 0.5), ("NC", None), ("", None),
+                                            ("12h30", 12.5), ("35 h 00", 35.0), ("300h", 300.0)])
 def test_number_still_reads_the_usual_spellings(text, expected):
     from pipelines.clauses import values as v
 

@@ -65,6 +65,7 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$")
 _NON_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity",
                "infini", "+infini", "-infini", "#num!", "#div/0!", "#valeur!", "#value!"}
 NOT_FINITE = "valeur non finie (NaN ou infini), nombre attendu"
+_HOURS_MINUTES = re.compile(r"^(\d+)[hH](\d{2})$")
 
 
 @lru_cache(maxsize=50000)
@@ -72,6 +73,11 @@ def _number_text(s: str) -> float:
     t = _SPACES.sub("", s)
     if t.lower() in _NON_FINITE:
         raise BadValue(f"{NOT_FINITE}, lu « {s} »", NOT_FINITE)
+    m = _HOURS_MINUTES.match(t)
+    if m:   # `12h30` is 12,5 h, not 1 230 h
+        if int(m.group(2)) >= 60:
+            raise BadValue(f"nombre attendu, lu « {s} »", "nombre attendu")
+        return int(m.group(1)) + int(m.group(2)) / 60
     t = t.replace("€", "").replace("h", "").replace("H", "")
     if "," in t and "." in t:
         if t.rfind(",") > t.rfind("."):
