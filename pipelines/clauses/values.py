@@ -107,6 +107,8 @@ def number(value) -> float | None:
             raise BadValue(f"{NOT_FINITE}, lu « {value} »", NOT_FINITE)
         return float(value)
     s = str(value).strip()
+    if s[:1].isdigit():   # the usual case: neither an empty marker nor a non-finite spelling
+        return _number_text(s)
     if _SPACES.sub("", s).lower() in _NON_FINITE:   # before is_empty: `nan` is an empty marker in text
         raise BadValue(f"{NOT_FINITE}, lu « {s} »", NOT_FINITE)
     if is_empty(s):
