@@ -235,9 +235,9 @@ def test_personal_values_in_accepted_columns_are_replaced_by_a_marker(withheld):
     assert (n_loaded, status) == (3, "warnings")
     assert message == (f"5 valeur(s) retirée(s) car elles ressemblent à une donnée personnelle (courriel, "
                        f"téléphone, numéro de sécurité sociale), remplacée(s) par « {MARKER} » : "
-                       "2 dans « Opération » (nom de l'opération), 1 dans « Lot » (lot), "
-                       "1 dans « N° marché » (identifiant du marché (id DECP)), "
-                       "1 dans « ID opération » (identifiant de l'opération)")
+                       "2 dans « Opération » (nom de l'opération), "
+                       "1 dans « ID opération » (identifiant de l'opération), "
+                       "1 dans « N° marché » (identifiant du marché (id DECP)), 1 dans « Lot » (lot)")
 
 
 @pytest.mark.parametrize("value, kind", [

@@ -209,6 +209,8 @@ def test_future_starts_far_ends_and_fractional_birth_years(tmp_path, monkeypatch
         f"P5;M;1990;01/03/2024;31/12/{far};300",        # 5 end more than 5 years ahead: ignored, line open
         "P6;M;1990.5;01/03/2024;30/06/2024;300",        # 6 birth year 1990.5: ignored, line loaded
         "P7;M;1890;01/03/2024;30/06/2024;300",          # 7 birth year 1890: ignored, line loaded
+        "P8;M;1990;01/03/2024;31/12/9999;300",          # 8 end 31/12/9999 ("no end"): ignored, line open
+        "P9;M;1990;01/03/2024;31/12/1989;300",          # 9 end before 1990: rejected
     ]) + "\n"})
     built = dt.date.today().strftime("%d/%m/%Y")
     got = con.execute("select record_no, field, reason, raw from rejects order by record_no").fetchall()
@@ -219,15 +221,18 @@ def test_future_starts_far_ends_and_fractional_birth_years(tmp_path, monkeypatch
                         "ligne sans date de fin)", None),
         (6, "birth_year", "année de naissance : nombre entier attendu (valeur ignorée)", None),
         (7, "birth_year", "année de naissance invraisemblable (valeur ignorée)", None),
+        (8, "end_date", "date de fin plus de 5 ans après la date de construction de la base (valeur ignorée : "
+                        "ligne sans date de fin)", None),
+        (9, "end_date", "date de fin : date antérieure à 1990", None),
     ]
     lines = {r[0]: r[1:] for r in con.execute(
         "select record_no, birth_year, end_date from clause_hours").fetchall()}
-    assert sorted(lines) == [1, 4, 5, 6, 7]
-    assert lines[5] == (1990, None) and lines[6] == (None, dt.date(2024, 6, 30)) and lines[7][0] is None
+    assert sorted(lines) == [1, 4, 5, 6, 7, 8]
+    assert lines[5] == (1990, None) and lines[8] == (1990, None) and lines[6] == (None, dt.date(2024, 6, 30)) and lines[7][0] is None
     (status, message) = con.execute("select status, message from ingest_log").fetchone()
     assert status == "warnings"
-    assert "3 valeur(s) ignorée(s) dans des enregistrements chargés (voir les rejets) : " \
-           "année de naissance (2), date de fin (1)" in message
+    assert "4 valeur(s) ignorée(s) dans des enregistrements chargés (voir les rejets) : " \
+           "année de naissance (2), date de fin (2)" in message
     con.close()
 
 

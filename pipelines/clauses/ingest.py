@@ -205,7 +205,10 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
         out[f] = row.parse(f, lambda x, k=CODED[f]: v.code(k, x))
 
     start = row.parse("start_date", v.event_date, record_level=True)
-    end = row.parse("end_date", v.event_date, record_level=True)
+    end = row.parse("end_date", v.a_date, record_level=True)   # far future (31/12/9999): no end, below
+    if end is not None and end.year < v.MIN_YEAR:
+        row.problems.append(("end_date", f"date de fin : date antérieure à {v.MIN_YEAR}"))
+        end = None
     built = build_date()
     if start is None and not any(f == "start_date" for f, _ in row.problems):
         row.problems.append(("start_date", "date de début manquante"))
@@ -442,12 +445,12 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
         # a loaded record with an ignored value: the file is not "ok"
         result.warnings.append(f"{sum(field_rejects.values())} valeur(s) ignorée(s) dans des enregistrements "
                                "chargés (voir les rejets) : " + ", ".join(
-                                   f"{hdr.FIELDS.get(f, f)} ({n})" for f, n in field_rejects.most_common()))
+                                   f"{hdr.FIELDS.get(f, f)} ({n})" for f, n in _by_count(field_rejects)))
     if withheld:
         result.warnings.append(
             f"{sum(withheld.values())} valeur(s) retirée(s) car elles ressemblent à une donnée personnelle "
             f"(courriel, téléphone, numéro de sécurité sociale), remplacée(s) par « {MARKER} » : "
-            + ", ".join(f"{n} dans « {hm.cells[hm.columns[f]]} » ({hdr.FIELDS[f]})" for f, n in withheld.most_common()))
+            + ", ".join(f"{n} dans « {hm.cells[hm.columns[f]]} » ({hdr.FIELDS[f]})" for f, n in _by_count(withheld)))
     if kind == "clauses":
         result.warnings.extend(_attribute_conflicts(con, path.name))
 
@@ -474,6 +477,12 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
     result.n_rejected = q.n_rejected
     result.warnings = [redact(w) for w in result.warnings]
     return result
+
+
+def _by_count(counts: Counter) -> list[tuple[str, int]]:
+    """(field, count), most frequent first, then in the order of the documented columns."""
+    order = {f: i for i, f in enumerate(hdr.FIELDS)}
+    return sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), kv[0]))
 
 
 def _attribute_conflicts(con, source_file: str) -> list[str]:
