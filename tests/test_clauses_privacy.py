@@ -261,3 +261,23 @@ def test_corsican_nir_key():
     key = 97 - 2690519004012 % 97          # 2A counts as 19 in the key
     assert personal_kind(f"2 69 05 2A 004 012 {key:02d}") == "numéro de sécurité sociale"
     assert personal_kind(f"2 69 05 2A 004 012 {(key + 1) % 97:02d}") is None
+
+
+def test_quality_page_shows_no_person_value(tmp_path, monkeypatch):
+    """*Qualité des données* -> "Rejets par raison" (and its CSV/XLSX, built from the same frame) on a real
+    build: record numbers, fields and reasons, the bad buyer SIRET, and none of the person's values."""
+    from tests.dashboard_apptest import frames, run_page, texts
+
+    monkeypatch.setenv("OBSERVATOIRE_SALT_FILE", str(tmp_path / "salt"))
+    f = tmp_path / "exports" / "lignes.csv"
+    f.parent.mkdir()
+    f.write_text(LINE_HEADER + "\n".join(LINES) + "\n", encoding="utf-8")
+    db = tmp_path / "obs.duckdb"
+    assert build_main(["--db", str(db), "--clauses", str(f), "--no-progress"]) == 0
+    at = run_page("qualite", db)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = "\n".join(df.to_csv() for df in frames(at)) + texts(at) + "\n".join(e.value for e in at.error)
+    for value in ("Martien", "psychique", "59009", "1890", "1961", "31/05/2024", "beaucoup", "Chômage", "PX-8",
+                  "RQTH", "50 ans"):
+        assert value not in shown, value
+    assert "date de fin antérieure à la date de début" in shown and "123" in shown
