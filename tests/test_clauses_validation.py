@@ -242,3 +242,23 @@ def test_a_file_whose_only_problems_are_field_rejects_is_not_ok(tmp_path, monkey
         (1, 1, 0, "warnings", "1 valeur(s) ignorée(s) dans des enregistrements chargés (voir les rejets) : "
                               "année de naissance (1)")]
     con.close()
+
+
+def test_contracts_lots_file_rejects_non_finite_planned_hours_and_amounts(tmp_path):
+    con = duckdb.connect()
+    create_all_tables(con)
+    p = tmp_path / "lots.csv"
+    p.write_text("N° marché;SIRET MO;Lot;Heures prévues;Montant HT\n"
+                 "M1;21590350000013;1;1000;50000\n"
+                 "M2;21590350000013;1;NaN;50000\n"       # planned hours NaN: row rejected
+                 "M3;21590350000013;1;-inf;50000\n"      # planned hours -inf: row rejected
+                 "M4;21590350000013;1;500;Infinity\n",   # amount Infinity: ignored, row kept
+                 encoding="utf-8")
+    r = ingest_clause_file(con, p, BuildContext(salt_path=tmp_path / "salt"))
+    assert (r.kind, r.n_read, r.n_loaded, r.n_rejected) == ("planned", 4, 2, 2)
+    assert con.execute("select contract_id, planned_hours, contract_amount from clause_planned order by 1"
+                       ).fetchall() == [("M1", 1000.0, 50000.0), ("M4", 500.0, None)]
+    got = con.execute("select record_no, field, raw from rejects order by record_no").fetchall()
+    # contracts/lots are not about people: the value read is kept
+    assert got == [(2, "planned_hours", "NaN"), (3, "planned_hours", "-inf"), (4, "contract_amount", "Infinity")]
+    assert any(w.startswith("1 valeur(s) ignorée(s)") for w in r.warnings)
