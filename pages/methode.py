@@ -22,7 +22,13 @@ st.markdown(
     "- **Suivis d'exécution des facilitateurs** (Maisons de l'emploi, PLIE) : heures travaillées par "
     "participant, contrat de travail, opération, maître d'ouvrage, situation à la sortie. Les "
     "participants n'y figurent que sous un identifiant pseudonyme (empreinte salée) ; aucun nom, "
-    "adresse, numéro de sécurité sociale ni courriel n'est conservé.\n"
+    "adresse, numéro de sécurité sociale ni courriel n'est conservé (une valeur qui ressemble à un "
+    "courriel, un téléphone ou un numéro de sécurité sociale dans une colonne admise est remplacée par "
+    "« [donnée personnelle retirée] ») ; d'une ligne rejetée ne sont gardés que le fichier, le numéro "
+    "d'enregistrement, le champ et la raison. Une personne n'a qu'un sexe, une année de naissance et "
+    "un statut QPV (et un statut de locataire par maître d'ouvrage) : quand ses lignes diffèrent, la "
+    "ligne la plus récente qui renseigne la valeur l'emporte (date de début la plus tardive). Les "
+    "valeurs numériques non finies (NaN, infini) sont rejetées.\n"
     "- **Référentiels** : communes, EPCI, départements (code officiel géographique), divisions CPV."
 )
 

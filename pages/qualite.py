@@ -51,10 +51,15 @@ if ui.need("mart_rejects_by_reason"):
         by_reason = rej.groupby("reason", dropna=False)["n_rejects"].sum().sort_values(ascending=False)
         st.caption(f"{fmt.integer(rej['n_rejects'].sum())} rejets ; raison la plus fréquente : "
                    f"« {txt.md(by_reason.index[0], limit=300)} » ({fmt.integer(by_reason.iloc[0])}).")
+        st.caption("Pour les fichiers de suivi des clauses, qui décrivent des personnes, seuls le fichier, les "
+                   "numéros d'enregistrement, le champ et la raison sont conservés : la valeur lue n'est "
+                   "montrée que pour les champs qui ne décrivent pas la personne (opération, maître d'ouvrage, "
+                   "marché, lot, montant, heures prévues, entreprise).")
         ui.table(rej.sort_values("n_rejects", ascending=False), [
             Col("reason", "Raison"), Col("field", "Champ"), Col("n_rejects", "Rejets", "int"),
             Col("source_file", "Fichier"), Col("first_record_no", "Premier enregistrement", "int"),
-            Col("examples", "Exemples"),
+            Col("record_nos", "Enregistrements (10 premiers)"),
+            Col("examples", "Exemples de valeurs lues"),
         ], "rejets-par-raison", key="q-rejects")
 
 st.subheader("Clauses déclarées et exécution suivie")

@@ -21,19 +21,30 @@ class Quarantine:
 
     `reject_field` records a bad field of a record that is still loaded (field set to null);
     `reject_record` records a whole record that is not loaded and counts it in `n_rejected`.
+
+    Records about people (clause-execution lines) pass `personal_fields`: `raw` is then dropped for
+    those fields and for record rejects naming no field (never a person's record or value), and
+    `scrub` (a text -> text function) is applied to every reason and raw value kept.
     """
 
-    def __init__(self, con, source_file: str, batch_size: int = 5000):
+    def __init__(self, con, source_file: str, batch_size: int = 5000, *,
+                 personal_fields: frozenset | set | None = None, scrub=None):
         self.con = con
         self.source_file = source_file
         self.batch_size = batch_size
+        self.personal_fields = personal_fields
+        self.scrub = scrub
         self.rows: dict[str, list] = {name: [] for name in REJECT_SCHEMA.names}
         self.n_rejected = 0
         self.n_field_rejects = 0
 
     def _add(self, record_no, field, reason, raw):
+        if self.personal_fields is not None and (field is None or field in self.personal_fields):
+            raw = None
         if raw is not None and not isinstance(raw, str):
             raw = repr(raw)
+        if self.scrub is not None:
+            reason, raw = self.scrub(reason), self.scrub(raw)
         if raw is not None and len(raw) > RAW_MAX_CHARS:
             raw = raw[:RAW_MAX_CHARS] + "…"
         rows = self.rows

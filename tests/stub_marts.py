@@ -330,10 +330,11 @@ def build_stub_db(path: Path | str, *, demo: bool = True) -> Path:
         t(source_file, sha256, kind, format, n_read, n_loaded, n_rejected, n_duplicates, n_out_of_region,
           started_at, finished_at, status, message)""")
     con.execute("""create view mart_rejects_by_reason as select * from (values
-        ('decp-2024.json', 'acheteur.id', 'SIRET invalide (14 chiffres attendus)', 20, ['123', 'ABC', '0'], 4),
-        ('decp-2024.json', 'dateNotification', 'date impossible', 10, ['2024-13-45'], 17),
-        ('clauses-mel.csv', 'heures', 'heures négatives', 10, ['-5'], 3))
-        t(source_file, field, reason, n_rejects, examples, first_record_no)""")
+        ('decp-2024.json', 'acheteur.id', 'SIRET invalide (14 chiffres attendus)', 20, ['123', 'ABC', '0'], 4,
+         [4, 5, 9]),
+        ('decp-2024.json', 'dateNotification', 'date impossible', 10, ['2024-13-45'], 17, [17]),
+        ('clauses-mel.csv', 'hours_worked', 'heures réalisées négatives', 10, []::varchar[], 3, [3, 8]))
+        t(source_file, field, reason, n_rejects, examples, first_record_no, record_nos)""")
     con.execute("""create view mart_unknown_territories as select * from (values
         ('unknown', 'code postal inconnu', 'code_postal', 12, 1200000.0, ['99999']))
         t(territory_status, territory_reason, place_type, n_contracts, amount, examples)""")

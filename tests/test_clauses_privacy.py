@@ -96,3 +96,188 @@ def test_salt_is_created_once_with_owner_only_permissions(tmp_path):
 ])
 def test_private_header_detection(header, kind):
     assert private_kind(header) == kind
+
+
+# --- issue 8: a rejected execution line is stored as file, record, field, reason only -----------------
+LINE_HEADER = ("ID participant;Sexe;Tranche d'âge;Publics;Commune de résidence;QPV;Locataire;Date de début;"
+               "Date de fin;Heures réalisées;Situation à la sortie;Opération;SIRET MO;N° marché;"
+               "Année de naissance\n")
+LINES = [
+    # 1 loaded, with bad values in fields about the person (sex, publics, birth year) and a bad buyer SIRET
+    "PX-7;Martien;50 ans et plus;RQTH, Handicap psychique;59009;oui;non;01/02/2024;31/05/2024;300;CDI;"
+    "Résidence Les Tilleuls;123;M-2024-7;1890",
+    # 2 rejected: end before start; its person values must not be stored anywhere
+    "PX-8;F;50 ans et plus;RQTH;59009;oui;oui;01/06/2024;31/05/2024;77;CDI;Résidence Les Tilleuls;"
+    "21590350000013;M-2024-8;1961",
+    # 3 rejected for two reasons (no participant id, hours unreadable)
+    ";F;<26;RSA;59009;non;non;01/02/2024;31/05/2024;beaucoup;Chômage;Résidence Les Tilleuls;"
+    "21590350000013;M-2024-9;2001",
+]
+
+
+@pytest.fixture
+def rejected(tmp_path, monkeypatch):
+    monkeypatch.setenv("OBSERVATOIRE_SALT_FILE", str(tmp_path / "salt"))
+    f = tmp_path / "exports" / "lignes.csv"
+    f.parent.mkdir()
+    f.write_text(LINE_HEADER + "\n".join(LINES) + "\n", encoding="utf-8")
+    db = tmp_path / "obs.duckdb"
+    assert build_main(["--db", str(db), "--clauses", str(f), "--no-progress"]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    yield con
+    con.close()
+
+
+def test_rejects_of_clause_lines_hold_no_person_value(rejected):
+    got = rejected.execute("select record_no, field, reason, raw from rejects order by record_no, field").fetchall()
+    assert got == [
+        (1, "birth_year", "année de naissance invraisemblable (valeur ignorée)", None),
+        (1, "buyer_siret", "SIRET du maître d'ouvrage : SIRET invalide (14 chiffres attendus), valeur gardée "
+                           "telle que lue, sans espaces", "123"),                  # not about the person: kept
+        (1, "gender", "sexe : valeur inconnue (valeur ignorée)", None),
+        (1, "publics", "publics éligibles : 1 valeur(s) inconnue(s) (ignorée(s))", None),
+        (2, "end_date", "date de fin antérieure à la date de début", None),
+        (3, None, "identifiant du participant manquant; heures réalisées : nombre attendu", None),
+    ]
+    stored = "\n".join(repr(r) for r in rejected.execute(
+        "select field, reason, raw from rejects union all select source_file, status, message from ingest_log"
+    ).fetchall())
+    for value in ("Martien", "psychique", "Handicap", "59009", "1890", "1961", "2001", "31/05/2024", "01/06/2024",
+                  "77", "beaucoup", "CDI", "Chômage", "PX-8", "RQTH", "RSA", "50 ans", "<26"):
+        assert value not in stored, value
+
+
+def test_quality_page_mart_shows_only_allowed_examples(rejected):
+    by = {(r[0], r[1]): r[2:] for r in rejected.execute(
+        "select field, reason, examples, record_nos from mart_rejects_by_reason").fetchall()}
+    assert by[("buyer_siret", "SIRET du maître d'ouvrage : SIRET invalide (14 chiffres attendus), valeur "
+                              "gardée telle que lue, sans espaces")] == (["123"], [1])
+    assert by[("end_date", "date de fin antérieure à la date de début")] == ([], [2])
+    assert all(ex == [] for (field, _), (ex, _) in by.items() if field != "buyer_siret")
+
+
+def test_mart_hides_person_values_even_if_stored(tmp_path):
+    """Defence in depth: a `rejects` row of a clause file holding a raw value about the person (an older
+    build, another reader) is not shown; DECP rejects keep their examples."""
+    from marts_fixture import build, new_db, rows
+
+    from pipelines.clauses.privacy import PERSONAL_FIELDS
+
+    con = new_db()
+    con.execute("""insert into ingest_log (source_file, kind, status) values
+        ('suivi.csv', 'clauses', 'warnings'), ('decp.json', 'decp', 'warnings'), ('lots.csv', 'planned', 'ok')""")
+    for i, field in enumerate(sorted(PERSONAL_FIELDS), start=1):
+        con.execute("insert into rejects values ('suivi.csv', ?, ?, 'raison', 'valeur-personnelle')", [i, field])
+    con.execute("""insert into rejects values
+        ('suivi.csv', 90, null, 'ligne rejetée', 'Sexe=F; Publics=RQTH'),
+        ('suivi.csv', 91, 'contract_amount', 'montant illisible', 'abc'),
+        ('inconnu.csv', 92, 'gender', 'raison', 'F'),
+        ('decp.json', 93, null, 'enregistrement sans identifiant', '{"id": null}'),
+        ('lots.csv', 94, 'planned_hours', 'heures prévues illisibles', 'x')""")
+    build(con)
+    got = {(r["source_file"], r["field"]): r["examples"] for r in rows(con, "select * from mart_rejects_by_reason")}
+    assert {k: v for k, v in got.items() if v} == {
+        ("suivi.csv", "contract_amount"): ["abc"], ("decp.json", None): ['{"id": null}'],
+        ("lots.csv", "planned_hours"): ["x"]}
+    assert len(got) == len(PERSONAL_FIELDS) + 5
+
+
+# --- issue 8: personal data typed into accepted columns is withheld ------------------------------
+def _nir(first13: str) -> str:
+    digits = first13.replace(" ", "")
+    return f"{first13} {97 - int(digits) % 97:02d}"
+
+
+NIR_OK = _nir("1 85 05 59 350 042")           # key 26
+PII_HEADER = "ID participant;Date de début;Heures réalisées;Opération;Lot;N° marché;ID opération;SIRET MO\n"
+PII_LINES = [
+    # 1 email in the operation name, phone in the lot, NIR in the contract id
+    f"P1;01/02/2024;100;Chantier de jk.dupont@example.org;06 12 34 56 78;{NIR_OK};OP-1;21590350000013",
+    # 2 phone (+33) in the operation name, NIR without spaces in the operation id
+    f"P2;01/02/2024;100;Rappeler au +33 6 12 34 56 78;Lot 2;M-2;{NIR_OK.replace(' ', '')};21590350000013",
+    # 3 look-alikes that are not personal data: kept as read
+    "P3;01/02/2024;100;Réhabilitation 59000 Lille 12/06/2024 1 234 567,50 €;0612345678;20240012345600;"
+    "185055935004217;21590350000013",
+]
+
+
+@pytest.fixture
+def withheld(tmp_path, monkeypatch):
+    monkeypatch.setenv("OBSERVATOIRE_SALT_FILE", str(tmp_path / "salt"))
+    f = tmp_path / "exports" / "pii.csv"
+    f.parent.mkdir()
+    f.write_text(PII_HEADER + "\n".join(PII_LINES) + "\n", encoding="utf-8")
+    db = tmp_path / "obs.duckdb"
+    assert build_main(["--db", str(db), "--clauses", str(f), "--no-progress"]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    yield con
+    con.close()
+
+
+def test_personal_values_in_accepted_columns_are_replaced_by_a_marker(withheld):
+    from pipelines.clauses.privacy import MARKER
+
+    got = withheld.execute("select record_no, operation_name, lot, contract_id, operation_id from clause_hours "
+                           "order by record_no").fetchall()
+    assert got == [
+        (1, MARKER, MARKER, MARKER, "OP-1"),
+        (2, MARKER, "Lot 2", "M-2", MARKER),
+        # a postcode, a date, an amount, a bare 10-digit lot id, a 14-digit id and a 15-digit number whose
+        # NIR key does not check are not personal data
+        (3, "Réhabilitation 59000 Lille 12/06/2024 1 234 567,50 €", "0612345678", "20240012345600",
+         "185055935004217"),
+    ]
+    text = all_text(withheld).lower().replace(" ", "")
+    for value in ("jk.dupont@example.org", "+33612345678", NIR_OK.replace(" ", "")):
+        assert value not in text, value
+    assert "0612345678" in text   # the lot id of record 3 (an identifier column) is kept
+    (n_loaded, status, message) = withheld.execute("select n_loaded, status, message from ingest_log").fetchone()
+    assert (n_loaded, status) == (3, "warnings")
+    assert message == (f"5 valeur(s) retirée(s) car elles ressemblent à une donnée personnelle (courriel, "
+                       f"téléphone, numéro de sécurité sociale), remplacée(s) par « {MARKER} » : "
+                       "2 dans « Opération » (nom de l'opération), "
+                       "1 dans « ID opération » (identifiant de l'opération), "
+                       "1 dans « N° marché » (identifiant du marché (id DECP)), 1 dans « Lot » (lot)")
+
+
+@pytest.mark.parametrize("value, kind", [
+    ("jean.dupont@example.org", "courriel"), ("contact : a.b-c@mairie-lille.fr", "courriel"),
+    ("06 12 34 56 78", "téléphone"), ("06.12.34.56.78", "téléphone"), ("06-12-34-56-78", "téléphone"),
+    ("0612345678", "téléphone"), ("+33 6 12 34 56 78", "téléphone"), ("0033 3 20 00 00 00", "téléphone"),
+    (NIR_OK, "numéro de sécurité sociale"), (NIR_OK.replace(" ", ""), "numéro de sécurité sociale"),
+    ("21590350000013", None), ("215 903 500 00013", None), ("215903500", None), ("59350", None),
+    ("2024-06-12", None), ("12/06/2024", None), ("1 234 567,50", None), ("NPNRU-59350-001", None),
+    ("2024-12", None), ("185055935004217", None), ("Lot 06", None), ("20240012345600", None),
+])
+def test_personal_value_detection(value, kind):
+    from pipelines.clauses.privacy import personal_kind
+
+    assert personal_kind(value) == kind
+
+
+def test_corsican_nir_key():
+    from pipelines.clauses.privacy import personal_kind
+
+    key = 97 - 2690519004012 % 97          # 2A counts as 19 in the key
+    assert personal_kind(f"2 69 05 2A 004 012 {key:02d}") == "numéro de sécurité sociale"
+    assert personal_kind(f"2 69 05 2A 004 012 {(key + 1) % 97:02d}") is None
+
+
+def test_quality_page_shows_no_person_value(tmp_path, monkeypatch):
+    """*Qualité des données* -> "Rejets par raison" (and its CSV/XLSX, built from the same frame) on a real
+    build: record numbers, fields and reasons, the bad buyer SIRET, and none of the person's values."""
+    from tests.dashboard_apptest import frames, run_page, texts
+
+    monkeypatch.setenv("OBSERVATOIRE_SALT_FILE", str(tmp_path / "salt"))
+    f = tmp_path / "exports" / "lignes.csv"
+    f.parent.mkdir()
+    f.write_text(LINE_HEADER + "\n".join(LINES) + "\n", encoding="utf-8")
+    db = tmp_path / "obs.duckdb"
+    assert build_main(["--db", str(db), "--clauses", str(f), "--no-progress"]) == 0
+    at = run_page("qualite", db)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = "\n".join(df.to_csv() for df in frames(at)) + texts(at) + "\n".join(e.value for e in at.error)
+    for value in ("Martien", "psychique", "59009", "1890", "1961", "31/05/2024", "beaucoup", "Chômage", "PX-8",
+                  "RQTH", "50 ans"):
+        assert value not in shown, value
+    assert "date de fin antérieure à la date de début" in shown and "123" in shown

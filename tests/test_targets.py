@@ -56,3 +56,24 @@ def test_missing_columns_fail_the_file(con, tmp_path):
     with pytest.raises(UnreadableFile) as e:
         load_targets(con, p, None)
     assert "colonne(s) absente(s) : identifiant, heures_objectif" in str(e.value)
+
+
+def test_non_finite_or_malformed_target_hours_are_rejected(con, tmp_path):
+    p = tmp_path / "objectifs.csv"
+    p.write_text("type_perimetre;identifiant;libelle;heures_objectif\n"
+                 "opération;OP-1;Bon;1 500\n"
+                 "opération;OP-2;NaN;NaN\n"
+                 "opération;OP-3;nan;nan\n"
+                 "opération;OP-4;Infini;inf\n"
+                 "opération;OP-5;Moins infini;-Infinity\n"
+                 "opération;OP-6;Souligné;1_000\n", encoding="utf-8")
+    r = load_targets(con, p, None)
+    assert (r.n_read, r.n_loaded, r.n_rejected) == (6, 1, 5)
+    assert con.execute("select scope_id, target_hours from targets").fetchall() == [("OP-1", 1500.0)]
+    reasons = [x for (x,) in con.execute("select reason from rejects order by record_no").fetchall()]
+    non_finite = "objectif d'heures : valeur non finie (NaN ou infini), nombre attendu, lu « {} »"
+    assert reasons == [non_finite.format("NaN"), non_finite.format("nan"), non_finite.format("inf"),
+                       non_finite.format("-Infinity"), "objectif d'heures : nombre attendu, lu « 1_000 »"]
+    # a NaN target would blank every realisation rate against it: none is loaded
+    assert con.execute("select count(*) from targets where isnan(target_hours) or isinf(target_hours)"
+                       ).fetchall() == [(0,)]

@@ -11,6 +11,7 @@ lies outside the observed region.
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pyarrow as pa
 
 from pipelines.clauses import headers as hdr
 from pipelines.clauses import values as v
+from pipelines.clauses.privacy import MARKER, PERSONAL_FIELDS, personal_kind, redact
 from pipelines.clauses.pseudonym import load_salt, pseudonymise
 from pipelines.clauses.source import open_table
 from pipelines.context import BuildContext, FileResult
@@ -30,6 +32,7 @@ MAX_HOURS_UNDATED = 3_500.0  # about two years full time, for a line without end
 MAX_PLANNED_HOURS = 1_000_000.0
 MIN_BIRTH_YEAR = 1930
 MIN_WORK_AGE = 14
+MAX_END_YEARS_AHEAD = 5      # an end date further than this after the build date is not credible
 
 HOURS_SCHEMA = pa.schema([
     ("source_file", pa.string()), ("record_no", pa.int64()),
@@ -64,6 +67,17 @@ CODED = {"buyer_type": "buyer_type", "modality": "modality", "gender": "gender",
          "legal_basis": "legal_basis"}
 TEXT_FIELDS = ("operation_id", "operation_name", "operation_qpv", "buyer_name", "lot",
                "contract_object")
+# identifier columns: a bare 10-digit number there is an id, not a phone (pipelines/clauses/privacy.py)
+ID_FIELDS = {"operation_id", "lot", "contract_id", "buyer_siret", "company_siret"}
+# fields of a contracts/lots row that an execution row does not carry (their rejects are recorded once)
+PLANNED_ONLY = ("trade", "contract_kind", "legal_basis", "contract_amount", "planned_hours")
+# participant attributes resolved to one value per person in sql/staging/stg_participant_attributes.sql
+ATTRIBUTES = {"gender": "sexe", "birth_year": "année de naissance", "qpv_resident": "résident QPV"}
+
+
+def build_date() -> date:
+    """The build date: a line cannot start after it (stg_settings.built_on is the same day)."""
+    return date.today()
 
 
 def _fmt_date(d: date) -> str:
@@ -110,6 +124,7 @@ class _Row:
         self.values: dict = {}
         self.problems: list[tuple[str, str]] = []
         self.field_rejects: list[tuple[str, str, str | None]] = []
+        self.withheld: list[str] = []   # fields whose value looked like personal data (not stored)
 
     def cell(self, field: str):
         i = self.hm.columns.get(field)
@@ -122,12 +137,20 @@ class _Row:
         try:
             return parser(raw)
         except v.BadValue as e:
-            what = f"{label or hdr.FIELDS[field]} : {e}"
+            personal = field in PERSONAL_FIELDS   # never quote a value about the person
+            what = f"{label or hdr.FIELDS[field]} : {e.bare if personal else e}"
             if record_level:
                 self.problems.append((field, what))
             else:
-                self.field_rejects.append((field, what + " (valeur ignorée)", v.text(raw)))
+                self.field_rejects.append((field, what + " (valeur ignorée)", None if personal else v.text(raw)))
             return None
+
+    def withhold(self, field: str, value: str | None) -> str | None:
+        """The value, or MARKER when it looks like an email, a phone number or a NIR."""
+        if value is not None and personal_kind(value, field in ID_FIELDS):
+            self.withheld.append(field)
+            return MARKER
+        return value
 
 
 def _common(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
@@ -135,12 +158,13 @@ def _common(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
     out: dict = {}
     for f in TEXT_FIELDS:
         t = v.text(row.cell(f))
-        out[f] = None if v.is_empty(t) else t
-    out["contract_id"] = v.contract_id(row.cell("contract_id"))
+        out[f] = row.withhold(f, None if v.is_empty(t) else t)
+    out["contract_id"] = row.withhold("contract_id", v.contract_id(row.cell("contract_id")))
     out["operation_commune_code"] = row.parse("operation_commune_code", v.commune_code)
     for f in ("buyer_siret",):
         s = v.siret(row.cell(f))
         if s is not None and not v.is_valid_siret(s):
+            s = row.withhold(f, s)
             row.field_rejects.append((f, f"{hdr.FIELDS[f]} : SIRET invalide (14 chiffres attendus), "
                                          "valeur gardée telle que lue, sans espaces", s))
         out[f] = s
@@ -166,6 +190,7 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
     out = _common(row, ctx, region_of)
     s = v.siret(row.cell("company_siret"))
     if s is not None and not v.is_valid_siret(s):
+        s = row.withhold("company_siret", s)
         row.field_rejects.append(("company_siret", "SIRET de l'entreprise invalide (14 chiffres attendus), "
                                   "valeur gardée telle que lue, sans espaces", s))
     out["company_siret"] = s
@@ -180,12 +205,22 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
         out[f] = row.parse(f, lambda x, k=CODED[f]: v.code(k, x))
 
     start = row.parse("start_date", v.event_date, record_level=True)
-    end = row.parse("end_date", v.event_date, record_level=True)
+    end = row.parse("end_date", v.a_date, record_level=True)   # far future (31/12/9999): no end, below
+    if end is not None and end.year < v.MIN_YEAR:
+        row.problems.append(("end_date", f"date de fin : date antérieure à {v.MIN_YEAR}"))
+        end = None
+    built = build_date()
     if start is None and not any(f == "start_date" for f, _ in row.problems):
         row.problems.append(("start_date", "date de début manquante"))
+    elif start is not None and start > built:
+        row.problems.append(("start_date", "date de début postérieure à la date de construction de la base "
+                                           f"({_fmt_date(built)})"))
+    if end is not None and end.year > built.year + MAX_END_YEARS_AHEAD:
+        row.field_rejects.append(("end_date", f"date de fin plus de {MAX_END_YEARS_AHEAD} ans après la date de "
+                                  "construction de la base (valeur ignorée : ligne sans date de fin)", None))
+        end = None
     if start and end and end < start:
-        row.problems.append(("end_date", f"date de fin ({_fmt_date(end)}) antérieure à la date de début "
-                                         f"({_fmt_date(start)})"))
+        row.problems.append(("end_date", "date de fin antérieure à la date de début"))
     out["start_date"], out["end_date"] = start, end
 
     hours = row.parse("hours_worked", v.number, record_level=True)
@@ -193,16 +228,16 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
         row.problems.append(("hours_worked", "heures réalisées manquantes"))
     elif hours is not None:
         if hours < 0:
-            row.problems.append(("hours_worked", f"heures réalisées négatives ({_fmt_hours(hours)})"))
+            row.problems.append(("hours_worked", "heures réalisées négatives"))
         elif start and end and end >= start:
             days = (end - start).days + 1
             limit = MAX_HOURS_PER_WEEK * max(days, 7) / 7
             if hours > limit:
-                row.problems.append(("hours_worked", f"heures réalisées invraisemblables : {_fmt_hours(hours)} h "
-                                     f"en {days} jour(s), au plus {MAX_HOURS_PER_WEEK:.0f} h par semaine"))
+                row.problems.append(("hours_worked", "heures réalisées invraisemblables : plus de "
+                                     f"{MAX_HOURS_PER_WEEK:.0f} h par semaine entre la date de début et la date de fin"))
         elif hours > MAX_HOURS_UNDATED:
-            row.problems.append(("hours_worked", f"heures réalisées invraisemblables : {_fmt_hours(hours)} h "
-                                 f"sur une ligne sans date de fin (au plus {_fmt_hours(MAX_HOURS_UNDATED)} h)"))
+            row.problems.append(("hours_worked", "heures réalisées invraisemblables sur une ligne sans date de fin "
+                                 f"(au plus {_fmt_hours(MAX_HOURS_UNDATED)} h)"))
     out["hours_worked"] = hours
 
     # birth date -> birth year only; the date itself is never kept
@@ -215,12 +250,15 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
             row.field_rejects[-1] = (f, "date de naissance illisible (valeur ignorée)", None)
     if birth_year is None and "birth_year" in row.hm.columns:
         by = row.parse("birth_year", v.number)
-        birth_year = int(by) if by is not None and float(by).is_integer() else None
+        if by is not None and not float(by).is_integer():
+            row.field_rejects.append(("birth_year", "année de naissance : nombre entier attendu (valeur ignorée)",
+                                      None))
+            by = None
+        birth_year = int(by) if by is not None else None
     if birth_year is not None:
         ref_year = (start or date.today()).year
         if not (MIN_BIRTH_YEAR <= birth_year <= ref_year - MIN_WORK_AGE):
-            row.field_rejects.append(("birth_year", f"année de naissance invraisemblable ({birth_year}) "
-                                      "(valeur ignorée)", str(birth_year)))
+            row.field_rejects.append(("birth_year", "année de naissance invraisemblable (valeur ignorée)", None))
             birth_year = None
     out["birth_year"] = birth_year
     band = None
@@ -232,7 +270,7 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
             if 14 <= age <= 90:
                 band = v.age_band_of_age(age)
             else:
-                row.field_rejects.append(("age", f"âge invraisemblable ({age:g}) (valeur ignorée)", None))
+                row.field_rejects.append(("age", "âge invraisemblable (valeur ignorée)", None))
     if band is None:
         band = row.parse("age_band", lambda x: v.code("age_band", x))
     out["age_band"] = band
@@ -243,14 +281,13 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
         try:
             flag = v.yes_no(raw)
         except v.BadValue as e:
-            row.field_rejects.append(("publics", f"publics éligibles ({code}) : {e} (valeur ignorée)", v.text(raw)))
+            row.field_rejects.append(("publics", f"publics éligibles ({code}) : {e.bare} (valeur ignorée)", None))
             flag = None
         if flag and code not in publics:
             publics.append(code)
     if unknown:
-        row.field_rejects.append(("publics", "publics éligibles : valeur(s) inconnue(s) "
-                                  + ", ".join(f"« {u} »" for u in unknown) + " (ignorée(s))",
-                                  ", ".join(unknown)))
+        row.field_rejects.append(("publics", f"publics éligibles : {len(unknown)} valeur(s) inconnue(s) "
+                                  "(ignorée(s))", None))
     out["publics"] = publics
     out["residence_commune_code"] = row.parse("residence_commune_code", v.commune_code)
     out["qpv_resident"] = row.parse("qpv_resident", v.yes_no)
@@ -287,21 +324,12 @@ def _planned_row(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
     return out
 
 
-def _raw(row: _Row, out: dict) -> str:
-    """The record as text for `rejects.raw`, mapped columns only: participant id as its pseudonym,
-    birth date as its year, refused and unknown columns never included."""
-    parts = []
-    header = row.hm
-    for field, i in sorted(header.columns.items(), key=lambda kv: kv[1]):
-        name = str(header.cells[i]).strip()
-        if field == "participant_id":
-            val = out.get("participant_id")
-        elif field == "birth_date":
-            val = out.get("birth_year")
-        else:
-            val = v.text(row.cell(field))
-        parts.append(f"{name}={'' if val is None else val}")
-    return "; ".join(parts)
+def _raw(row: _Row) -> str | None:
+    """`rejects.raw` of a rejected record: never the record itself. The value of the one field at
+    fault when it is not about the person (pipelines/clauses/privacy.py), else nothing."""
+    if len(row.problems) != 1 or row.problems[0][0] in PERSONAL_FIELDS:
+        return None
+    return v.text(row.cell(row.problems[0][0]))
 
 
 def _region_lookup(ctx: BuildContext) -> dict:
@@ -322,7 +350,7 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
     kind = hm.kind
     missing = hm.missing_required()
     if missing:
-        read = ", ".join(f"« {h} »" for h in table.header if h is not None and str(h).strip())
+        read = redact(", ".join(f"« {h} »" for h in table.header if h is not None and str(h).strip()))
         raise UnreadableFile(
             path, f"un export de suivi des clauses avec les colonnes obligatoires {hdr.required_columns_text(kind)}",
             "colonne(s) absente(s) : " + ", ".join(f"« {hdr.FIELDS[m]} »" for m in missing)
@@ -344,7 +372,7 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
             result.warnings.append("fichier de marchés/lots : colonne(s) propres aux parcours ignorée(s) : "
                                    + ", ".join(f"« {hm.cells[hm.columns[f]]} » ({hdr.FIELDS[f]})" for f in ignored))
 
-    q = Quarantine(con, path.name)
+    q = Quarantine(con, path.name, personal_fields=PERSONAL_FIELDS if kind == "clauses" else None, scrub=redact)
     region_of = _region_lookup(ctx)
     salt = load_salt(ctx.salt_path) if kind == "clauses" else b""
     hours = _Batch(con, "clause_hours", HOURS_SCHEMA)
@@ -352,13 +380,16 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
     planned_conflicts = 0
     has_planned = "planned_hours" in hm.columns
     seen = ctx.seen_records
+    withheld: Counter = Counter()
+    field_rejects: Counter = Counter()
 
     for record_no, cells in table.rows:
         result.n_read += 1
         row = _Row(cells, hm)
         out = _hours_row(row, ctx, salt, region_of) if kind == "clauses" else _planned_row(row, ctx, region_of)
+        withheld.update(row.withheld)
         if row.problems:
-            q.reject_record(record_no, "; ".join(p for _, p in row.problems), _raw(row, out),
+            q.reject_record(record_no, "; ".join(p for _, p in row.problems), _raw(row),
                             field=row.problems[0][0] if len(row.problems) == 1 else None)
             continue
         commune = out.get("operation_commune_code")
@@ -373,6 +404,7 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
         seen.add(fp)
         for field, reason, raw in row.field_rejects:
             q.reject_field(record_no, field, reason, raw)
+            field_rejects[field] += 1
         if kind == "clauses":
             hours.add({"source_file": path.name, "record_no": record_no, **out})
             result.n_loaded += 1
@@ -380,13 +412,21 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
                 key = (out["buyer_siret"], out["contract_id"], out["lot"])
                 prev = planned_rows.get(key)
                 if prev is None:
-                    p = _planned_row(_Row(cells, hm), ctx, region_of)
+                    p_row = _Row(cells, hm)
+                    p = _planned_row(p_row, ctx, region_of)
+                    for field, reason, raw in p_row.field_rejects:   # the lot's own fields, once
+                        if field in PLANNED_ONLY:
+                            q.reject_field(record_no, field, reason, raw)
+                            field_rejects[field] += 1
                     if p["planned_hours"] is not None:
                         planned_rows[key] = {"source_file": path.name, "record_no": record_no, **p}
                 else:
                     try:
                         planned = v.number(_Row(cells, hm).cell("planned_hours"))
-                    except v.BadValue:
+                    except v.BadValue as e:
+                        q.reject_field(record_no, "planned_hours", f"{hdr.FIELDS['planned_hours']} : {e} "
+                                       "(valeur ignorée)", v.text(_Row(cells, hm).cell("planned_hours")))
+                        field_rejects["planned_hours"] += 1
                         planned = None
                     if planned is not None and planned != prev["planned_hours"]:
                         planned_conflicts += 1
@@ -395,12 +435,24 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
             if key in planned_rows:
                 q.reject_record(record_no, f"marché {out['contract_id']} lot {out['lot'] or '-'} déjà décrit "
                                 f"à la ligne {planned_rows[key]['record_no']} avec d'autres valeurs",
-                                _raw(row, out), field="contract_id")
+                                _raw(row), field="contract_id")
                 continue
             planned_rows[key] = {"source_file": path.name, "record_no": record_no, **out}
             result.n_loaded += 1
     hours.flush()
     result.warnings.extend(table.notes)
+    if field_rejects:
+        # a loaded record with an ignored value: the file is not "ok"
+        result.warnings.append(f"{sum(field_rejects.values())} valeur(s) ignorée(s) dans des enregistrements "
+                               "chargés (voir les rejets) : " + ", ".join(
+                                   f"{hdr.FIELDS.get(f, f)} ({n})" for f, n in _by_count(field_rejects)))
+    if withheld:
+        result.warnings.append(
+            f"{sum(withheld.values())} valeur(s) retirée(s) car elles ressemblent à une donnée personnelle "
+            f"(courriel, téléphone, numéro de sécurité sociale), remplacée(s) par « {MARKER} » : "
+            + ", ".join(f"{n} dans « {hm.cells[hm.columns[f]]} » ({hdr.FIELDS[f]})" for f, n in _by_count(withheld)))
+    if kind == "clauses":
+        result.warnings.extend(_attribute_conflicts(con, path.name))
 
     if planned_conflicts:
         result.warnings.append(f"{planned_conflicts} ligne(s) donnent d'autres heures prévues pour un marché "
@@ -423,4 +475,47 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
                                    "précédent : la première valeur lue est gardée")
     q.flush()
     result.n_rejected = q.n_rejected
+    result.warnings = [redact(w) for w in result.warnings]
     return result
+
+
+def _by_count(counts: Counter) -> list[tuple[str, int]]:
+    """(field, count), most frequent first, then in the order of the documented columns."""
+    order = {f: i for i, f in enumerate(hdr.FIELDS)}
+    return sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), kv[0]))
+
+
+def _attribute_conflicts(con, source_file: str) -> list[str]:
+    """One warning per participant attribute given with different values for a person of this file
+    (across its lines, this file's or earlier files'): how many people, and which value is used."""
+    n = con.execute("""
+        with mine as (
+            select distinct participant_id from clause_hours
+            where source_file = ? and participant_id is not null
+        ),
+        lines as (
+            select h.participant_id, h.buyer_siret, h.gender, h.birth_year, h.qpv_resident, h.tenant_of_buyer
+            from clause_hours as h semi join mine using (participant_id)
+        ),
+        people as (
+            select participant_id, count(distinct gender) as n_gender, count(distinct birth_year) as n_birth_year,
+                   count(distinct qpv_resident) as n_qpv_resident
+            from lines group by participant_id
+        ),
+        tenancy as (
+            select participant_id, buyer_siret from lines
+            group by all having count(distinct tenant_of_buyer) > 1
+        )
+        select count(*) filter (where n_gender > 1), count(*) filter (where n_birth_year > 1),
+               count(*) filter (where n_qpv_resident > 1),
+               (select count(distinct participant_id) from tenancy)
+        from people""", [source_file]).fetchall()[0]
+    rule = ("la valeur de la ligne la plus récente qui la renseigne est retenue pour toutes ses lignes "
+            "(date de début la plus tardive, puis dernier fichier par ordre des noms, puis dernier enregistrement)")
+    out = []
+    for (field, label), count in zip([*ATTRIBUTES.items(), ("tenant_of_buyer", "locataire du maître d'ouvrage")], n):
+        if count:
+            scope = " pour un même maître d'ouvrage" if field == "tenant_of_buyer" else ""
+            out.append(f"{count} participant(s) de ce fichier ont plusieurs valeurs de « {label} » selon les lignes{scope} "
+                       f"(de ce fichier ou d'un fichier précédent) : {rule}")
+    return out

@@ -13,7 +13,15 @@ from pipelines.clauses.text import fold
 
 
 class BadValue(ValueError):
-    """A cell that cannot be read as what its column expects (message in French)."""
+    """A cell that cannot be read as what its column expects (message in French).
+
+    `str(e)` may quote the value read; `e.bare` says the same without the value, for fields about a
+    person whose values are never written to `rejects` (pipelines/clauses/privacy.py).
+    """
+
+    def __init__(self, message: str, bare: str | None = None):
+        super().__init__(message)
+        self.bare = bare or message
 
 
 EMPTY = {"", "nc", "nr", "non renseigne", "non renseignee", "inconnu", "inconnue", "ne sait pas",
@@ -53,9 +61,23 @@ def is_empty(s: str | None) -> bool:
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
 
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$")
+_NON_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity",
+               "infini", "+infini", "-infini", "#num!", "#div/0!", "#valeur!", "#value!"}
+NOT_FINITE = "valeur non finie (NaN ou infini), nombre attendu"
+_HOURS_MINUTES = re.compile(r"^(\d+)[hH](\d{2})$")
+
+
 @lru_cache(maxsize=50000)
 def _number_text(s: str) -> float:
     t = _SPACES.sub("", s)
+    if t.lower() in _NON_FINITE:
+        raise BadValue(f"{NOT_FINITE}, lu « {s} »", NOT_FINITE)
+    m = _HOURS_MINUTES.match(t)
+    if m:   # `12h30` is 12,5 h, not 1 230 h
+        if int(m.group(2)) >= 60:
+            raise BadValue(f"nombre attendu, lu « {s} »", "nombre attendu")
+        return int(m.group(1)) + int(m.group(2)) / 60
     t = t.replace("€", "").replace("h", "").replace("H", "")
     if "," in t and "." in t:
         if t.rfind(",") > t.rfind("."):
@@ -64,21 +86,31 @@ def _number_text(s: str) -> float:
             t = t.replace(",", "")
     elif "," in t:
         if t.count(",") > 1:
-            raise BadValue(f"nombre illisible « {s} »")
+            raise BadValue(f"nombre illisible « {s} »", "nombre illisible")
         t = t.replace(",", ".")
-    try:
-        return float(t)
-    except ValueError:
-        raise BadValue(f"nombre attendu, lu « {s} »") from None
+    # strict syntax: Python's float() would also take `1_000`, `nan`, `infinity`
+    if not _NUMBER.match(t):
+        raise BadValue(f"nombre attendu, lu « {s} »", "nombre attendu")
+    x = float(t)
+    if x != x or x in (float("inf"), float("-inf")):
+        raise BadValue(f"{NOT_FINITE}, lu « {s} »", NOT_FINITE)
+    return x
 
 
 def number(value) -> float | None:
-    """A number: `1 234,5`, `1234.5`, `1.234,5`, Excel numbers."""
+    """A finite number: `1 234,5`, `1234.5`, `1.234,5`, Excel numbers. `NaN`, `inf`, `-Infinity`
+    (any case), `1_000` and other spellings Python alone would accept raise BadValue."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return None if value != value else float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise BadValue(f"{NOT_FINITE}, lu « {value} »", NOT_FINITE)
+        return float(value)
     s = str(value).strip()
+    if s[:1].isdigit():   # the usual case: neither an empty marker nor a non-finite spelling
+        return _number_text(s)
+    if _SPACES.sub("", s).lower() in _NON_FINITE:   # before is_empty: `nan` is an empty marker in text
+        raise BadValue(f"{NOT_FINITE}, lu « {s} »", NOT_FINITE)
     if is_empty(s):
         return None
     return _number_text(s)
@@ -99,14 +131,15 @@ def _date_text(s: str) -> date:
     else:
         m = _FR.match(s)
         if not m:
-            raise BadValue(f"date attendue (jj/mm/aaaa ou aaaa-mm-jj), lu « {s} »")
+            raise BadValue(f"date attendue (jj/mm/aaaa ou aaaa-mm-jj), lu « {s} »",
+                           "date attendue (jj/mm/aaaa ou aaaa-mm-jj)")
         d, mo, y = (int(g) for g in m.groups())
         if y < 100:
             y += 2000 if y < 70 else 1900
     try:
         return date(y, mo, d)
     except ValueError:
-        raise BadValue(f"date impossible « {s} »") from None
+        raise BadValue(f"date impossible « {s} »", "date impossible") from None
 
 
 def a_date(value) -> date | None:
@@ -120,7 +153,7 @@ def a_date(value) -> date | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 20000 < value < 80000:
             return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise BadValue(f"date attendue, lu « {value} »")
+        raise BadValue(f"date attendue, lu « {value} »", "date attendue")
     s = str(value).strip()
     if is_empty(s):
         return None
@@ -131,7 +164,8 @@ def event_date(value) -> date | None:
     """A date of the path (start, end): must fall between 1990 and 2100."""
     d = a_date(value)
     if d is not None and not (MIN_YEAR <= d.year <= MAX_YEAR):
-        raise BadValue(f"date hors de la période plausible (1990-2100) : {d.strftime('%d/%m/%Y')}")
+        raise BadValue(f"date hors de la période plausible (1990-2100) : {d.strftime('%d/%m/%Y')}",
+                       "date hors de la période plausible (1990-2100)")
     return d
 
 
@@ -148,7 +182,7 @@ def yes_no(value) -> bool | None:
     if isinstance(value, (int, float)):
         if value in (0, 1):
             return bool(value)
-        raise BadValue(f"oui/non attendu, lu « {value} »")
+        raise BadValue(f"oui/non attendu, lu « {value} »", "oui/non attendu")
     s = str(value).strip()
     if is_empty(s):
         return None
@@ -157,7 +191,7 @@ def yes_no(value) -> bool | None:
         return True
     if f in _FALSE or f.startswith("non"):
         return False
-    raise BadValue(f"oui/non attendu, lu « {s} »")
+    raise BadValue(f"oui/non attendu, lu « {s} »", "oui/non attendu")
 
 
 # --- coded fields -------------------------------------------------------------------------------
@@ -357,7 +391,7 @@ def _code_text(kind: str, s: str) -> str:
         # "CDD de 6 mois ou plus", "CDI (temps plein)": try without the bracketed part
         code = _INDEXES[kind].get(fold(re.sub(r"\(.*?\)", " ", s)))
     if code is None:
-        raise BadValue(f"valeur inconnue « {s} »")
+        raise BadValue(f"valeur inconnue « {s} »", "valeur inconnue")
     return code
 
 
@@ -444,5 +478,6 @@ def commune_code(value) -> str | None:
     if s.isdigit() and len(s) == 4:
         s = "0" + s
     if not _COMMUNE.match(s):
-        raise BadValue(f"code commune INSEE attendu (5 caractères), lu « {s} »")
+        raise BadValue(f"code commune INSEE attendu (5 caractères), lu « {s} »",
+                       "code commune INSEE attendu (5 caractères)")
     return s
