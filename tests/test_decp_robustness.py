@@ -11,7 +11,7 @@ import pytest
 from decp_helpers import load, marche_2019, marche_2022, rows, write
 from pipelines import build as build_module
 from pipelines.decp import normalise as N
-from pipelines.decp.readers import MAX_DEPTH, _DepthScan, detect_format
+from pipelines.decp.readers import MAX_DEPTH, XML_STOP_DEPTH, _DepthScan, detect_format
 from test_decp_formats import CSV_HEADER, CSV_ROWS, csv_bytes
 
 # ---- numbers that are not finite ---------------------------------------------------------------
@@ -267,3 +267,40 @@ def test_non_finite_is_never_a_value_nor_missing(raw):
 @pytest.mark.parametrize("raw", [None, "", "MQ", "12", 12, 12.5, "45 155,50", "NC", "Marché", 1e17])
 def test_ordinary_values_are_not_non_finite(raw):
     assert N.non_finite(raw) is None
+
+
+def test_xml_nested_beyond_the_stop_depth_keeps_the_records_before(tmp_path):
+    # iterparse holds every open element: past 100 000 levels the reading stops, with a reason
+    good = ("<marche><id>1</id><acheteur><id>21590350100017</id></acheteur>"
+            "<dateNotification>2024-01-05</dateNotification><montant>1000</montant>"
+            "<lieuExecution><code>59350</code><typeCode>Code commune</typeCode></lieuExecution></marche>")
+    n = XML_STOP_DEPTH + 10
+    xml = "<marches>" + good + "<marche><id>2</id>" + "<a>" * n + "</a>" * n + "</marche>" + good + "</marches>"
+    con, res = load(tmp_path, {"deep.xml": xml})
+    r = res["deep.xml"]
+    assert (r.n_read, r.n_loaded, r.n_rejected) == (2, 1, 1) and r.reconciles()
+    [rej] = rejects(con)
+    assert rej["record_no"] == 2 and rej["raw"].startswith("{'id': '2', 'a': {'a': ")
+    assert rej["reason"] == ("imbrication trop profonde : plus de 100\u202f000 niveaux, lecture du fichier "
+                             "arrêtée dans cet enregistrement (la suite du fichier n'est pas lue)")
+    assert r.warnings[0] == "lecture arrêtée à l'enregistrement 2 : " + rej["reason"]
+
+
+def test_depth_bounded_reader_reads_what_the_fast_reader_reads(tmp_path):
+    # the same 2022 document (lone marché object, concession list, NaN amount) read by both readers
+    concession = {"id": "DSP-1", "autoriteConcedante": {"id": "21590350100017"},
+                  "nature": "Délégation de service public", "dateSignature": "2024-06-01",
+                  "valeurGlobale": float("nan"),
+                  "considerationsSociales": {"considerationSociale": ["Concession réservée"]}}
+    doc = {"marches": {"marche": marche_2022(), "contrat-concession": [concession]}}
+    fast = json.dumps(doc)
+    deep = fast.replace('{"marches"', '{"entete": ' + deep_json(MAX_DEPTH + 5) + ', "marches"', 1)
+    got = []
+    for name, text in [("fast.json", fast), ("deep.json", deep)]:
+        con, res = load(tmp_path, {name: text}, region=None)
+        got.append((res[name].n_read, res[name].n_loaded,
+                    rows(con, "select contract_id, is_concession, amount, social_considerations, "
+                              "supplier_sirets from contracts order by 1"),
+                    rows(con, "select record_no, field, reason from rejects order by 1")))
+    assert got[0] == got[1]
+    assert got[0][:2] == (2, 2) and got[0][3][0]["field"] == "valeurGlobale"

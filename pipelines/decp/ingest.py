@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from pipelines.context import BuildContext, FileResult
 from pipelines.decp import normalise as N
-from pipelines.decp.readers import MAX_DEPTH, detect_format, iter_records
+from pipelines.decp.readers import MAX_DEPTH, XML_STOP_DEPTH, detect_format, iter_records
 from pipelines.decp.territory import TerritoryResolver
 from pipelines.quarantine import Quarantine
 
@@ -114,6 +114,11 @@ def _scalar_text(value) -> str | None:
     return N.text(value) if isinstance(value, (str, type(None))) else N.text(str(value))
 
 
+def fr_int(n: int) -> str:
+    """100 000 (French thousands separator, a narrow no-break space)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
 def _mod_sort_key(item):
     pos, m = item
     n = N.parse_number(m.get("id")) if isinstance(m, dict) else None
@@ -151,6 +156,10 @@ class RecordNormaliser:
         if kind == "too_deep":
             return self._reject(f"imbrication trop profonde : plus de {MAX_DEPTH} niveaux "
                                 f"(enregistrement non lu, contenu au-delà remplacé par « … »)")
+        if kind == "too_deep_stop":
+            return self._reject(f"imbrication trop profonde : plus de {fr_int(XML_STOP_DEPTH)} niveaux, "
+                                f"lecture du fichier arrêtée dans cet enregistrement (la suite du "
+                                f"fichier n'est pas lue)")
         if kind == "invalid" or not isinstance(rec, dict):
             return self._reject("enregistrement qui n'est pas un marché ni une concession")
         width = rec.get("_csv_width")
@@ -351,7 +360,7 @@ def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
             if row is None:
                 # an exact copy of a rejected record is a duplicate, as for loaded ones: one
                 # reject row for the first copy, the others counted in n_duplicates
-                fp = raw_fingerprint(kind, rec) if kind != "too_deep" else None
+                fp = raw_fingerprint(kind, rec) if not kind.startswith("too_deep") else None
                 if fp is not None:
                     if fp in seen:
                         result.n_duplicates += 1
@@ -359,6 +368,8 @@ def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
                     seen.add(fp)
                 reason, field = norm.record_reject
                 q.reject_record(record_no, reason, rec, field=field)
+                if kind == "too_deep_stop":
+                    result.warnings.append(f"lecture arrêtée à l'enregistrement {record_no} : {reason}")
                 continue
             versions_seen.add(row[I_VERSION])
             social = row[I_SOCIAL]

@@ -118,6 +118,7 @@ def _short(exc: Exception) -> str:
 
 MAX_DEPTH = 64      # nesting levels from the document root; DECP records need about 8
 DEEP_MARKER = "…"   # stands in a record for the content nested beyond MAX_DEPTH
+XML_STOP_DEPTH = 100_000   # XML nesting at which the reading of a file stops (about 30 MB held)
 _NON_JSON_NUMBER = re.compile(rb"([:\[,]\s*)(-?(?:NaN|Infinity))(?=\s*[,\]}])")
 _SENTINEL_BYTES = {k.encode(): v.encode() for k, v in JSON_SENTINELS.items()}
 
@@ -401,10 +402,12 @@ def element_to_obj(elem, levels: int = MAX_DEPTH):
 def read_xml(path: Path, progress=None):
     """Stream `<marches><marche>…</marche><contrat-concession>…` with iterparse. A record nested
     deeper than MAX_DEPTH levels (from the root) comes as kind `too_deep`; the elements beyond
-    the limit are cleared as soon as they are read."""
+    the limit are cleared as soon as they are read. iterparse keeps every open element (about
+    300 bytes a level): past XML_STOP_DEPTH levels the reading stops, the record being read comes
+    as kind `too_deep_stop` and the rest of the file is not read (the records before are kept)."""
     record_no = 0
     depth = 0
-    root = None
+    root = record = None
     too_deep = False
     try:
         with open(path, "rb") as f:
@@ -416,8 +419,16 @@ def read_xml(path: Path, progress=None):
                         if _local(elem.tag) != "marches":
                             raise UnreadableFile(path, EXPECTED, f"racine XML <{_local(elem.tag)}>, "
                                                                  f"<marches> attendue")
+                    elif depth == 2:
+                        record = elem
                     elif depth > MAX_DEPTH:
                         too_deep = True
+                        if depth > XML_STOP_DEPTH:
+                            # iterparse holds every open element: stop before memory grows further
+                            record_no += 1
+                            obj = element_to_obj(record, MAX_DEPTH - 2)
+                            yield record_no, "too_deep_stop", obj if isinstance(obj, dict) else {"_text": obj}
+                            return
                     continue
                 if depth > MAX_DEPTH:
                     elem.clear()
