@@ -104,7 +104,8 @@ def clean_identifier(value) -> str | None:
     s = text(value)
     if s is None:
         return None
-    if isinstance(value, float) and value.is_integer():  # a SIRET read as a number
+    if (type(value) is float and value.is_integer()) or (     # a SIRET read as a number
+            type(value) is Decimal and value.is_finite() and value == value.to_integral_value()):
         s = str(int(value))
     return _spaces.sub("", s)
 
