@@ -259,3 +259,55 @@ def test_2022_lone_record_written_as_an_object_instead_of_a_list(tmp_path):
 def test_2022_empty_list_reads_no_record(tmp_path):
     con, res = load(tmp_path, {"a.json": {"marches": {"marche": []}}}, region=None)
     assert res["a.json"].n_read == 0
+
+
+# ---- version of a tabular export, told from its content ---------------------------------------
+
+# a 2019-format record as an export tool writes it under the same header as 2022 records: the
+# 2022-only cells (considerationsSociales, marcheInnovant) are empty, the price form is a 2019 one
+CSV_ROW_2019 = ("73282932000074;SIRET;;;2019-7;Accord-cadre;Entretien des espaces verts;77310000-6;"
+                "Procédure adaptée;12;2019-04-01;2019-04-15;80000;Ferme;;21590350100017;59350;"
+                "Code commune;;;;")
+
+
+def test_tabular_export_in_the_2019_format_is_logged_as_2019(tmp_path):
+    con, res = load(tmp_path, {"t.csv": csv_bytes([CSV_ROW_2019, CSV_ROW_2019.replace("2019-7", "2019-8")])})
+    r = res["t.csv"]
+    assert (r.format, r.n_loaded, r.warnings) == ("csv 2019", 2, [])
+    assert con.execute("select count(*) from rejects").fetchall() == [(0,)]
+    assert rows(con, "select distinct format_version, social_info_known, has_social_clause, nature "
+                     "from contracts") == [{"format_version": "2019", "social_info_known": False,
+                                            "has_social_clause": None, "nature": "accord_cadre"}]
+
+
+def test_tabular_export_mixing_both_formats(tmp_path):
+    # a 2022 row whose social considerations are missing (MQ) is still a 2022 row: field reject
+    missing = CSV_ROWS[0].replace("['Clause sociale']", "MQ").replace("2024-042", "2024-043")
+    con, res = load(tmp_path, {"t.csv": csv_bytes([CSV_ROW_2019, CSV_ROWS[0], missing])})
+    assert (res["t.csv"].format, res["t.csv"].n_loaded) == ("csv 2019+2022", 3)
+    assert con.execute("select contract_id, format_version from contracts order by 1").fetchall() == [
+        ("2019-7", "2019"), ("2024-042", "2022"), ("2024-043", "2022")]
+    assert rows(con, "select record_no, field from rejects") == [
+        {"record_no": 3, "field": "considerationsSociales"}]
+
+
+def test_tabular_export_with_only_2019_columns(tmp_path):
+    header = ("id;acheteur.id;acheteur.nom;nature;objet;codeCPV;procedure;lieuExecution.code;"
+              "lieuExecution.typeCode;lieuExecution.nom;dureeMois;dateNotification;"
+              "datePublicationDonnees;montant;formePrix;titulaire_id_1;titulaire_typeIdentifiant_1;"
+              "titulaire_denominationSociale_1")
+    row = ("2019-9;21590350100017;COMMUNE DE LILLE;Marché;Voirie;45233140-2;Appel d'offres ouvert;"
+           "59350;Code commune;Lille;6;2019-02-01;2019-02-10;90000;Révisable;73282932000074;SIRET;X")
+    con, res = load(tmp_path, {"t.csv": csv_bytes([row], header)})
+    assert (res["t.csv"].format, res["t.csv"].n_loaded, res["t.csv"].warnings) == ("csv 2019", 1, [])
+
+
+def test_xml_2022_record_without_social_considerations_is_2022(tmp_path):
+    # 2022-only elements (techniques, a 2022 price form) make it a 2022 record whose mandatory
+    # social field is missing: a field reject, not a 2019 record
+    xml = XML_2022.replace("<considerationsSociales><considerationSociale>Clause sociale"
+                           "</considerationSociale></considerationsSociales>",
+                           "<techniques><technique>Sans objet</technique></techniques>")
+    con, res = load(tmp_path, {"a.xml": xml}, region=None)
+    assert res["a.xml"].format == "xml 2022"
+    assert rows(con, "select field from rejects") == [{"field": "considerationsSociales"}]

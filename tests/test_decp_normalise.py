@@ -161,9 +161,44 @@ def test_nature_variants(raw, code):
     ("Procédure avec négociation", "negotiated"),
     ("Marché négocié sans publicité ni mise en concurrence préalable", "no_competition"),
     ("Procédure non négociée ouverte", "concession_open"),
+    # older wordings seen in real feeds: "public" and "procédure" variants of the same procedure
+    ("Marché public négocié sans publicité ni mise en concurrence préalable", "no_competition"),
+    ("MARCHE PUBLIC NEGOCIE SANS PUBLICITE NI MISE EN CONCURRENCE PREALABLE", "no_competition"),
+    ("Marché public passé sans publicité ni mise en concurrence préalable", "no_competition"),
+    ("Procédure négociée sans publicité ni mise en concurrence préalable", "no_competition"),
+    ("Procédure concurrentielle avec négociation", "negotiated"),
 ])
 def test_procedure_variants(raw, code):
     assert N.procedure_code(raw) == code
+
+
+# every `procedure` label of the official schemas (2019 v1.5.0 and 2022 v2.0.3, marchés and
+# concessions), copied from ../shared/decp-schemas, and the labels of the older feeds
+OFFICIAL_PROCEDURES = [
+    "Procédure adaptée", "Appel d'offres ouvert", "Appel d'offres restreint",
+    "Procédure avec négociation", "Marché passé sans publicité ni mise en concurrence préalable",
+    "Dialogue compétitif", "Procédure négociée ouverte", "Procédure non négociée ouverte",
+    "Procédure négociée restreinte", "Procédure non négociée restreinte",
+    "Procédure concurrentielle avec négociation", "Procédure négociée avec mise en concurrence préalable",
+    "Marché négocié sans publicité ni mise en concurrence préalable",
+    "Marché public négocié sans publicité ni mise en concurrence préalable",
+]
+
+
+@pytest.mark.parametrize("label", OFFICIAL_PROCEDURES)
+def test_every_official_and_older_procedure_label_is_known(label):
+    assert N.procedure_code(label) not in (None, "other")
+
+
+def test_older_no_competition_label_is_mapped_not_rejected(tmp_path):
+    # a held-out feed had 138 records with this label, all rejected as unknown procedures
+    old = "Marché public négocié sans publicité ni mise en concurrence préalable"
+    recs = [marche_2019(id=str(i), procedure=old) for i in range(138)]
+    con, res = load(tmp_path, {"a.json": {"marches": recs}})
+    assert res["a.json"].n_loaded == 138 and not res["a.json"].warnings
+    assert con.execute("select count(*) from rejects").fetchall() == [(0,)]
+    assert con.execute("select procedure, count(*) from contracts group by 1").fetchall() == [
+        ("no_competition", 138)]
 
 
 @pytest.mark.parametrize("raw, code", [

@@ -80,3 +80,18 @@ def test_tabular_extract_arras_commune_typed_as_departement():
     [c] = rows(con, "select commune_code, departement_code, territory_status, territory_reason from contracts")
     assert c["commune_code"] == "62041" and c["territory_status"] == "resolved"
     assert "saisi comme code département" in c["territory_reason"]
+
+
+@pytest.mark.parametrize("relpath", ["2019/e-marchespublics.json", "2019/data.gouv.fr_pes.json"])
+def test_every_procedure_label_of_the_2019_feeds_is_known(relpath):
+    # older wordings ("Marché négocié sans publicité…", "Procédure concurrentielle avec négociation")
+    con, ctx, r = ingest(relpath, region=None)
+    assert con.execute("select count(*) from rejects where field = 'procedure'").fetchall() == [(0,)]
+    assert con.execute("select count(*) from decp_versions where procedure = 'other'").fetchall() == [(0,)]
+
+
+def test_bare_nan_of_the_2022_fixture_is_not_a_reject():
+    # `"concessionnaires": NaN` is not a numeric field: read as missing, no reject row for it
+    con, ctx, r = ingest("2022/decp_test_2022_fixture.json", region=None)
+    fields = {x["field"] for x in rows(con, "select field from rejects")}
+    assert fields == {"dureeMois", "montant", "modifications.montant"}

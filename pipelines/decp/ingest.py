@@ -3,13 +3,14 @@ into `contracts` (one row per buyer SIRET + contract id)."""
 from __future__ import annotations
 
 import gc
+import json
 from pathlib import Path
 
 import pyarrow as pa
 
 from pipelines.context import BuildContext, FileResult
 from pipelines.decp import normalise as N
-from pipelines.decp.readers import detect_format, iter_records
+from pipelines.decp.readers import MAX_DEPTH, XML_STOP_DEPTH, detect_format, iter_records
 from pipelines.decp.territory import TerritoryResolver
 from pipelines.quarantine import Quarantine
 
@@ -58,6 +59,66 @@ def _get(rec: dict, name: str, sub: str):
     return rec.get(f"{name}.{sub}")
 
 
+# Numeric fields of the official schemas that the observatory does not store: only a value that is
+# not a finite number (NaN, infinity, overflow) is checked, so that no such value passes silently.
+# The `*ActeSousTraitance` names are the tabular export's columns.
+UNSTORED_NUMBERS = ("offresRecues", "tauxAvance", "origineUE", "origineFrance",
+                    "montantSubventionPublique", "montantActeSousTraitance",
+                    "dureeMoisActeSousTraitance")
+# Fields that only the 2022 format has (official schemas): a record carrying a value in any of
+# them is a 2022 record even when its social considerations are missing. Concessions only gained
+# the social and environmental considerations.
+FIELDS_2022 = ("considerationsEnvironnementales", "techniques", "modalitesExecution", "typesPrix",
+               "ccag", "typeGroupementOperateurs", "sousTraitanceDeclaree", "attributionAvance",
+               "offresRecues", "marcheInnovant", "idAccordCadre", "tauxAvance", "origineUE",
+               "origineFrance", "actesSousTraitance", "modificationsActesSousTraitance")
+PRICE_FORMS_2022 = {"UNITAIRE", "FORFAITAIRE", "MIXTE"}   # 2019: Ferme, Ferme et actualisable, Révisable
+
+
+def _filled(value) -> bool:
+    """A cell or element that was written (markers `MQ`, `CDL` count: they are 2022 export marks)."""
+    if value is None:
+        return False
+    if type(value) is str:
+        return value.strip() != ""
+    if isinstance(value, (list, dict)):
+        return len(value) > 0
+    return True
+
+
+def looks_2022(rec: dict) -> bool:
+    """A record without social considerations, in a file whose format is decided per record (XML,
+    tabular export): 2022 when it carries any 2022-only field, or a 2022 price form."""
+    for key in FIELDS_2022:
+        if _filled(rec.get(key)):
+            return True
+    if _filled(rec.get("considerationsSociales")):     # a marker such as MQ: the field was expected
+        return True
+    forme = rec.get("formePrix")
+    return type(forme) is str and forme.strip().upper() in PRICE_FORMS_2022
+
+
+def raw_fingerprint(kind: str, rec) -> int | None:
+    """Fingerprint of a record's raw content (for records rejected whole, which have no normalised
+    row): exact copies give the same one; None when it cannot be computed."""
+    try:
+        return hash(("rejected", kind, json.dumps(rec, sort_keys=True, ensure_ascii=False, default=str)))
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _scalar_text(value) -> str | None:
+    """A place code or type as text: numbers kept as written, sentinels and markers as missing."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return None if N.sentinel_label(value) is not None else str(value)
+    return N.text(value) if isinstance(value, (str, type(None))) else N.text(str(value))
+
+
+def fr_int(n: int) -> str:
+    """100 000 (French thousands separator, a narrow no-break space)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
 def _mod_sort_key(item):
     pos, m = item
     n = N.parse_number(m.get("id")) if isinstance(m, dict) else None
@@ -77,30 +138,41 @@ class RecordNormaliser:
         self.territory = TerritoryResolver(ctx.reference)
         self.cpv_sectors = ctx.reference.cpv_sectors
         self.pending: list[tuple] = []
+        self.record_reject: tuple[str, str | None] | None = None
+
+    def _reject(self, reason: str, field: str | None = None):
+        """The whole record is rejected: the caller quarantines it (or counts an exact copy of an
+        already rejected record as a duplicate)."""
+        self.record_reject = (reason, field)
+        return None
 
     def row(self, record_no: int, kind: str, rec: dict):
-        """The row tuple, or None when the whole record is rejected."""
-        q = self.q
+        """The row tuple, or None when the whole record is rejected (reason in `record_reject`)."""
         self.pending = pending = []      # field rejects, kept only if the record is loaded
+        self.record_reject = None
 
         def bad(*args):
             pending.append(args)
+        if kind == "too_deep":
+            return self._reject(f"imbrication trop profonde : plus de {MAX_DEPTH} niveaux "
+                                f"(enregistrement non lu, contenu au-delà remplacé par « … »)")
+        if kind == "too_deep_stop":
+            return self._reject(f"imbrication trop profonde : plus de {fr_int(XML_STOP_DEPTH)} niveaux, "
+                                f"lecture du fichier arrêtée dans cet enregistrement (la suite du "
+                                f"fichier n'est pas lue)")
         if kind == "invalid" or not isinstance(rec, dict):
-            q.reject_record(record_no, "enregistrement qui n'est pas un marché ni une concession", rec)
-            return None
+            return self._reject("enregistrement qui n'est pas un marché ni une concession")
         width = rec.get("_csv_width")
         if width:
-            q.reject_record(record_no, f"ligne de {width[0]} colonnes, {width[1]} attendues", rec)
-            return None
+            return self._reject(f"ligne de {width[0]} colonnes, {width[1]} attendues")
         is_concession = kind == "concession"
         buyer_key = "autoriteConcedante" if is_concession and "autoriteConcedante" in rec else "acheteur"
         contract_id = N.text(rec.get("id"))
         buyer_siret = N.clean_identifier(_get(rec, buyer_key, "id"))
         if contract_id is None or buyer_siret is None:
             missing = "identifiant du marché (id)" if contract_id is None else "SIRET de l'acheteur"
-            q.reject_record(record_no, f"clé incomplète : {missing} absent", rec,
-                            field="id" if contract_id is None else f"{buyer_key}.id")
-            return None
+            return self._reject(f"clé incomplète : {missing} absent",
+                                "id" if contract_id is None else f"{buyer_key}.id")
         buyer_name = N.text(_get(rec, buyer_key, "nom"))
         siret_valid = N.siret_is_valid(buyer_siret)
 
@@ -153,6 +225,13 @@ class RecordNormaliser:
         if problem:
             bad(record_no, "dureeMois", problem, rec.get("dureeMois"))
         amount, amount_flag = amount_initial, flag_initial
+        for key in UNSTORED_NUMBERS:
+            value = rec.get(key)
+            if value is not None and type(value) is not int:
+                written = N.non_finite(value)
+                if written is not None:
+                    bad(record_no, key, N.non_finite_reason(key, written, "nombre fini attendu "
+                                                            "(champ non repris dans la base)"), value)
 
         mods = N.unwrap_list(rec.get("modifications"), "modification")
         if mods:
@@ -177,9 +256,11 @@ class RecordNormaliser:
             raw_code, raw_type = place.get("code"), place.get("typeCode")
         else:
             raw_code, raw_type = rec.get("lieuExecution.code"), rec.get("lieuExecution.typeCode")
-        place_type, terr = self.territory.resolve(
-            raw_code if isinstance(raw_code, (str, type(None))) else str(raw_code),
-            raw_type if isinstance(raw_type, (str, type(None))) else str(raw_type))
+        if not isinstance(raw_code, (str, type(None))):
+            raw_code = _scalar_text(raw_code)
+        if not isinstance(raw_type, (str, type(None))):
+            raw_type = _scalar_text(raw_type)
+        place_type, terr = self.territory.resolve(raw_code, raw_type)
         if terr.status == "unknown" and raw_code not in (None, ""):
             bad(record_no, "lieuExecution", terr.reason, f"{raw_code} ({raw_type})")
 
@@ -204,7 +285,7 @@ class RecordNormaliser:
             for p in problems:
                 bad(record_no, "considerationsSociales", p, repr(values))
             info_known = social is not None
-        elif self.container_version == "2022" or rec.get("_has_social_column"):
+        elif self.container_version == "2022" or (self.container_version is None and looks_2022(rec)):
             version = "2022"
             bad(record_no, "considerationsSociales", "considérations sociales absentes : "
                 "situation sociale inconnue", raw_social)
@@ -218,7 +299,7 @@ class RecordNormaliser:
         return (buyer_siret, contract_id, buyer_name, siret_valid, nature, is_concession,
                 N.text(rec.get("objet")), cpv, division, procedure, notif, publication,
                 amount_initial, amount, amount_flag, duration,
-                N.text(raw_code) if not isinstance(raw_code, (int, float)) else str(raw_code), place_type,
+                N.text(raw_code), place_type,
                 terr.commune_code, terr.departement_code, terr.region_code, terr.epci_code,
                 terr.status, terr.reason, suppliers, len(suppliers), social, info_known,
                 clause, criterion, reserved, version, self.source_format,
@@ -277,7 +358,20 @@ def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
             result.n_read += 1
             row = norm.row(record_no, kind, rec)
             if row is None:
+                # an exact copy of a rejected record is a duplicate, as for loaded ones: one
+                # reject row for the first copy, the others counted in n_duplicates
+                fp = raw_fingerprint(kind, rec) if not kind.startswith("too_deep") else None
+                if fp is not None:
+                    if fp in seen:
+                        result.n_duplicates += 1
+                        continue
+                    seen.add(fp)
+                reason, field = norm.record_reject
+                q.reject_record(record_no, reason, rec, field=field)
+                if kind == "too_deep_stop":
+                    result.warnings.append(f"lecture arrêtée à l'enregistrement {record_no} : {reason}")
                 continue
+            versions_seen.add(row[I_VERSION])
             social = row[I_SOCIAL]
             fp = hash((row[:I_SUPPLIERS], tuple(row[I_SUPPLIERS]), tuple(social) if social else None,
                        row[I_SUPPLIERS + 1:I_SOCIAL], row[I_SOCIAL + 1:I_CONTENT_END]))
@@ -297,7 +391,6 @@ def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
                 continue
             for args in norm.pending:
                 q.reject_field(*args)
-            versions_seen.add(row[I_VERSION])
             rows.append(row)
             if len(rows) >= BATCH_ROWS:
                 _flush(con, rows, seq)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+from decimal import Decimal
 from functools import lru_cache
 from datetime import date
 
@@ -17,6 +18,14 @@ _spaces = re.compile(r"[\s\u00a0\u202f.]+")
 _non_alnum = re.compile(r"[^A-Z0-9]+")
 _date = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T ]|[+-]\d{2}:?\d{2}$|Z$)")
 _date_fr = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+# Bare NaN / Infinity / -Infinity tokens (Python writes them, JSON forbids them) are replaced by
+# the JSON reader with these sentinel numbers (tiny negative subnormals no producer writes), so
+# that the normalisation can tell "not a finite number" from "missing" and give a reason.
+JSON_SENTINELS = {"NaN": "-1.234e-310", "Infinity": "-2.345e-310", "-Infinity": "-3.456e-310"}
+SENTINEL_LABELS = {float(v): k for k, v in JSON_SENTINELS.items()}
+NON_FINITE_TEXT = {"NAN", "-NAN", "+NAN", "INF", "+INF", "-INF", "INFINITY", "+INFINITY", "-INFINITY",
+                   "INFINI", "-INFINI", "+INFINI"}
 
 
 def is_missing(value) -> bool:
@@ -34,6 +43,8 @@ def text(value) -> str | None:
     if type(value) is str:
         s = value.strip()
     elif value is None or isinstance(value, (dict, list)):
+        return None
+    elif sentinel_label(value) is not None:
         return None
     else:
         s = str(value).strip()
@@ -93,7 +104,8 @@ def clean_identifier(value) -> str | None:
     s = text(value)
     if s is None:
         return None
-    if isinstance(value, float) and value.is_integer():  # a SIRET read as a number
+    if (type(value) is float and value.is_integer()) or (     # a SIRET read as a number
+            type(value) is Decimal and value.is_finite() and value == value.to_integral_value()):
         s = str(int(value))
     return _spaces.sub("", s)
 
@@ -190,11 +202,61 @@ def _parse_date_uncached(value):
 
 # ---- amounts and durations ---------------------------------------------------------------------
 
+def sentinel_label(value) -> str | None:
+    """The bare JSON token (`NaN`, `Infinity`, `-Infinity`) a sentinel number stands for, else None."""
+    t = type(value)
+    if t is float:
+        return SENTINEL_LABELS.get(value) if value < 0 else None
+    if t is Decimal and value.is_signed() and value.is_finite():
+        return SENTINEL_LABELS.get(float(value))
+    return None
+
+
+def non_finite(value) -> str | None:
+    """How a value that is not a finite number was written (`NaN`, `inf`, `1e400`...), else None.
+    Text markers `NaN`, `inf`, `Infinity` and numbers too large for a double (overflow to infinity)
+    count; missing values and ordinary text do not."""
+    t = type(value)
+    if t is int or t is bool or value is None:
+        if t is int and not -1e308 < value < 1e308:
+            return str(value)
+        return None
+    label = sentinel_label(value)
+    if label is not None:
+        return label
+    if t is float or t is Decimal:
+        if value != value or value in (float("inf"), float("-inf")):
+            return repr(value) if t is float else str(value)
+        if t is Decimal and float(value) in (float("inf"), float("-inf")):
+            return str(value)
+        return None
+    if t is str:
+        s = value.strip()
+        if s.upper() in NON_FINITE_TEXT:
+            return s
+        if "e" in s or "E" in s or len(s) > 300:       # only these can overflow a double
+            n = parse_number(s)
+            if n is not None and (n != n or n in (float("inf"), float("-inf"))):
+                return s
+    return None
+
+
+def non_finite_reason(what: str, written: str, expected: str = "nombre fini attendu") -> str:
+    """`montant : valeur non finie 'NaN', nombre fini attendu`; `hors limites` for an overflow."""
+    kind = "valeur non finie" if written.strip().lstrip("+-").upper() in NON_FINITE_TEXT else \
+        "valeur hors limites (dépassement de capacité)"
+    shown = written if len(written) <= 40 else f"{written[:20]}… ({len(written)} caractères)"
+    return f"{what} : {kind} {shown!r}, {expected}"
+
+
 def parse_number(value) -> float | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            return float(value)
+        except OverflowError:           # an integer beyond the double range
+            return float("inf") if value > 0 else float("-inf")
     s = text(value)
     if s is None:
         return None
@@ -212,6 +274,9 @@ def parse_amount(value) -> tuple[float | None, str | None, str | None]:
     t = type(value)
     if (t is float or t is int) and PLACEHOLDER_MAX_SYMBOLIC < value < 9_999_999:
         return float(value), None, None       # the common case, no further check needed
+    written = non_finite(value)
+    if written is not None:
+        return None, "unparsable", non_finite_reason("montant", written)
     if is_missing(value) or text(value) is None and not isinstance(value, (int, float)):
         return None, None, None
     n = parse_number(value)
@@ -234,6 +299,9 @@ def parse_duration(value) -> tuple[float | None, str | None]:
     t = type(value)
     if (t is int or t is float) and 0 <= value <= 1200:
         return float(value), None
+    written = non_finite(value)
+    if written is not None:
+        return None, non_finite_reason("durée", written, "nombre de mois attendu")
     if value is None or (isinstance(value, str) and value.strip() in ("", "MQ", "CDL")):
         return None, None
     n = parse_number(value)
@@ -339,6 +407,11 @@ PROCEDURES = {
     "Procédure négociée avec mise en concurrence préalable": "negotiated",
     "Marché passé sans publicité ni mise en concurrence préalable": "no_competition",
     "Marché négocié sans publicité ni mise en concurrence préalable": "no_competition",
+    # wordings of older feeds (decree 2016-360 and the 2017 order): "public" and "procédure"
+    # variants of the same procedure
+    "Marché public négocié sans publicité ni mise en concurrence préalable": "no_competition",
+    "Marché public passé sans publicité ni mise en concurrence préalable": "no_competition",
+    "Procédure négociée sans publicité ni mise en concurrence préalable": "no_competition",
     "Dialogue compétitif": "competitive_dialogue",
     "Concours": "design_contest",
     "Procédure négociée ouverte": "concession_negotiated_open",
