@@ -44,6 +44,9 @@ INDICATORS = {
     "hours_per_participant": ("Heures par participant", "int"),
     "dynamic_exit_rate": ("Taux de sortie dynamique", "pct"),
 }
+# per-landlord lists are published for these only: hours per million euros and the realisation rate divide
+# by figures published by name (DECP amount, hours planned), they come as median and quartiles only
+LISTED = ["clause_share", "women_share", "qpv_share", "tenant_share", "hours_per_participant", "dynamic_exit_rate"]
 SIZE = {"small": "petits", "medium": "moyens", "large": "grands"}
 MIN_GROUP = 4  # int_landlord_min_group()
 
@@ -110,7 +113,9 @@ ui.downloads(display, f"position-{viewer_name}", key="b-pos")
 st.subheader("Distribution")
 c1, c2 = st.columns(2)
 with c1:
-    ind = st.selectbox("Indicateur", list(INDICATORS), format_func=lambda k: INDICATORS[k][0], key="b_ind")
+    ind = st.selectbox("Indicateur", LISTED, format_func=lambda k: INDICATORS[k][0], key="b_ind",
+                       help="Heures par million d'euros et taux de réalisation : médiane et rang seulement (leurs "
+                            "dénominateurs, montants des marchés et heures prévues, sont publiés par bailleur).")
 with c2:
     scope = st.radio("Bailleurs comparés", ["region", "peers"], horizontal=True, key="b_scope",
                      format_func=lambda s: "Toute la région" if s == "region" else

@@ -142,13 +142,17 @@ EXECUTION_ONLY = [("50000000000001", 3), ("50000000000002", 2)]
 PLANNED = 1000.0  # hours planned per landlord (one lot)
 
 
+def landlord_name(siret):
+    return f"Bailleur {siret[-2:]}" if siret.startswith("4") else f"Petit bailleur {siret[-1]}"
+
+
 def landlord_lines(siret, n, women, qpv, tenants, hours, cdi, unemployed, prefix=None):
     """The employment lines of one landlord's people, in the order of the attributes above."""
     prefix = prefix or siret
     out = []
     for j in range(1, n + 1):
         out.append({
-            "participant_id": f"{prefix}-{j}", "buyer_siret": siret, "buyer_name": f"Bailleur {siret[-2:]}",
+            "participant_id": f"{prefix}-{j}", "buyer_siret": siret, "buyer_name": landlord_name(siret),
             "contract_id": f"{siret}-c1", "hours_worked": hours, "gender": "F" if j <= women else "M",
             "qpv_resident": j > n - qpv, "tenant_of_buyer": j <= tenants,
             "outcome_end": "cdi" if j <= cdi else "unemployment" if j <= cdi + unemployed else None,
@@ -164,7 +168,7 @@ def build_region(people_of=None):
     con = new_db()
     for siret, amount, n_contracts, n_clause, *_ in REGION:
         add_contracts(con, *[
-            {"buyer_siret": siret, "buyer_name": f"Bailleur {siret[-2:]}", "contract_id": f"{siret}-c{k}",
+            {"buyer_siret": siret, "buyer_name": landlord_name(siret), "contract_id": f"{siret}-c{k}",
              "amount": amount * 1e6 / n_contracts, "has_social_clause": k <= n_clause}
             for k in range(1, n_contracts + 1)])
         add_lots(con, {"buyer_siret": siret, "contract_id": f"{siret}-c1", "planned_hours": PLANNED})

@@ -4,10 +4,14 @@
 --          indicator may be published: the region list when it holds at least int_landlord_min_group()
 --          landlords; the band lists only when every band that holds a value holds at least that
 --          many (all bands or none: otherwise the region list minus the published bands would give
---          a small band's values back).
+--          a small band's values back); and whether the indicator is listed landlord by landlord:
+--          not hours per million euros nor the realisation rate, whose denominators (DECP amount,
+--          hours planned) are published by name: a list of h / a with every a public couples each
+--          anonymous row to a named landlord through its hours (docs/secrecy_landlords.md); they are
+--          published as quartiles and the viewer's rank only.
 -- Grain: one row per indicator x landlord with a (not masked, not null) value.
 -- Parameters: year_from, year_to (as int_landlord_indicators).
--- Columns: indicator, indicator_order, buyer_siret, size_band, value, n_region, n_band,
+-- Columns: indicator, indicator_order, is_listed, buyer_siret, size_band, value, n_region, n_band,
 --          region_published, peers_published.
 create or replace macro int_landlord_values(year_from := null, year_to := null) as table
 with landlords as materialized (
@@ -36,6 +40,7 @@ counted as (
     select
         l.indicator,
         i.indicator_order,
+        l.indicator not in ('hours_per_million', 'realisation_rate') as is_listed,
         l.buyer_siret,
         l.size_band,
         int_landlord_rounded(l.indicator, l.exact_value) as value,

@@ -1,6 +1,7 @@
 -- mart_landlord_benchmark: the distribution of each benchmark indicator over the landlords, anonymous.
--- Answers: for each indicator (clause share, hours per million euros, realisation rate, shares of
---          women, QPV residents and tenants, hours per participant, dynamic exit rate), every
+-- Answers: for each listed indicator (clause share, shares of women, QPV residents and tenants,
+--          hours per participant, dynamic exit rate; not hours per million euros nor the
+--          realisation rate, whose denominators are published by name: see int_landlord_values), every
 --          landlord's published value, sorted; the viewer (the landlord looking) is named, every
 --          other landlord is labelled only by its position in this list ('Rang 3'), drawn afresh
 --          for each indicator and scope: nothing else about it is published (no SIRET, amount, size,
@@ -33,8 +34,9 @@ listed as (
         v.*,
         coalesce(v.buyer_siret = viewer, false) as is_viewer_row
     from vals as v
-    where (coalesce(scope, 'region') = 'region' and v.region_published)
-       or (scope = 'peers' and v.peers_published and v.size_band = (select vb.band from viewer_band as vb))
+    where v.is_listed
+      and ((coalesce(scope, 'region') = 'region' and v.region_published)
+           or (scope = 'peers' and v.peers_published and v.size_band = (select vb.band from viewer_band as vb)))
 ),
 
 positioned as (
