@@ -13,9 +13,9 @@ from dashboard.tables import Col
 ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
     "Bailleurs sociaux",
-    "Choisissez un bailleur : ses indicateurs sont comparés à la médiane régionale et à celle des "
-    "bailleurs de taille comparable (même tercile de montant de marchés). Les autres bailleurs sont "
-    "anonymes (Bailleur A, B, …).",
+    "Choisissez un bailleur : ses indicateurs sont comparés à ceux de l'ensemble des bailleurs de la région "
+    "et des bailleurs de taille comparable. Les autres bailleurs sont anonymes : dans chaque distribution, "
+    "ils ne sont désignés que par leur rang.",
 )
 f = filters.current()
 if not ui.need("mart_landlord_benchmark", "mart_landlord_position"):
@@ -30,109 +30,123 @@ biggest = filters.largest("landlord")
 default = ids.index(f.landlord) if f.landlord in ids else ids.index(biggest) if biggest in ids else 0
 viewer = st.selectbox("Bailleur", ids, index=default, format_func=lambda v: landlords.get(v, v), key="b_viewer",
                       help="Le filtre « Bailleur social » du panneau de gauche présélectionne ce choix.")
+viewer_name = landlords.get(viewer, viewer)
 period = dict(year_from=f.year_from, year_to=f.year_to)
 
+# indicator -> (French label, kind); the values arrive rounded (whole percent, whole hours, 10 h per M€)
 INDICATORS = {
     "clause_share": ("Part des marchés avec clause", "pct"),
-    "hours_per_million": ("Heures réalisées par million d'euros", "num1"),
+    "hours_per_million": ("Heures réalisées par million d'euros", "int"),
     "realisation_rate": ("Taux de réalisation", "pct"),
     "women_share": ("Part de femmes", "pct"),
     "qpv_share": ("Part de résidents QPV", "pct"),
     "tenant_share": ("Part de locataires du bailleur", "pct"),
-    "hours_per_participant": ("Heures par participant", "num1"),
+    "hours_per_participant": ("Heures par participant", "int"),
     "dynamic_exit_rate": ("Taux de sortie dynamique", "pct"),
 }
+# per-landlord lists are published for these only: hours per million euros and the realisation rate divide
+# by figures published by name (DECP amount, hours planned), they come as median and quartiles only
+LISTED = ["clause_share", "women_share", "qpv_share", "tenant_share", "hours_per_participant", "dynamic_exit_rate"]
+SIZE = {"small": "petits", "medium": "moyens", "large": "grands"}
+MIN_GROUP = 4  # int_landlord_min_group()
 
 pos = db.mart("mart_landlord_position", viewer=viewer, **period)
-bench = db.mart("mart_landlord_benchmark", viewer=viewer, anonymise=True, **period)
-if pos.empty or bench.empty:
+if pos.empty:
     ui.empty()
     st.stop()
 
-me = bench[bench["is_viewer"].fillna(False).astype(bool)]
-me = me.iloc[0] if len(me) else None
-SIZE = {"small": "petits", "medium": "moyens", "large": "grands"}
-if me is not None:
-    st.caption(f"Groupe de pairs : bailleurs **{SIZE.get(me.get('size_band'), '—')}** (tercile du montant des "
-               f"marchés publiés) · {fmt.integer(me.get('n_contracts'))} marchés, "
-               f"{fmt.euros_compact(me.get('amount'))}.")
+band = pos[pos["scope"] == "peers"]["peer_group"].dropna()
+band = band.iloc[0] if len(band) else None
+_, own = breakdowns.split(db.mart("mart_contract_share", dimension="total", landlord=viewer, **period))
+st.caption(f"Groupe de pairs : bailleurs **{SIZE.get(band, '—')}** (tiers du montant des marchés publiés, toutes "
+           "années) · " + (f"{fmt.integer(own.get('n_contracts'))} marchés sur la période, "
+                           f"{fmt.euros_compact(own.get('amount_total'))}." if own is not None else "aucun marché publié."))
 
 st.subheader("Position du bailleur")
 
 
 def _fmt(kind, v):
-    return fmt.percent(v) if kind == "pct" else fmt.number(v, 1)
+    return fmt.percent(v, 0) if kind == "pct" else fmt.number(v, 0)
+
+
+def _gap(kind, v):
+    if fmt.is_null(v):
+        return fmt.MISSING
+    return fmt.number(v * 100, 0) + "\u00a0pt" if kind == "pct" else fmt.number(v, 0)
+
+
+def _rank(v):
+    return fmt.MISSING if fmt.is_null(v) else fmt.integer(v * 100) + "e"
 
 
 rows = []
+any_masked = False
 for ind, (label, kind) in INDICATORS.items():
-    reg = pos[(pos["indicator"] == ind) & (pos["scope"] == "region")]
-    peer = pos[(pos["indicator"] == ind) & (pos["scope"] == "peers")]
-    r = reg.iloc[0] if len(reg) else None
-    p = peer.iloc[0] if len(peer) else None
-    v = r["viewer_value"] if r is not None else None
+    r = pos[(pos["indicator"] == ind) & (pos["scope"] == "region")]
+    p = pos[(pos["indicator"] == ind) & (pos["scope"] == "peers")]
+    r = r.iloc[0] if len(r) else {}
+    p = p.iloc[0] if len(p) else {}
+    v, med = r.get("viewer_value"), r.get("median")
+    masked = bool(r.get("viewer_is_masked")) and fmt.is_null(v)
+    any_masked = any_masked or masked
     rows.append({
-        "indicator": label, "kind": kind,
-        "viewer": v,
-        "region_median": r["median"] if r is not None else None,
-        "gap_region": (v - r["median"]) if r is not None and not fmt.is_null(v) and not fmt.is_null(r["median"]) else None,
-        "region_rank": r["percentile_rank"] if r is not None else None,
-        "peer_median": p["median"] if p is not None else None,
-        "peer_rank": p["percentile_rank"] if p is not None else None,
-        "n_region": r["n_landlords"] if r is not None else None,
+        "Indicateur": label,
+        "Bailleur": fmt.MASK if masked else _fmt(kind, v),
+        "Médiane régionale": _fmt(kind, med),
+        "Écart à la médiane": _gap(kind, None if fmt.is_null(v) or fmt.is_null(med) else v - med),
+        "Rang centile (région)": _rank(r.get("percentile_rank")),
+        "Médiane des pairs": _fmt(kind, p.get("median")),
+        "Rang centile (pairs)": _rank(p.get("percentile_rank")),
+        "Bailleurs comparés": fmt.integer(r.get("n_landlords")),
     })
-table_df = pd.DataFrame(rows)
-masked_viewer = me is not None and bool(me.get("is_masked"))
-display = pd.DataFrame({
-    "Indicateur": table_df["indicator"],
-    "Bailleur": [fmt.MASK if masked_viewer and fmt.is_null(v) else _fmt(k, v) for v, k in zip(table_df["viewer"], table_df["kind"])],
-    "Médiane régionale": [_fmt(k, v) for v, k in zip(table_df["region_median"], table_df["kind"])],
-    "Écart à la médiane": [
-        fmt.MISSING if fmt.is_null(v) else (
-            (fmt.number(v * 100, 1) + " pt") if k == "pct" else fmt.number(v, 1))
-        for v, k in zip(table_df["gap_region"], table_df["kind"])],
-    "Rang centile (région)": [fmt.MISSING if fmt.is_null(v) else fmt.integer(v * 100) + "e"
-                              for v in table_df["region_rank"]],
-    "Médiane des pairs": [_fmt(k, v) for v, k in zip(table_df["peer_median"], table_df["kind"])],
-    "Rang centile (pairs)": [fmt.MISSING if fmt.is_null(v) else fmt.integer(v * 100) + "e"
-                             for v in table_df["peer_rank"]],
-    "Bailleurs comparés": [fmt.integer(v) for v in table_df["n_region"]],
-})
+display = pd.DataFrame(rows)
 st.dataframe(display, hide_index=True)
-if masked_viewer:
+if any_masked:
     ui.mask_note()
-st.caption("Rang centile : part des bailleurs de la région (ou des pairs) dont la valeur est plus basse. "
-           "Écart en points de pourcentage pour les parts et taux.")
-export = display.copy()
-ui.downloads(export, f"position-{landlords.get(viewer, viewer)}", key="b-pos")
+st.caption("Rang centile : part des autres bailleurs de la région (ou des pairs) dont la valeur est plus basse. "
+           "Écart en points de pourcentage pour les parts et taux. Valeurs arrondies (au point de pourcentage, "
+           f"à l'heure près). « — » : moins de {MIN_GROUP} bailleurs ont une valeur publiable (ou, pour les pairs, "
+           "un des groupes de taille en compte moins), la comparaison n'est pas publiée. Voir la page Méthode, "
+           "« Comparaison entre bailleurs ».")
+ui.downloads(display, f"position-{viewer_name}", key="b-pos")
 
-st.subheader("Distribution régionale")
-ind = st.selectbox("Indicateur", list(INDICATORS), format_func=lambda k: INDICATORS[k][0], key="b_ind", width=420)
+st.subheader("Distribution")
+c1, c2 = st.columns(2)
+with c1:
+    ind = st.selectbox("Indicateur", LISTED, format_func=lambda k: INDICATORS[k][0], key="b_ind",
+                       help="Heures par million d'euros et taux de réalisation : médiane et rang seulement (leurs "
+                            "dénominateurs, montants des marchés et heures prévues, sont publiés par bailleur).")
+with c2:
+    scope = st.radio("Bailleurs comparés", ["region", "peers"], horizontal=True, key="b_scope",
+                     format_func=lambda s: "Toute la région" if s == "region" else
+                     f"Bailleurs {SIZE.get(band, 'de même taille')} (pairs)")
 label, kind = INDICATORS[ind]
-dist = bench.dropna(subset=[ind]).sort_values(ind).reset_index(drop=True)
+dist = db.mart("mart_landlord_benchmark", viewer=viewer, scope=scope, **period)
+dist = dist[dist["indicator"] == ind].sort_values("position").reset_index(drop=True)
 if dist.empty:
-    ui.empty("Aucune valeur publiable pour cet indicateur.")
+    ui.empty(f"Distribution non publiée : moins de {MIN_GROUP} bailleurs ont une valeur publiable pour cet "
+             "indicateur" + (" dans chaque groupe de taille." if scope == "peers" else "."))
 else:
     is_me = dist["is_viewer"].fillna(False).astype(bool)
-    names = [landlords.get(viewer, "Votre bailleur") if m else lab
-             for m, lab in zip(is_me, dist["landlord_label"])]
+    scale = 100 if kind == "pct" else 1
     fig = go.Figure(go.Bar(
-        x=names, y=dist[ind] * (100 if kind == "pct" else 1), marker_color=["#E1000F" if m else "#B8C4E0" for m in is_me],
-        hovertemplate="%{x} : %{y" + (fmt.PCT_HOVER if kind == "pct" else ":,.1f}") + "<extra></extra>",
+        x=dist["landlord_label"], y=dist["value"] * scale,
+        marker_color=["#E1000F" if m else "#B8C4E0" for m in is_me],
+        hovertemplate="%{x} : %{y" + (":,.0f}\u00a0%" if kind == "pct" else ":,.0f}") + "<extra></extra>",
     ))
-    reg = pos[(pos["indicator"] == ind) & (pos["scope"] == "region")]
-    if len(reg) and not fmt.is_null(reg.iloc[0]["median"]):
-        fig.add_hline(y=reg.iloc[0]["median"] * (100 if kind == "pct" else 1), line_dash="dot", line_color="#000091",
-                      annotation_text=f"Médiane régionale : {_fmt(kind, reg.iloc[0]['median'])}")
+    row = pos[(pos["indicator"] == ind) & (pos["scope"] == scope)]
+    if len(row) and not fmt.is_null(row.iloc[0]["median"]):
+        fig.add_hline(y=row.iloc[0]["median"] * scale, line_dash="dot", line_color="#000091",
+                      annotation_text=f"Médiane : {_fmt(kind, row.iloc[0]['median'])}")
     fig.update_layout(yaxis=dict(title=label, **(fmt.PCT_AXIS if kind == "pct" else {"tickformat": ",.0f"})),
-                      xaxis=dict(title=None, tickangle=-45), showlegend=False)
-    rank = reg.iloc[0]["percentile_rank"] if len(reg) else None
-    summary = (f"{landlords.get(viewer, viewer)} est en rouge ; les autres bailleurs sont anonymes. "
-               + (f"Rang centile régional : {fmt.integer(rank * 100)}e." if not fmt.is_null(rank) else
-                  "Pas de valeur publiable pour ce bailleur."))
-    cols = [Col("landlord_label", "Bailleur"), Col("size_band", "Taille"), Col(ind, label, kind)]
-    ui.chart(fig, summary, dist.assign(landlord_label=names, size_band=dist["size_band"].map(SIZE)), cols,
-             f"distribution-{ind}", key="b-dist")
+                      xaxis=dict(title=None, tickangle=-45, type="category"), showlegend=False)
+    rank = row.iloc[0]["percentile_rank"] if len(row) else None
+    summary = (f"{viewer_name} est en rouge. Les autres bailleurs sont anonymes et désignés seulement par leur rang "
+               "dans cette liste, valeurs croissantes : le « Rang 3 » d'un indicateur n'est pas le « Rang 3 » d'un "
+               "autre. " + (f"Rang centile : {fmt.integer(rank * 100)}e." if not fmt.is_null(rank) else
+                            "Pas de valeur publiable pour ce bailleur."))
+    cols = [Col("landlord_label", "Bailleur"), Col("value", label, kind)]
+    ui.chart(fig, summary, dist, cols, f"distribution-{ind}", key="b-dist")
 
 st.subheader("Tendances du bailleur")
 c1, c2 = st.columns(2)

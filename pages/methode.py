@@ -66,6 +66,24 @@ st.markdown(
     "lignes d'une ventilation par public ne s'additionnent donc pas au total."
 )
 
+# --- Comparaison entre bailleurs (landlord benchmark anonymity, docs/secrecy_landlords.md) ---------------
+st.subheader("Comparaison entre bailleurs")
+st.markdown(
+    "Sur la page *Bailleurs*, seul le bailleur choisi est nommé. Dans la distribution de chaque indicateur, "
+    "les autres bailleurs ne sont désignés que par leur **rang** dans cette liste (« Rang 3 » : le 3e plus "
+    "bas) : le rang 3 d'un indicateur n'est pas le rang 3 d'un autre, et aucune autre information (nom, "
+    "montant, nombre de marchés ou de participants) n'accompagne leur valeur. Les valeurs sont arrondies "
+    "(au point de pourcentage, à l'heure). Une distribution n'est publiée que si **au moins 4 bailleurs** y "
+    "ont une valeur ; celles des groupes de pairs (tiers du montant des marchés publiés, toutes années, "
+    "calculés à partir des seules données publiques) ne le sont que si chaque groupe en compte au moins 4. "
+    "Les heures par million d'euros et le taux de réalisation, dont les dénominateurs (montants des "
+    "marchés, heures prévues) sont publiés par bailleur, ne sont donnés qu'en médiane, quartiles et rang. "
+    "Un lecteur peut donc connaître les valeurs d'un groupe de bailleurs, jamais celle d'un bailleur "
+    "anonyme en particulier. Limite : le tableau de bord ne contrôle pas l'accès ; les chiffres d'un "
+    "bailleur choisi (sur cette page ou avec le filtre « Bailleur social » des autres pages) sont "
+    "affichés sous son nom, dans le respect du secret statistique."
+)
+
 st.subheader("Paramètres de la base")
 rows = [(k[len("setting."):], v) for k, v in info.items() if k.startswith("setting.")]
 if rows:

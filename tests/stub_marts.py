@@ -236,31 +236,36 @@ def build_stub_db(path: Path | str, *, demo: bool = True) -> Path:
     _create_table_macro(con, "mart_declared_vs_executed_list", dvl,
                         ["status := null"] + [f"{p} := null" for p in FILTERS[:-1]],
                         conds=("(status is null or status_ = status)",))
-    bench = pd.DataFrame([
-        dict(buyer_siret=LANDLORD_1 if v else None, landlord_label="Habitat du Nord (fictif)" if v else lab,
-             is_viewer=v, size_band=size, n_contracts=nc, amount=am, n_known=nk, clause_share=cs, hours_worked=hw,
-             hours_planned=hp, hours_per_million=hpm, realisation_rate=rr, n_participants=np_, is_masked=False,
-             women_share=ws, qpv_share=qs, tenant_share=ts, hours_per_participant=hpp, dynamic_exit_rate=de,
-             n_exits_known=ek)
-        for v, lab, size, nc, am, nk, cs, hw, hp, hpm, rr, np_, ws, qs, ts, hpp, de, ek in [
-            (True, None, "large", 300, 20e6, 180, 0.25, 40_000.0, 35_000.0, 2000.0, 40 / 35, 100, 0.2, 0.4, 0.3,
-             400.0, 0.45, 60),
-            (False, "Bailleur A", "large", 250, 18e6, 150, 0.15, 20_000.0, 25_000.0, 1111.1, 0.8, 60, 0.1, 0.3, 0.2,
-             333.3, 0.35, 40),
-            (False, "Bailleur B", "small", 40, 2e6, 30, 0.35, 3_000.0, 2_000.0, 1500.0, 1.5, 8, 0.25, 0.5, 0.4,
-             375.0, 0.5, 6),
-        ]])
-    _create_table_macro(con, "mart_landlord_benchmark", bench, ["viewer := null", "year_from := null",
-                                                                "year_to := null", "anonymise := true"])
+    # landlord benchmark (long, anonymous): the viewer LANDLORD_1 and 3 others per list, labelled by rank
+    positions = [("clause_share", 0.25, 0.25, 0.5), ("hours_per_million", 2000.0, 1500.0, 0.6667),
+                 ("realisation_rate", 1.14, 1.14, 0.3333), ("women_share", 0.2, 0.2, 0.3333),
+                 ("qpv_share", 0.4, 0.4, 0.3333), ("tenant_share", 0.3, 0.3, 0.3333),
+                 ("hours_per_participant", 400.0, 375.0, 0.6667), ("dynamic_exit_rate", 0.45, 0.45, 0.3333)]
+    bench_rows = []
+    for ind, v, _, _ in positions:
+        if ind in ("hours_per_million", "realisation_rate"):
+            continue  # not listed landlord by landlord (int_landlord_values)
+        values = [v * 0.5, v * 0.8, v, v * 1.3]
+        for scope_, band in (("region", None), ("peers", "large")):
+            for i, value in enumerate(values, start=1):
+                me = value == v
+                bench_rows.append(dict(indicator=ind, scope_=scope_, peer_group=band, position=i, n_landlords=4,
+                                       landlord_label="Habitat du Nord (fictif)" if me else f"Rang {i}",
+                                       is_viewer=me, buyer_siret=LANDLORD_1 if me else None, value=value))
+    con.register("_df", pd.DataFrame(bench_rows))
+    con.execute("create table _stub_mart_landlord_benchmark as select * from _df")
+    con.unregister("_df")
+    con.execute("create macro mart_landlord_benchmark(viewer := null, year_from := null, year_to := null, "
+                "scope := 'region') as table select scope_ as scope, * exclude (scope_) "
+                "from _stub_mart_landlord_benchmark where scope_ = coalesce(scope, 'region')")
     pos_rows = []
-    for ind, v, med, rank in [("clause_share", 0.25, 0.25, 0.5), ("hours_per_million", 2000.0, 1500.0, 0.6667),
-                              ("realisation_rate", 40 / 35, 1.1429, 0.3333), ("women_share", 0.2, 0.2, 0.3333),
-                              ("qpv_share", 0.4, 0.4, 0.3333), ("tenant_share", 0.3, 0.3, 0.3333),
-                              ("hours_per_participant", 400.0, 375.0, 0.6667), ("dynamic_exit_rate", 0.45, 0.45, 0.3333)]:
-        pos_rows.append(dict(indicator=ind, scope="region", peer_group=None, viewer_value=v, n_landlords=3,
-                             q1=med * 0.8, median=med, q3=med * 1.2, percentile_rank=rank))
-        pos_rows.append(dict(indicator=ind, scope="peers", peer_group="large", viewer_value=v, n_landlords=2,
-                             q1=med * 0.9, median=med, q3=med * 1.1, percentile_rank=0.5))
+    for ind, v, med, rank in positions:
+        pos_rows.append(dict(indicator=ind, scope="region", peer_group=None, viewer_value=v, viewer_is_masked=False,
+                             is_published=True, n_landlords=4, q1=med * 0.8, median=med, q3=med * 1.2,
+                             percentile_rank=rank))
+        pos_rows.append(dict(indicator=ind, scope="peers", peer_group="large", viewer_value=v, viewer_is_masked=False,
+                             is_published=True, n_landlords=4, q1=med * 0.9, median=med, q3=med * 1.1,
+                             percentile_rank=0.5))
     _create_table_macro(con, "mart_landlord_position", pd.DataFrame(pos_rows),
                         ["viewer := null", "year_from := null", "year_to := null"])
     targets = pd.DataFrame([

@@ -1,54 +1,27 @@
 -- mart_landlord_position: where a landlord stands among all landlords and among its peers.
--- Answers: for each benchmark indicator, the viewer's value, the regional quartiles and median,
---          the viewer's percentile rank, and the same within its peer group (same size band).
+-- Answers: for each benchmark indicator, the viewer's value, the quartiles and median of the
+--          landlords of the scope, the viewer's percentile rank, over the region and within its
+--          size band (int_landlord_size_band). Only what the published lists of
+--          mart_landlord_benchmark already give: a scope whose list is not publishable
+--          (int_landlord_values) has its figures null and is_published false.
 -- Grain: one row per indicator x scope ('region', 'peers').
--- Parameters: viewer (landlord SIRET), year_from, year_to.
--- Columns: indicator, scope, peer_group, viewer_value, n_landlords (with a value), q1, median, q3,
---          percentile_rank (share of the other landlords of the scope with a lower value, 0-1;
---          null when the viewer has no value or is alone).
--- Masking: masked landlord values are absent from mart_landlord_benchmark and so from the
---          distributions; quartiles are computed over at least 3 landlords, else null.
+-- Parameters: viewer (landlord SIRET), year_from, year_to (as int_landlord_indicators).
+-- Columns: indicator, scope, peer_group (the viewer's size band, on the 'peers' rows), viewer_value
+--          (rounded as published), viewer_is_masked (the viewer's value is hidden by statistical
+--          secrecy), is_published, n_landlords (with a value), q1, median, q3 (of the rounded
+--          values, rounded the same way), percentile_rank (share of the other landlords of the scope
+--          with a lower value, 0-1; null when the viewer has no value).
+-- Masking: masked landlord values are absent from the distributions (int_landlord_indicators).
 create or replace macro mart_landlord_position(viewer, year_from := null, year_to := null) as table
-with benchmark as materialized (
-    select * from mart_landlord_benchmark(viewer := viewer, year_from := year_from, year_to := year_to,
-                                          anonymise := false)
+with vals as materialized (
+    select * from int_landlord_values(year_from := year_from, year_to := year_to)
 ),
 
-long as (
-    unpivot (
-        select buyer_siret, size_band, is_viewer, clause_share, hours_per_million, realisation_rate,
-               women_share, qpv_share, tenant_share, hours_per_participant, dynamic_exit_rate
-        from benchmark
-    )
-    on clause_share, hours_per_million, realisation_rate, women_share, qpv_share, tenant_share,
-       hours_per_participant, dynamic_exit_rate
-    into name indicator value indicator_value
-),
-
-viewer_band as (
-    select any_value(b.size_band) as band from benchmark as b where b.is_viewer
-),
-
-scoped as (
-    select 'region' as scope, l.* from long as l
-    union all
-    select 'peers', l.* from long as l where l.size_band = (select band from viewer_band)
-),
-
-viewer_values as (
-    select s.scope, s.indicator, s.indicator_value as viewer_value from scoped as s where s.is_viewer
-),
-
-stats as (
-    select
-        s.scope,
-        s.indicator,
-        count(*) as n_landlords,
-        case when count(*) >= 3 then quantile_cont(s.indicator_value, 0.25) end as q1,
-        case when count(*) >= 3 then quantile_cont(s.indicator_value, 0.5) end as median,
-        case when count(*) >= 3 then quantile_cont(s.indicator_value, 0.75) end as q3
-    from scoped as s
-    group by all
+viewer_row as (
+    select any_value(i.size_band) as band, bool_or(i.is_masked) as is_masked,
+           bool_or(i.exit_rate_masked) as exit_rate_masked
+    from int_landlord_indicators(year_from := year_from, year_to := year_to) as i
+    where i.buyer_siret = viewer
 ),
 
 indicators as (
@@ -59,25 +32,53 @@ indicators as (
 ),
 
 scopes as (
-    select * from (values ('region', 1), ('peers', 2)) as t(scope, scope_order)
+    select * from (values ('region', 1), ('peers', 2)) as t(scope_name, scope_order)
+),
+
+scoped as (
+    select 'region' as scope_name, v.* from vals as v where v.region_published
+    union all
+    select 'peers', v.* from vals as v
+    where v.peers_published and v.size_band = (select vr.band from viewer_row as vr)
+),
+
+viewer_values as (
+    select v.indicator, v.value as viewer_value from vals as v where v.buyer_siret = viewer
+),
+
+stats as (
+    select
+        s.scope_name,
+        s.indicator,
+        count(*) as n_landlords,
+        int_landlord_rounded(s.indicator, quantile_cont(s.value, 0.25)) as q1,
+        int_landlord_rounded(s.indicator, quantile_cont(s.value, 0.5)) as median,
+        int_landlord_rounded(s.indicator, quantile_cont(s.value, 0.75)) as q3
+    from scoped as s
+    group by s.scope_name, s.indicator
 )
 
 select
     i.indicator,
-    sc.scope,
-    case when sc.scope = 'peers' then (select band from viewer_band) end as peer_group,
+    sc.scope_name as scope,
+    case when sc.scope_name = 'peers' then (select vr.band from viewer_row as vr) end as peer_group,
     v.viewer_value,
-    coalesce(st.n_landlords, 0) as n_landlords,
+    coalesce(case i.indicator when 'clause_share' then false
+                              when 'dynamic_exit_rate' then vr.exit_rate_masked
+                              else vr.is_masked end, false) as viewer_is_masked,
+    st.n_landlords is not null as is_published,
+    st.n_landlords,
     st.q1,
     st.median,
     st.q3,
     case when v.viewer_value is not null and st.n_landlords > 1 then
         (select count(*) from scoped as s
-         where s.scope = sc.scope and s.indicator = i.indicator and s.indicator_value < v.viewer_value)
+         where s.scope_name = sc.scope_name and s.indicator = i.indicator and s.value < v.viewer_value)
         / (st.n_landlords - 1)
     end as percentile_rank
 from indicators as i
 cross join scopes as sc
-left join stats as st on st.scope = sc.scope and st.indicator = i.indicator
-left join viewer_values as v on v.scope = sc.scope and v.indicator = i.indicator
+cross join viewer_row as vr
+left join stats as st on st.scope_name = sc.scope_name and st.indicator = i.indicator
+left join viewer_values as v on v.indicator = i.indicator
 order by i.indicator_order, sc.scope_order

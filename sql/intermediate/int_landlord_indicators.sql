@@ -1,0 +1,100 @@
+-- int_landlord_indicators: table macro, every social landlord's benchmark indicators, by name.
+-- Answers: per landlord, its DECP figures (contracts, amount, clause share), its hours planned and,
+--          through the secrecy rule, its people figures (hours worked and what derives from them,
+--          shares of women, QPV residents and tenants, dynamic exit rate); its size band.
+--          Never published as is: mart_landlord_benchmark and mart_landlord_position read it and
+--          publish only what docs/secrecy_landlords.md allows.
+-- Grain: one row per landlord (buyer_type 'landlord' in DECP or in the execution data).
+-- Parameters: year_from, year_to (notification year for contracts, year of the line for hours,
+--             lot year for planned hours).
+-- Columns: buyer_siret, landlord_name (label, the SIRET when none), size_band
+--          (int_landlord_size_band), n_contracts, amount, n_known, clause_share, hours_planned,
+--          n_participants, is_masked, exit_rate_masked, hours_worked, hours_per_million,
+--          realisation_rate, women_share, qpv_share, tenant_share, hours_per_participant,
+--          dynamic_exit_rate, n_exits_known.
+-- Masking: people figures are null when the landlord's n_participants is below the threshold
+--          (int_cell_masked, siblings = all landlords); the exit rate and n_exits_known also when
+--          1 to threshold - 1 exits are known (exit_rate_masked); hours planned and DECP figures
+--          are not masked.
+create or replace macro int_landlord_indicators(year_from := null, year_to := null) as table
+with decp as (
+    select
+        c.buyer_siret,
+        count(*) as n_contracts,
+        sum(c.amount) as amount,
+        count(*) filter (where c.social_info_known) as n_known,
+        count(*) filter (where c.has_social_clause) as n_clause
+    from stg_contracts as c
+    where (year_from is null or c.year >= year_from) and (year_to is null or c.year <= year_to)
+    group by all
+),
+
+planned as (
+    select p.buyer_siret, sum(p.planned_hours) as hours_planned
+    from int_planned_lots as p
+    where (year_from is null or p.year >= year_from) and (year_to is null or p.year <= year_to)
+    group by all
+),
+
+people as (
+    -- over the whole period the figures come precomputed (int_landlord_people_all)
+    select * from int_landlord_people_all where year_from is null and year_to is null
+    union all
+    select * from int_landlord_people(year_from := year_from, year_to := year_to)
+    where not (year_from is null and year_to is null)
+),
+
+joined as (
+    select
+        k.buyer_siret,
+        k.size_band,
+        coalesce(d.n_contracts, 0) as n_contracts,
+        d.amount,
+        coalesce(d.n_known, 0) as n_known,
+        d.n_clause / nullif(d.n_known, 0) as clause_share,
+        coalesce(p.hours_worked, 0) as hours_worked,
+        pl.hours_planned,
+        coalesce(p.n_participants, 0) as n_participants,
+        p.women_share,
+        p.qpv_share,
+        p.tenant_share,
+        p.n_exits_known,
+        p.n_exits_dynamic
+    from int_landlord_size_band as k
+    left join decp as d using (buyer_siret)
+    left join people as p using (buyer_siret)
+    left join planned as pl using (buyer_siret)
+),
+
+masked as (
+    select
+        *,
+        int_cell_masked(n_participants, false, 'landlords') as is_masked,
+        coalesce(n_exits_known > 0 and n_exits_known < int_secrecy_threshold(false), false) as few_exits
+    from joined
+)
+
+select
+    m.buyer_siret,
+    coalesce(lb.label, m.buyer_siret) as landlord_name,
+    m.size_band,
+    m.n_contracts,
+    m.amount,
+    m.n_known,
+    m.clause_share,
+    m.hours_planned,
+    case when not m.is_masked then m.n_participants end as n_participants,
+    m.is_masked,
+    m.is_masked or m.few_exits as exit_rate_masked,
+    case when not m.is_masked then m.hours_worked end as hours_worked,
+    case when not m.is_masked then m.hours_worked / nullif(m.amount, 0) * 1e6 end as hours_per_million,
+    case when not m.is_masked then m.hours_worked / nullif(m.hours_planned, 0) end as realisation_rate,
+    case when not m.is_masked then m.women_share end as women_share,
+    case when not m.is_masked then m.qpv_share end as qpv_share,
+    case when not m.is_masked then m.tenant_share end as tenant_share,
+    case when not m.is_masked then m.hours_worked / nullif(m.n_participants, 0) end as hours_per_participant,
+    case when not m.is_masked and not m.few_exits then m.n_exits_dynamic / nullif(m.n_exits_known, 0) end
+        as dynamic_exit_rate,
+    case when not m.is_masked and not m.few_exits then m.n_exits_known end as n_exits_known
+from masked as m
+left join int_dimension_labels as lb on lb.dim = 'buyer' and lb.dim_value = m.buyer_siret
