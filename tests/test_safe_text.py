@@ -54,8 +54,8 @@ def hostile_db() -> Path:
     con.execute(f"update _stub_mart_contract_share set label = {q(LANDLORD)} where value = '{LANDLORD_1}'")
     con.execute(f"update _stub_mart_hours set label = {q(EPCI)} where value = '200093201'")
     con.execute(f"update _stub_mart_participants set label = {q(EPCI)} where value = '200093201'")
-    con.execute(f"update _stub_mart_landlord_benchmark set landlord_label = {q(hostile('Bailleur A'))} "
-                "where landlord_label = 'Bailleur A'")
+    con.execute(f"update _stub_mart_landlord_benchmark set landlord_label = {q(LANDLORD)} "
+                "where landlord_label = 'Habitat du Nord (fictif)'")
     con.execute(f"update _stub_mart_targets set operation_name = {q(OPERATION)}, buyer_name = {q(LANDLORD)} "
                 "where not is_total")
     con.execute(f"update _stub_mart_custom_targets set label = {q(hostile('Objectif'))}, "
