@@ -95,6 +95,9 @@ class _Batch:
         if not self.cols["record_no"]:
             return
         t = pa.Table.from_pydict(self.cols, schema=self.schema)
+        # through a reader of the batch, not the table itself: inside the file's transaction DuckDB
+        # keeps what it scanned referenced until commit, which would hold every batch in memory
+        t = pa.RecordBatchReader.from_batches(self.schema, iter(t.to_batches()))
         name = f"_clauses_batch_{self.table}"
         self.con.register(name, t)
         try:
@@ -316,6 +319,13 @@ def _fingerprint(kind: str, out: dict, fields: list[str]) -> tuple:
     return (kind, *(tuple(out[f]) if isinstance(out[f], list) else out[f] for f in fields))
 
 
+def _keep_fingerprints(seen: set, pending: set) -> None:
+    """Move a batch's fingerprints into the build's set as ints created together: long-lived objects
+    made one per row amid the row's short-lived ones would pin the memory of every batch."""
+    seen.update(int.from_bytes(d, "little") for d in pending)
+    pending.clear()
+
+
 class _LongDropped:
     """Over-long cells of ignored columns, dropped: counted and cited in one warning."""
 
@@ -403,7 +413,8 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
     planned_rows: dict[tuple, dict] = {}
     planned_conflicts = 0
     has_planned = "planned_hours" in hm.columns
-    seen = ctx.seen_records
+    seen = ctx.seen_records   # 128-bit fingerprints (ints) of the records loaded in this build
+    pending: set[bytes] = set()  # this batch's fingerprints, moved to `seen` batch by batch
 
     used = set(hm.columns.values()) | set(hm.public_flags.values())
     field_of = {i: f for f, i in hm.columns.items()}
@@ -437,10 +448,12 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
         fields = HOURS_FIELDS if kind == "clauses" else PLANNED_FIELDS
         fp = _fingerprint("clause_hours" if kind == "clauses" else "clause_planned", out, fields)
         fp = hashlib.blake2b(repr(fp).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        if fp in seen:
+        if fp in pending or int.from_bytes(fp, "little") in seen:
             result.n_duplicates += 1
             continue
-        seen.add(fp)
+        pending.add(fp)
+        if len(pending) >= BATCH_ROWS:
+            _keep_fingerprints(seen, pending)
         for field, reason, raw in row.field_rejects:
             q.reject_field(record_no, field, reason, raw)
         if kind == "clauses":
@@ -470,6 +483,7 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
             planned_rows[key] = {"source_file": path.name, "record_no": record_no, **out}
             result.n_loaded += 1
     hours.flush()
+    _keep_fingerprints(seen, pending)
     result.warnings.extend(table.notes)
     if long_dropped.n:
         result.warnings.append(long_dropped.text())
