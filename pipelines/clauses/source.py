@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -501,7 +502,61 @@ def _salvage_zip(path: Path, out: Path) -> list[str]:
             if flags & 0x08:   # data descriptor after the data: optional signature, crc, sizes
                 sig = f.read(4)
                 f.read(12 if sig == b"PK\x07\x08" else 8)
+    _complete_structure(out, cut)
     return cut
+
+
+_STRUCTURE = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
+def _complete_structure(out: Path, cut: list[str]) -> None:
+    """When the cut took the workbook's structure parts (some writers put them after the sheets),
+    rewrite the salvaged zip with the sheets, shared strings and styles found and a minimal structure
+    listing those sheets."""
+    import os
+    import re
+
+    with zipfile.ZipFile(out) as z:
+        names = [n for n in z.namelist() if n not in cut or n.startswith("xl/worksheets/")]
+        if all(n in names for n in _STRUCTURE):
+            return
+        sheets = sorted((n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
+                        key=lambda n: int(re.findall(r"\d+", n)[-1]))
+        keep = [n for n in names if n in sheets or n in ("xl/sharedStrings.xml", "xl/styles.xml")]
+        tmp = out.with_suffix(".rebuilt.xlsx")
+        main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+              '2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+              'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+              'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+'
+              'xml"/>' + "".join(f'<Override PartName="/{n}" ContentType="application/vnd.openxmlformats-'
+                                 'officedocument.spreadsheetml.worksheet+xml"/>' for n in sheets)
+              + ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.spreadsheetml.sharedStrings+xml"/>' if "xl/sharedStrings.xml" in keep else "")
+              + ('<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.spreadsheetml.styles+xml"/>' if "xl/styles.xml" in keep else "") + "</Types>")
+        root_rels = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.'
+                     f'org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+                     'Target="xl/workbook.xml"/></Relationships>')
+        wb = (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+              + "".join(f'<sheet name="Feuille {k + 1}" sheetId="{k + 1}" r:id="rId{k + 1}"/>'
+                        for k in range(len(sheets))) + "</sheets></workbook>")
+        wb_rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/relationships">'
+                   + "".join(f'<Relationship Id="rId{k + 1}" Type="{rel}/worksheet" Target="{n[3:]}"/>'
+                             for k, n in enumerate(sheets))
+                   + (f'<Relationship Id="rIdS" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+                      if "xl/sharedStrings.xml" in keep else "")
+                   + (f'<Relationship Id="rIdT" Type="{rel}/styles" Target="styles.xml"/>'
+                      if "xl/styles.xml" in keep else "") + "</Relationships>")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z2:
+            for n, text in zip(_STRUCTURE, (ct, root_rels, wb, wb_rels)):
+                z2.writestr(n, text)
+            for n in keep:
+                with z.open(n) as src, z2.open(n, "w", force_zip64=True) as dst:
+                    shutil.copyfileobj(src, dst, CHUNK_BYTES)
+    os.replace(tmp, out)
 
 
 def _open_xlsx(path: Path, named_csv: bool) -> Table:
@@ -550,7 +605,8 @@ def _open_xlsx(path: Path, named_csv: bool) -> Table:
     def capped(row) -> list:
         cells = list(row)
         if len(cells) > max_cols:
-            over_columns[0] += 1
+            if any(c is not None and c != "" for c in cells[max_cols:]):
+                over_columns[0] += 1
             cells = cells[:max_cols]
         long = None
         for i, c in enumerate(cells):
@@ -565,7 +621,7 @@ def _open_xlsx(path: Path, named_csv: bool) -> Table:
         return cells
 
     def rows_of(ws):
-        return ws.iter_rows(values_only=True, max_col=max_cols + 1)
+        return ws.iter_rows(values_only=True)
 
     def scan(ws):
         it = rows_of(ws)
@@ -596,6 +652,9 @@ def _open_xlsx(path: Path, named_csv: bool) -> Table:
             from None
     if start is None:
         close()
+        if kind == "truncated":
+            raise UnreadableFile(path, EXPECTED, "feuille tronquée : archive XLSX coupée avant toute ligne "
+                                 "lisible ; renvoyer le fichier complet")
         raise UnreadableFile(path, EXPECTED, "aucune feuille avec une ligne d'en-têtes reconnue ; "
                              + hdr.expected_columns_text("clauses"))
     header = first[h]
