@@ -70,7 +70,7 @@ def test_tokenizer_reads_like_the_csv_module_even_across_pieces(monkeypatch):
 def test_reading_memory_is_bounded_by_a_chunk_not_the_file(tmp_path, monkeypatch):
     from pipelines.bench.clauses import generate_export
 
-    monkeypatch.setattr(source, "CHUNK_BYTES", 1 << 16)
+    monkeypatch.setattr(source, "CHUNK_BYTES", 1 << 16, raising=False)
     path = tmp_path / "export.csv"
     n = generate_export(path, 5)
     tracemalloc.start()
