@@ -284,6 +284,55 @@ def test_workbook_cut_before_any_row_is_refused_as_truncated(con, ctx, tmp_path)
     assert "feuille tronquée" in str(e.value)
 
 
+def excel_ordered_workbook(n_rows: int) -> bytes:
+    """A workbook as Excel writes it: texts in the shared-strings table, stored after the sheet."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    ooxml = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    texts = ["Matricule", "Date début", "Heures réalisées"] + [f"P{i}" for i in range(n_rows)]
+    sheet_rows = ['<row r="1">' + "".join(f'<c r="{col}1" t="s"><v>{k}</v></c>' for k, col in enumerate("ABC"))
+                  + "</row>"]
+    for i in range(n_rows):
+        r = i + 2
+        sheet_rows.append(f'<row r="{r}"><c r="A{r}" t="s"><v>{i + 3}</v></c><c r="B{r}"><v>45293</v></c>'
+                          f'<c r="C{r}"><v>{i + 1}</v></c></row>')
+    parts = [
+        ("[Content_Types].xml", f'<Types xmlns="{pkg}/content-types"><Default Extension="rels" '
+         f'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+         f'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="{ooxml}.sheet.main+xml"/>'
+         f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ooxml}.worksheet+xml"/>'
+         f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ooxml}.sharedStrings+xml"/></Types>'),
+        ("_rels/.rels", f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+         f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        ("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Suivi" sheetId="1" '
+         'r:id="rId1"/></sheets></workbook>'),
+        ("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+         f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+         f'Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
+        ("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><sheetData>{"".join(sheet_rows)}</sheetData></worksheet>'),
+        ("xl/sharedStrings.xml", f'<sst xmlns="{main}" count="{len(texts)}" uniqueCount="{len(texts)}">'
+         + "".join(f"<si><t>{t}</t></si>" for t in texts) + "</sst>"),
+    ]
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts:
+            z.writestr(name, text)
+    return b.getvalue()
+
+
+def test_excel_workbook_cut_before_its_shared_texts_is_refused_not_half_read(con, ctx, tmp_path):
+    data = excel_ordered_workbook(2000)
+    whole = tmp_path / "whole.xlsx"
+    whole.write_bytes(data)
+    assert ingest_clause_file(con, whole, ctx).n_loaded == 2000   # the fixture is a valid workbook
+    p = tmp_path / "cut.xlsx"
+    p.write_bytes(data[: len(data) // 3])   # in the sheet: the shared texts, written after it, are lost
+    with pytest.raises(UnreadableFile) as e:
+        ingest_clause_file(con, p, ctx)
+    assert "feuille tronquée" in str(e.value) and "Error" not in str(e.value)
+
+
 def test_bad_workbooks_never_end_as_unexpected_errors(tmp_path, capsys):
     from pipelines import build
 
@@ -352,3 +401,18 @@ def test_many_missing_column_names_are_cited_up_to_ten(con, ctx, tmp_path):
     # 1 000 columns read (the cap), 10 named
     assert "en-têtes lus : « Date de début », « Sexe », « Inconnue 0 »" in msg and "… et 990 autres" in msg
     assert len(msg) < 3000
+
+
+def test_targets_and_buyers_files_cite_at_most_ten_headers(con, tmp_path):
+    from pipelines.buyers import load_buyers_register
+    from pipelines.targets import load_targets
+
+    header = ";".join(f"colonne_{i}" for i in range(5000))
+    targets, buyers = tmp_path / "objectifs.csv", tmp_path / "acheteurs.csv"
+    targets.write_text(header + "\n1;2\n", encoding="utf-8")
+    buyers.write_text(header + "\n1;2\n", encoding="utf-8")
+    for load in (lambda: load_targets(con, targets), lambda: load_buyers_register(con, buyers)):
+        with pytest.raises(UnreadableFile) as e:
+            load()
+        msg = str(e.value)
+        assert "« colonne_9 » … et 4\u202f990 autres" in msg and "colonne_10" not in msg and len(msg) < 1000

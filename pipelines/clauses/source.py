@@ -598,6 +598,10 @@ def _open_xlsx(path: Path, named_csv: bool) -> Table:
         wb = load_workbook(fh, read_only=True, data_only=True)
     except Exception as e:  # openpyxl reports a damaged workbook with many exception types
         fh.close()
+        if kind == "truncated":
+            _fail("archive XLSX coupée avant une partie nécessaire du classeur (table des textes, "
+                  f"description des feuilles : {_xml_reason(e)}) ; aucune ligne ne peut être lue sûrement, "
+                  "renvoyer le fichier complet")
         _fail(f"classeur XLSX illisible : {_xml_reason(e)}")
     cap, max_cols = max_cell_chars(), max_columns()
     over_columns = [0]
