@@ -65,6 +65,8 @@ def test_tokenizer_reads_like_the_csv_module_even_across_pieces(monkeypatch):
             monkeypatch.setattr(source, "PIECE_BYTES", piece)
             monkeypatch.setattr(source, "CHUNK_BYTES", max(piece, 4) if piece < 100 else 1 << 20)
             assert tokenize(text.encode("utf-8")) == expected, (text, piece)
+            # at most 2 cells kept a record, the same records found
+            assert tokenize(text.encode("utf-8"), max_cols=2) == [r[:2] for r in expected], (text, piece)
 
 
 def test_reading_memory_is_bounded_by_a_chunk_not_the_file(tmp_path, monkeypatch):

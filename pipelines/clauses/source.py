@@ -280,6 +280,14 @@ class _Tokenizer:
                 start_line = self._line = line_no
             i, n = 0, len(text)
             while i < n:
+                if n_cells >= max_cols and state != _QUOTED and state != _QUOTE_END and text.find('"', i) < 0:
+                    # past the column cap with no quote ahead: count the cells, keep none
+                    k = text.count(delim, i)
+                    n_cells += k
+                    cur_len = (n - text.rfind(delim, i) - 1) if k else cur_len + n - i
+                    cur = ["x"] if cur_len else []
+                    state = _START if (k and cur_len == 0) else _UNQUOTED
+                    break
                 if state == _START:
                     if text[i] == '"':
                         state = _QUOTED
