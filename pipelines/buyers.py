@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipelines.context import FileResult
 from pipelines.errors import UnreadableFile
+from pipelines.messages import cite
 
 BUYER_TYPES = ("landlord", "commune", "epci", "departement", "region", "state", "hospital", "other")
 
@@ -145,7 +146,7 @@ def load_buyers_register(con, path: Path, quarantine=None) -> tuple[BuyersRegist
     i_id, i_name, i_type = _pick(header, ID_COLUMNS), _pick(header, NAME_COLUMNS), _pick(header, TYPE_COLUMNS)
     if i_id is None or i_type is None:
         raise UnreadableFile(path, "un CSV avec les colonnes siret (ou siren), nom, type",
-                             f"en-tête lu : {';'.join(header)}")
+                             f"en-tête lu : {cite(header)}")
     register = BuyersRegister()
     result = FileResult(format="csv")
     out = {"buyer_id": [], "buyer_name": [], "buyer_type": []}

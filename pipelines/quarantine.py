@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipelines.context import FileResult
+from pipelines.messages import bound_message
 
 REJECT_SCHEMA = pa.schema([
     ("source_file", pa.string()), ("record_no", pa.int64()), ("field", pa.string()),
@@ -88,8 +89,9 @@ def file_sha256(path: Path | str) -> str:
 def write_ingest_log(con, *, source_file: str, sha256: str | None, kind: str,
                      result: FileResult | None, started_at: datetime, finished_at: datetime,
                      status: str, message: str | None = None) -> None:
-    """Append one `ingest_log` row (status `ok`, `warnings` or `failed`)."""
+    """Append one `ingest_log` row (status `ok`, `warnings` or `failed`); the message is bounded."""
     r = result or FileResult()
+    message = bound_message(message)
     con.execute(
         "insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [source_file, sha256, kind, r.format, r.n_read, r.n_loaded, r.n_rejected, r.n_duplicates,

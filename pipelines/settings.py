@@ -48,6 +48,13 @@ SETTINGS: dict[str, Setting] = {
         Setting("build_memory_limit", "OBSERVATOIRE_BUILD_MEMORY_LIMIT", "1GB",
                 "Mémoire maximale de DuckDB pendant le build (au-delà, DuckDB écrit sur disque) ; "
                 "garde le build sous 2 Go même sur un fichier national."),
+        Setting("clause_max_cell_chars", "OBSERVATOIRE_CLAUSE_MAX_CELL_CHARS", 32767,
+                "Longueur maximale d'une cellule d'un export de clauses (32 767 = limite d'Excel) ; "
+                "au-delà, la valeur est rejetée (colonne lue) ou écartée (colonne ignorée), "
+                "le reste de la ligne est gardé."),
+        Setting("clause_max_columns", "OBSERVATOIRE_CLAUSE_MAX_COLUMNS", 1000,
+                "Nombre maximal de colonnes lues d'un export de clauses ; les suivantes sont ignorées "
+                "avec un avertissement."),
         Setting("fte_hours", "OBSERVATOIRE_FTE_HOURS", 1607,
                 "Heures annuelles d'un équivalent temps plein (1 607 ; 1 600 et 1 820 sont aussi en usage)."),
         Setting("secrecy_threshold", "OBSERVATOIRE_SECRECY_THRESHOLD", 5,

@@ -18,6 +18,7 @@ from pipelines.clauses.source import decode
 from pipelines.clauses.text import fold
 from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
+from pipelines.messages import cite
 from pipelines.quarantine import Quarantine
 
 EXPECTED = ("un CSV d'objectifs avec les colonnes type_perimetre, identifiant, libelle, heures_objectif, "
@@ -68,7 +69,7 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
     missing = [c for c in REQUIRED if c not in idx]
     if missing:
         raise UnreadableFile(path, EXPECTED, "colonne(s) absente(s) : " + ", ".join(COLUMNS[c][1] for c in missing)
-                             + " ; en-têtes lus : " + ", ".join(rows[0]))
+                             + " ; en-têtes lus : " + cite(rows[0]))
     result = FileResult(format="csv", kind="targets")
     q = Quarantine(con, path.name)
     cols: dict[str, list] = {n: [] for n in SCHEMA.names}

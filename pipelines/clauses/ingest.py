@@ -12,18 +12,21 @@ lies outside the observed region.
 from __future__ import annotations
 
 from collections import Counter
+import hashlib
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from pipelines.clauses import headers as hdr
 from pipelines.clauses import values as v
 from pipelines.clauses.privacy import MARKER, PERSONAL_FIELDS, personal_kind, redact
 from pipelines.clauses.pseudonym import load_salt, pseudonymise
-from pipelines.clauses.source import open_table
+from pipelines.clauses.source import long_cell_text, max_cell_chars, open_table
 from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
+from pipelines.messages import CITE_MAX_NAMES, cite
 from pipelines.quarantine import Quarantine
 
 BATCH_ROWS = 50_000
@@ -107,6 +110,9 @@ class _Batch:
         if not self.cols["record_no"]:
             return
         t = pa.Table.from_pydict(self.cols, schema=self.schema)
+        # through a reader of the batch, not the table itself: inside the file's transaction DuckDB
+        # keeps what it scanned referenced until commit, which would hold every batch in memory
+        t = pa.RecordBatchReader.from_batches(self.schema, iter(t.to_batches()))
         name = f"_clauses_batch_{self.table}"
         self.con.register(name, t)
         try:
@@ -342,6 +348,74 @@ def _fingerprint(kind: str, out: dict, fields: list[str]) -> tuple:
     return (kind, *(tuple(out[f]) if isinstance(out[f], list) else out[f] for f in fields))
 
 
+class _Fingerprints:
+    """The fingerprints of the clause records loaded in this build (exact duplicates, across files):
+    16 bytes each in one sorted numpy array (a Python set of them took about 135 bytes a record, the
+    largest part of the memory on a large export). A fingerprint is a 120-bit BLAKE2b digest of the
+    record's fields followed by a 0x01 byte (numpy drops trailing NUL bytes of `S` values)."""
+
+    def __init__(self):
+        self.arr = np.empty(0, dtype="S16")
+
+    def contains(self, fp: bytes) -> bool:
+        arr = self.arr
+        i = int(arr.searchsorted(fp))
+        return i < len(arr) and arr[i] == fp
+
+    def add(self, pending: set) -> None:
+        """Merge a batch's fingerprints (then emptied) into the array."""
+        if not pending:
+            return
+        new = np.sort(np.array(list(pending), dtype="S16"))
+        self.arr = np.insert(self.arr, self.arr.searchsorted(new), new)
+        pending.clear()
+
+
+class _LongDropped:
+    """Over-long cells of ignored columns, dropped: counted and cited in one warning."""
+
+    def __init__(self):
+        self.n = 0
+        self.where: list[str] = []
+        self.longest = 0
+
+    def add(self, record_no: int, header: str, length: int) -> None:
+        self.n += 1
+        self.longest = max(self.longest, length)
+        if len(self.where) < CITE_MAX_NAMES:
+            self.where.append(f"ligne {record_no}, colonne « {header[:80]} »")
+
+    def text(self) -> str:
+        more = self.n - len(self.where)
+        return (f"{self.n} cellule(s) trop longue(s) dans des colonnes ignorées, valeur écartée, reste de la "
+                f"ligne gardé (jusqu'à {long_cell_text(self.longest, max_cell_chars())}) : "
+                + " ; ".join(self.where) + (f" … et {more} autre(s)" if more > 0 else ""))
+
+
+def _long_cells(cells: list, long: list, hm: hdr.HeaderMap, used: set, field_of: dict, record_no: int,
+                dropped: _LongDropped):
+    """The cells with every over-long cell emptied; the record-level problems and field rejects they
+    cause (a required field: the record is rejected; another read field: that field is rejected)."""
+    cells = list(cells)
+    problems, rejects = [], []
+    cap = max_cell_chars()
+    record_level = {"participant_id", "start_date", "end_date", "hours_worked"} if hm.kind == "clauses" \
+        else {"planned_hours", "contract_id"}
+    for i, length in long:
+        cells[i] = None
+        header = "" if i >= len(hm.cells) or hm.cells[i] is None else str(hm.cells[i]).strip()
+        if i not in used:
+            dropped.add(record_no, header or f"n° {i + 1}", length)
+            continue
+        f = field_of.get(i, "publics")
+        what = f"{hdr.FIELDS[f]} : {long_cell_text(length, cap)}"
+        if f in record_level:
+            problems.append((f, what))
+        else:
+            rejects.append((f, what + " (valeur ignorée)", None))
+    return cells, problems, rejects
+
+
 def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
     """Read one facilitator export (CSV or XLSX) into `clause_hours` / `clause_planned`."""
     path = Path(path)
@@ -350,27 +424,32 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
     kind = hm.kind
     missing = hm.missing_required()
     if missing:
-        read = redact(", ".join(f"« {h} »" for h in table.header if h is not None and str(h).strip()))
+        read = redact(cite(h for h in table.header if h is not None and str(h).strip()))
         raise UnreadableFile(
             path, f"un export de suivi des clauses avec les colonnes obligatoires {hdr.required_columns_text(kind)}",
             "colonne(s) absente(s) : " + ", ".join(f"« {hdr.FIELDS[m]} »" for m in missing)
             + f" ; en-têtes lus : {read} ; {hdr.accepted_columns_text()}")
 
     result = FileResult(format=table.format, kind=kind)  # ingest_log kind: `clauses` or `planned`
-    for header, what in hm.refused:
+    for header, what in hm.refused[:CITE_MAX_NAMES]:
         result.warnings.append(f"colonne « {header} » refusée ({what} : donnée personnelle directe, "
                                "ni lue ni stockée)")
+    if len(hm.refused) > CITE_MAX_NAMES:
+        result.warnings.append("autres colonnes refusées (données personnelles directes, ni lues ni stockées) : "
+                               + cite(h for h, _ in hm.refused[CITE_MAX_NAMES:]))
     if hm.unknown:
-        result.warnings.append("colonne(s) non reconnue(s), ignorée(s) : "
-                               + ", ".join(f"« {h} »" for h in hm.unknown)
+        result.warnings.append("colonne(s) non reconnue(s), ignorée(s) : " + cite(hm.unknown)
                                + " ; colonnes attendues : " + ", ".join(hdr.FIELDS.values()))
-    for h in hm.repeated:
-        result.warnings.append(f"colonne « {h} » en double, seule la première est lue")
+    if hm.repeated:
+        result.warnings.append("colonne(s) en double, seule la première est lue : " + cite(hm.repeated)
+                               if len(hm.repeated) > 1 else
+                               f"colonne « {hm.repeated[0]} » en double, seule la première est lue")
     if kind == "planned":
         ignored = [f for f in hm.columns if f not in PLANNED_FIELDS]
         if ignored:
             result.warnings.append("fichier de marchés/lots : colonne(s) propres aux parcours ignorée(s) : "
-                                   + ", ".join(f"« {hm.cells[hm.columns[f]]} » ({hdr.FIELDS[f]})" for f in ignored))
+                                   + cite((f"« {hm.cells[hm.columns[f]]} » ({hdr.FIELDS[f]})" for f in ignored),
+                                          quote=False, max_chars=200))
 
     q = Quarantine(con, path.name, personal_fields=PERSONAL_FIELDS if kind == "clauses" else None, scrub=redact)
     region_of = _region_lookup(ctx)
@@ -379,15 +458,33 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
     planned_rows: dict[tuple, dict] = {}
     planned_conflicts = 0
     has_planned = "planned_hours" in hm.columns
-    seen = ctx.seen_records
+    seen = ctx.__dict__.setdefault("_clause_fingerprints", _Fingerprints())  # records loaded in this build
+    pending: set[bytes] = set()  # this batch's fingerprints, moved to `seen` batch by batch
+
+    used = set(hm.columns.values()) | set(hm.public_flags.values())
+    field_of = {i: f for f, i in hm.columns.items()}
+    long_dropped = _LongDropped()
     withheld: Counter = Counter()
     field_rejects: Counter = Counter()
 
     for record_no, cells in table.rows:
         result.n_read += 1
+        long = getattr(cells, "long", None)
+        if long:   # over-long cells (never held whole): rejected in a read column, dropped in an ignored one
+            cells, long_problems, long_rejects = _long_cells(cells, long, hm, used, field_of, record_no,
+                                                             long_dropped)
         row = _Row(cells, hm)
+        if long:
+            row.problems.extend(long_problems)
         out = _hours_row(row, ctx, salt, region_of) if kind == "clauses" else _planned_row(row, ctx, region_of)
         withheld.update(row.withheld)
+        if long:
+            row.field_rejects.extend(long_rejects)
+            if long_problems:   # the over-long cell's reason, not also "missing"
+                firsts = {}
+                for f, what in row.problems:
+                    firsts.setdefault(f, what)
+                row.problems = list(firsts.items())
         if row.problems:
             q.reject_record(record_no, "; ".join(p for _, p in row.problems), _raw(row),
                             field=row.problems[0][0] if len(row.problems) == 1 else None)
@@ -398,10 +495,13 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
             continue
         fields = HOURS_FIELDS if kind == "clauses" else PLANNED_FIELDS
         fp = _fingerprint("clause_hours" if kind == "clauses" else "clause_planned", out, fields)
-        if fp in seen:
+        fp = hashlib.blake2b(repr(fp).encode("utf-8", "surrogatepass"), digest_size=15).digest() + b"\x01"
+        if fp in pending or seen.contains(fp):
             result.n_duplicates += 1
             continue
-        seen.add(fp)
+        pending.add(fp)
+        if len(pending) >= BATCH_ROWS:
+            seen.add(pending)
         for field, reason, raw in row.field_rejects:
             q.reject_field(record_no, field, reason, raw)
             field_rejects[field] += 1
@@ -440,7 +540,10 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
             planned_rows[key] = {"source_file": path.name, "record_no": record_no, **out}
             result.n_loaded += 1
     hours.flush()
+    seen.add(pending)
     result.warnings.extend(table.notes)
+    if long_dropped.n:
+        result.warnings.append(long_dropped.text())
     if field_rejects:
         # a loaded record with an ignored value: the file is not "ok"
         result.warnings.append(f"{sum(field_rejects.values())} valeur(s) ignorée(s) dans des enregistrements "
