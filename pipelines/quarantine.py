@@ -69,6 +69,9 @@ class Quarantine:
         if not self.rows["reason"]:
             return
         table = pa.Table.from_pydict(self.rows, schema=REJECT_SCHEMA)
+        # a reader of the batch, not the table: inside the file's transaction DuckDB keeps what it
+        # scanned referenced until commit (every reject batch would stay in memory)
+        table = pa.RecordBatchReader.from_batches(REJECT_SCHEMA, iter(table.to_batches()))
         self.con.register("_quarantine_batch", table)
         try:
             self.con.execute("insert into rejects select * from _quarantine_batch")
