@@ -24,7 +24,7 @@ from pipelines.schema import create_all_tables
 DEMO_MARKER = "demo.json"
 DEMO_LABEL = "données de démonstration"
 REAL_LABEL = "données réelles"
-DECP_SUFFIXES = {".json", ".xml", ".csv"}
+DECP_SUFFIXES = {".json", ".xml", ".csv", ".parquet"}
 CLAUSE_SUFFIXES = {".csv", ".xlsx", ".xls"}
 APP_VERSION = "0.1.0"
 
