@@ -322,7 +322,9 @@ def _build_mappings(con, ctx: BuildContext) -> None:
 
 def _missing_text(col: str) -> str:
     markers = ", ".join(_sql_str(m) for m in sorted(N.MISSING_MARKERS))
-    return f"case when upper(trim({col})) in ({markers}) then null else trim({col}) end"
+    longest = max(len(m) for m in N.MISSING_MARKERS)
+    return (f"case when length({col}) <= {longest + 2} and upper(trim({col})) in ({markers}) then null "
+            f"else nullif(trim({col}), '') end")
 
 
 ROWS_SQL = """
@@ -331,9 +333,10 @@ with base as (
     select r.*,
         _m_buyer.buyer_siret, _m_buyer.siret_valid,
         {id_text} as id_text,
-        -- the uid some rows carry with a `_<codeCPV>` suffix: buyer SIRET + id
-        regexp_replace(coalesce(r.uid, ''), '_' || coalesce(nullif(regexp_escape(r.codeCPV), ''), '$^') || '$', '')
-            as uid_clean
+        -- the uid (buyer SIRET + id), some with a `_<codeCPV>` suffix: only read when id is missing
+        case when {id_text} is null then
+             case when r.codeCPV is not null and ends_with(r.uid, '_' || r.codeCPV)
+                  then left(r.uid, length(r.uid) - length(r.codeCPV) - 1) else r.uid end end as uid_clean
     from _cons_raw r
     {j_buyer}
 )
@@ -342,9 +345,9 @@ select r.record_no, r.buyer_siret, r.siret_valid,
              case when r.buyer_siret is not null and starts_with(r.uid_clean, r.buyer_siret)
                        and length(r.uid_clean) > length(r.buyer_siret)
                   then substr(r.uid_clean, length(r.buyer_siret) + 1) end) as contract_id,
-    nullif(regexp_replace(trim(r.titulaire_id), '[\\s.\\x{{00a0}}]+', '', 'g'), '') as titulaire_id,
+    nullif(replace(replace(replace(trim(r.titulaire_id), ' ', ''), '.', ''), chr(160), ''), '') as titulaire_id,
     case when r.titulaire_labels is null then (case when {has_labels} then false end)
-         else regexp_matches(r.titulaire_labels, '(^|,)\\s*SIAE\\s*(,|$)') end as titulaire_siae,
+         else contains(',' || replace(r.titulaire_labels, ' ', '') || ',', ',SIAE,') end as titulaire_siae,
     coalesce(try_cast(r.modification_id as bigint), try_cast(try_cast(r.modification_id as double) as bigint))
         as modification_id,
     _m_current.is_current,
@@ -403,100 +406,98 @@ def _rows_sql(has_labels: bool) -> str:
         joins="\n".join(_join(name, keys) for name, keys in maps))
 
 
-VERSIONS_SQL = """
-create or replace temp table _cons_keyed as
-select *, row_number() over (partition by buyer_siret, contract_id, titulaire_id, modification_id, row_hash
-                             order by record_no) > 1 as is_duplicate
-from _cons_rows where buyer_siret is not null and contract_id is not null;
-
--- one row per contract x modification (its titulaires gathered)
-create or replace temp table _cons_versions as
-select buyer_siret, contract_id, modification_id,
-    bool_or(coalesce(is_current, false)) as is_current,
-    min(record_no) as record_no,
-    count(*) as n_rows,
-    list_sort(list_distinct(list(titulaire_id) filter (where titulaire_id is not null))) as supplier_sirets,
-    bool_or(titulaire_siae) as supplier_siae,
-    arg_min(struct_pack(siret_valid, buyer_name, object, acheteur_categorie, nature, is_concession,
-        nature_problem, raw_nature, cpv_code, cpv_division, cpv_problem, raw_cpv, procedure, procedure_problem,
-        raw_procedure, notification_date, notification_problem, raw_notification, publication_date,
-        publication_problem, raw_publication, amount, amount_flag, amount_problem, raw_amount, duration_months,
-        duration_problem, raw_duration, place_code_raw, place_type_raw, place_type, commune_code,
-        departement_code, region_code, epci_code, territory_status, territory_reason, b_departement_code,
-        b_region_code, b_reason, social_considerations, social_info_known, has_social_clause,
-        has_social_criterion, is_reserved, format_version, social_problems, raw_social), record_no) as d
-from _cons_keyed where not is_duplicate
-group by buyer_siret, contract_id, modification_id;
-
--- version order: the current row (donneesActuelles) last, then by modification_id
-create or replace temp table _cons_versions as
-select *, row_number() over (partition by buyer_siret, contract_id
-                             order by is_current, modification_id nulls first, record_no) as v_order
-from _cons_versions;
-
--- one row per contract: its territory from the current version, the buyer's place as fallback
-create or replace temp table _cons_contracts as
-with c as (
-    select buyer_siret, contract_id, sum(n_rows) as n_rows, count(*) as n_versions,
-        max(coalesce(d.publication_date, d.notification_date)) as order_date,
-        arg_max(d, v_order) as cur,
-        arg_max(supplier_siae, v_order) as supplier_siae
-    from _cons_versions group by buyer_siret, contract_id
-)
-select buyer_siret, contract_id, n_rows, n_versions, order_date, supplier_siae,
-    cur.acheteur_categorie, cur.place_code_raw, cur.place_type,
-    cur.region_code is not null as placed_by_own_place,
-    case when cur.region_code is not null then cur.commune_code end as commune_code,
-    coalesce(cur.departement_code, case when cur.region_code is null then cur.b_departement_code end)
-        as departement_code,
-    coalesce(cur.region_code, cur.b_region_code) as region_code,
-    case when cur.region_code is not null then cur.epci_code end as epci_code,
-    case when cur.region_code is not null or cur.b_region_code is null then cur.territory_status
-         when cur.b_departement_code is not null then 'departement_only' else 'region_only' end
-        as territory_status,
-    case when cur.region_code is not null or cur.b_region_code is null then cur.territory_reason
-         else coalesce(cur.territory_reason, 'lieu d''exécution absent') || ' ; ' || cur.b_reason end
-        as territory_reason
-from c;
-"""
+VERSIONS_SQL = [
+    # exact duplicate rows (identical in every column read), among the rows with a key
+    """create or replace temp table _cons_dups as
+    select record_no from (
+        select record_no, row_number() over (partition by buyer_siret, contract_id, titulaire_id,
+                                             modification_id, row_hash order by record_no) as rn
+        from _cons_rows where buyer_siret is not null and contract_id is not null)
+    where rn > 1""",
+    # one row per contract x modification (its titulaires gathered); its fields from its first row
+    """create or replace temp table _cons_vagg as
+    select buyer_siret, contract_id, modification_id,
+        bool_or(coalesce(is_current, false)) as v_current,
+        min(record_no) as record_no,
+        count(*) as n_rows,
+        list_sort(list_distinct(list(titulaire_id) filter (where titulaire_id is not null))) as supplier_sirets,
+        bool_or(titulaire_siae) as supplier_siae
+    from _cons_rows
+    where buyer_siret is not null and contract_id is not null
+      and record_no not in (select record_no from _cons_dups)
+    group by buyer_siret, contract_id, modification_id""",
+    # version order: the current row (donneesActuelles) last, then by modification_id
+    """create or replace temp table _cons_versions as
+    select *, row_number() over (partition by buyer_siret, contract_id
+                                 order by v_current, modification_id nulls first, record_no) as v_order
+    from _cons_vagg""",
+    # one row per contract: its territory from the current version, the buyer's place as fallback
+    """create or replace temp table _cons_contracts as
+    with c as (
+        select v.buyer_siret, v.contract_id, sum(v.n_rows) as n_rows, count(*) as n_versions,
+            max(coalesce(r.publication_date, r.notification_date)) as order_date, max(v.v_order) as last
+        from _cons_versions v join _cons_rows r using (record_no)
+        group by v.buyer_siret, v.contract_id
+    )
+    select c.buyer_siret, c.contract_id, c.n_rows, c.n_versions, c.order_date, cur.supplier_siae,
+        r.acheteur_categorie, r.place_code_raw, r.place_type,
+        r.region_code is not null as placed_by_own_place,
+        case when r.region_code is not null then r.commune_code end as commune_code,
+        coalesce(r.departement_code, case when r.region_code is null then r.b_departement_code end)
+            as departement_code,
+        coalesce(r.region_code, r.b_region_code) as region_code,
+        case when r.region_code is not null then r.epci_code end as epci_code,
+        case when r.region_code is not null or r.b_region_code is null then r.territory_status
+             when r.b_departement_code is not null then 'departement_only' else 'region_only' end
+            as territory_status,
+        case when r.region_code is not null or r.b_region_code is null then r.territory_reason
+             else coalesce(r.territory_reason, 'lieu d''exécution absent') || ' ; ' || r.b_reason end
+            as territory_reason
+    from c
+    join _cons_versions cur
+        on cur.buyer_siret = c.buyer_siret and cur.contract_id = c.contract_id and cur.v_order = c.last
+    join _cons_rows r on r.record_no = cur.record_no""",
+]
 
 INSERT_VERSIONS_SQL = """
 insert into decp_versions by name
-select v.buyer_siret as buyer_siret, v.contract_id as contract_id, v.d.buyer_name as buyer_name,
-    v.d.siret_valid as siret_valid, v.d.nature as nature, v.d.is_concession as is_concession,
-    v.d.object as object, v.d.cpv_code as cpv_code, v.d.cpv_division as cpv_division,
-    v.d.procedure as procedure, v.d.notification_date as notification_date,
+select v.buyer_siret as buyer_siret, v.contract_id as contract_id, r.buyer_name as buyer_name,
+    r.siret_valid as siret_valid, r.nature as nature, r.is_concession as is_concession,
+    r.object as object, r.cpv_code as cpv_code, r.cpv_division as cpv_division,
+    r.procedure as procedure, r.notification_date as notification_date,
     -- every version of a contract gets the contract's latest date: the collapse then orders them
     -- by load_seq, i.e. by (donneesActuelles, modification_id)
     c.order_date as publication_date,
-    v.d.amount as amount_initial, v.d.amount as amount, v.d.amount_flag as amount_flag,
-    v.d.duration_months as duration_months,
+    r.amount as amount_initial, r.amount as amount, r.amount_flag as amount_flag,
+    r.duration_months as duration_months,
     nullif(trim(c.place_code_raw), '') as place_code, c.place_type as place_type,
     c.commune_code as commune_code, c.departement_code as departement_code, c.region_code as region_code,
     c.epci_code as epci_code, c.territory_status as territory_status, c.territory_reason as territory_reason,
     v.supplier_sirets as supplier_sirets, len(v.supplier_sirets)::integer as n_suppliers,
-    v.d.social_considerations as social_considerations, v.d.social_info_known as social_info_known,
-    v.d.has_social_clause as has_social_clause, v.d.has_social_criterion as has_social_criterion,
-    v.d.is_reserved as is_reserved, v.d.format_version as format_version, ? as source_format,
+    r.social_considerations as social_considerations, r.social_info_known as social_info_known,
+    r.has_social_clause as has_social_clause, r.has_social_criterion as has_social_criterion,
+    r.is_reserved as is_reserved, r.format_version as format_version, ? as source_format,
     ? as source_file, v.record_no as record_no,
-    ? + row_number() over (order by v.buyer_siret, v.contract_id, v.v_order) - 1 as load_seq
+    -- unique, and ordered by version within a contract, without a sort: seq + (v_order - 1) x rows + record_no
+    ? + (v.v_order - 1) * ? + v.record_no as load_seq
 from _cons_versions v
-join _cons_contracts c using (buyer_siret, contract_id)
+join _cons_contracts c on c.buyer_siret = v.buyer_siret and c.contract_id = v.contract_id
+join _cons_rows r on r.record_no = v.record_no
 where c.loaded
 """
 
-FIELD_REJECTS = [  # (field, problem expression on the version struct, raw value)
-    ("nature", "v.d.nature_problem", "v.d.raw_nature"),
-    ("codeCPV", "v.d.cpv_problem", "v.d.raw_cpv"),
-    ("procedure", "v.d.procedure_problem", "v.d.raw_procedure"),
-    ("dateNotification", "v.d.notification_problem", "v.d.raw_notification"),
-    ("datePublicationDonnees", "v.d.publication_problem", "v.d.raw_publication"),
-    ("montant", "v.d.amount_problem", "v.d.raw_amount"),
-    ("dureeMois", "v.d.duration_problem", "v.d.raw_duration"),
-    ("lieuExecution", "case when v.d.territory_status = 'unknown' and nullif(trim(v.d.place_code_raw), '') "
-                      "is not null then v.d.territory_reason end",
-     "v.d.place_code_raw || ' (' || coalesce(v.d.place_type_raw, '') || ')'"),
-    ("considerationsSociales", "unnest(v.d.social_problems)", "v.d.raw_social"),
+FIELD_REJECTS = [  # (field, problem expression on the version's first row r, raw value)
+    ("nature", "r.nature_problem", "r.raw_nature"),
+    ("codeCPV", "r.cpv_problem", "r.raw_cpv"),
+    ("procedure", "r.procedure_problem", "r.raw_procedure"),
+    ("dateNotification", "r.notification_problem", "r.raw_notification"),
+    ("datePublicationDonnees", "r.publication_problem", "r.raw_publication"),
+    ("montant", "r.amount_problem", "r.raw_amount"),
+    ("dureeMois", "r.duration_problem", "r.raw_duration"),
+    ("lieuExecution", "case when r.territory_status = 'unknown' and nullif(trim(r.place_code_raw), '') "
+                      "is not null then r.territory_reason end",
+     "r.place_code_raw || ' (' || coalesce(r.place_type_raw, '') || ')'"),
+    ("considerationsSociales", "unnest(r.social_problems)", "r.raw_social"),
 ]
 
 
@@ -509,7 +510,8 @@ def ingest_consolidated(con, path: Path, ctx: BuildContext, kind: str | None = N
     n_read, n_bad_lines, columns = _read_raw(con, path, kind)
     _build_mappings(con, ctx)
     con.execute(_rows_sql("titulaire_labels" in columns))
-    con.execute(VERSIONS_SQL)
+    for statement in VERSIONS_SQL:
+        con.execute(statement)
     region = ctx.region_code
     con.execute("alter table _cons_contracts add column loaded boolean")
     con.execute("update _cons_contracts set loaded = (region_code is null or ? is null or region_code = ?)",
@@ -519,22 +521,23 @@ def ingest_consolidated(con, path: Path, ctx: BuildContext, kind: str | None = N
     q_rejects = _record_rejects(con, source)
     result.n_read = n_read
     result.n_rejected = q_rejects
-    result.n_duplicates = con.execute("select count(*) from _cons_keyed where is_duplicate").fetchall()[0][0]
+    result.n_duplicates = con.execute("select count(*) from _cons_dups").fetchall()[0][0]
     result.n_out_of_region, result.n_loaded, result.n_contracts = con.execute(
         "select coalesce(sum(n_rows) filter (where not loaded), 0), coalesce(sum(n_rows) filter (where loaded), 0), "
         "count(*) filter (where loaded) from _cons_contracts").fetchall()[0]
 
     seq = con.execute("select coalesce(max(load_seq), 0) + 1 from decp_versions").fetchall()[0][0]
-    con.execute(INSERT_VERSIONS_SQL, [kind, source, seq])
-    n_field = 0
-    for field, problem, raw in FIELD_REJECTS:
-        n_field += con.execute(f"""
-            insert into rejects
-            select ? as source_file, record_no, ? as field, reason, raw from (
-                select v.record_no, {problem} as reason, left({raw}, 2000) as raw
-                from _cons_versions v join _cons_contracts c using (buyer_siret, contract_id)
-                where c.loaded)
-            where reason is not null""", [source, field]).fetchall()[0][0]
+    con.execute(INSERT_VERSIONS_SQL, [kind, source, seq, n_read + 1])
+    # field rejects of the loaded contracts' versions, in one statement
+    parts = [f"select record_no, {_sql_str(field)} as field, {problem} as reason, left({raw}, 2000) as raw from v as r"
+             for field, problem, raw in FIELD_REJECTS]
+    n_field = con.execute(f"""
+        insert into rejects
+        with v as materialized (
+            select r.* from _cons_versions v join _cons_contracts c using (buyer_siret, contract_id)
+            join _cons_rows r using (record_no) where c.loaded)
+        select ? as source_file, record_no, field, reason, raw from ({' union all '.join(parts)})
+        where reason is not null""", [source]).fetchall()[0][0]
     con.execute("""insert into contract_labels
         select buyer_siret, contract_id, supplier_siae, ? from _cons_contracts
         where loaded and supplier_siae is not null""", [source])
@@ -548,11 +551,11 @@ def ingest_consolidated(con, path: Path, ctx: BuildContext, kind: str | None = N
         result.warnings.append(f"{n_field} valeur(s) invalide(s) mise(s) en quarantaine "
                                f"(table rejects), marchés chargés avec ces champs vides")
     versions = {r[0] for r in con.execute(
-        "select distinct v.d.format_version from _cons_versions v join _cons_contracts c "
-        "using (buyer_siret, contract_id) where c.loaded").fetchall()}
+        "select distinct r.format_version from _cons_versions v join _cons_contracts c "
+        "using (buyer_siret, contract_id) join _cons_rows r using (record_no) where c.loaded").fetchall()}
     if versions:
         result.format += " " + "+".join(sorted(versions))
-    for t in ("_cons_raw", "_cons_rows", "_cons_keyed", "_cons_versions", "_cons_contracts", "_cons_badlines",
+    for t in ("_cons_raw", "_cons_rows", "_cons_dups", "_cons_vagg", "_cons_versions", "_cons_contracts", "_cons_badlines",
               "_m_buyer", "_m_nature", "_m_cpv", "_m_proc", "_m_notif", "_m_pub", "_m_amount", "_m_duration",
               "_m_social", "_m_current", "_m_place", "_m_buyer_place"):
         con.execute(f"drop table if exists {t}")
