@@ -289,3 +289,16 @@ def test_build_cli_logs_rows_and_contracts(tmp_path, fmt, capsys):
     assert log[0] == {"source_file": f"decp.{fmt}", "status": "ok", "n_read": 3, "n_loaded": 3, "n_contracts": 2}
     assert log[1]["source_file"] == "old.parquet" and log[1]["status"] == "failed"
     assert con.execute("select count(*) from contracts").fetchall()[0][0] == 2
+
+
+def test_mappings_in_slices_give_the_same_values(tmp_path, fmt, monkeypatch):
+    import pipelines.decp.consolidated as consolidated
+
+    monkeypatch.setattr(consolidated, "MAPPING_SLICE", 2)     # 5 distinct amounts: 3 slices
+    data = [row(id=f"S{i}", montant=1000.0 * (i + 2), lieuExecution_code=code)
+            for i, code in enumerate(["59350", "62041", "80021", "60057", "02408"])]
+    con, _ = load(tmp_path, fmt, data)
+    got = {r["contract_id"]: (r["amount"], r["commune_code"])
+           for r in rows(con, "select contract_id, amount, commune_code from contracts")}
+    assert got == {"S0": (2000.0, "59350"), "S1": (3000.0, "62041"), "S2": (4000.0, "80021"),
+                   "S3": (5000.0, "60057"), "S4": (6000.0, "02408")}

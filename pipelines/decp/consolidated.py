@@ -141,7 +141,8 @@ def _read_raw(con, path: Path, kind: str) -> tuple[int, int, set[str]]:
             exprs.append(f"cast({c} as varchar) as {c}")
     try:
         if record_no:
-            con.execute(f"create or replace temp table _cons_raw as select {record_no} as record_no, "
+            # parquet is columnar: a view, each mapping reads only its own columns
+            con.execute(f"create or replace temp view _cons_raw as select {record_no} as record_no, "
                         f"{', '.join(exprs)} from {source}")
         else:
             con.execute(f"create or replace temp table _cons_raw as select {', '.join(exprs)} from {source}")
@@ -177,17 +178,25 @@ def _short(exc: Exception) -> str:
 
 # ---- distinct-value mappings (the shared normalisation rules, applied once per distinct value) ----
 
+MAPPING_SLICE = 200_000
+
+
 def _mapping(con, name: str, keys: list[str], fn, out: list[tuple[str, pa.DataType]]) -> None:
-    """Temp table `name` with the distinct `keys` of _cons_raw (k0, k1...) and fn(*key) columns."""
+    """Temp table `name` with the distinct `keys` of _cons_raw (k0, k1...) and fn(*key) columns.
+    The distinct keys stay in Arrow; Python objects exist for one slice at a time (memory bounded
+    even with millions of distinct amounts)."""
     key_sql = ", ".join(f"{k} as k{i}" for i, k in enumerate(keys))
     tbl = con.sql(f"select distinct {key_sql} from _cons_raw").to_arrow_table()
-    cols = [tbl.column(i).to_pylist() for i in range(len(keys))]
-    results = [fn(*vals) for vals in zip(*cols)] if cols and cols[0] else []
-    arrays = list(tbl.columns)
-    names = [f"k{i}" for i in range(len(keys))]
-    for j, (col, typ) in enumerate(out):
-        arrays.append(pa.array([r[j] for r in results], type=typ))
-        names.append(col)
+    outputs: list[list[pa.Array]] = [[] for _ in out]
+    for start in range(0, tbl.num_rows, MAPPING_SLICE):
+        part = tbl.slice(start, MAPPING_SLICE)
+        results = [fn(*vals) for vals in zip(*(c.to_pylist() for c in part.columns))]
+        for j, (_, typ) in enumerate(out):
+            outputs[j].append(pa.array([r[j] for r in results], type=typ))
+    arrays = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in tbl.columns]
+    for j, (_, typ) in enumerate(out):
+        arrays.append(pa.concat_arrays(outputs[j]) if outputs[j] else pa.array([], type=typ))
+    names = [f"k{i}" for i in range(len(keys))] + [col for col, _ in out]
     con.register("_cons_map", pa.Table.from_arrays(arrays, names=names))
     try:
         con.execute(f"create or replace temp table {name} as select * from _cons_map")
@@ -555,7 +564,8 @@ def ingest_consolidated(con, path: Path, ctx: BuildContext, kind: str | None = N
         "using (buyer_siret, contract_id) join _cons_rows r using (record_no) where c.loaded").fetchall()}
     if versions:
         result.format += " " + "+".join(sorted(versions))
-    for t in ("_cons_raw", "_cons_rows", "_cons_dups", "_cons_vagg", "_cons_versions", "_cons_contracts", "_cons_badlines",
+    con.execute(f"drop {'view' if kind == 'parquet' else 'table'} if exists _cons_raw")
+    for t in ("_cons_rows", "_cons_dups", "_cons_vagg", "_cons_versions", "_cons_contracts", "_cons_badlines",
               "_m_buyer", "_m_nature", "_m_cpv", "_m_proc", "_m_notif", "_m_pub", "_m_amount", "_m_duration",
               "_m_social", "_m_current", "_m_place", "_m_buyer_place"):
         con.execute(f"drop table if exists {t}")
