@@ -18,6 +18,7 @@ CONTRACT_DIMENSIONS = {
     "amount_bracket": "Tranche de montant",
     "landlord": "Bailleur social",
     "format_version": "Format DECP",
+    "supplier_siae": "Titulaire structure d'insertion (SIAE)",
 }
 
 HOURS_DIMENSIONS = {

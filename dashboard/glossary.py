@@ -90,7 +90,7 @@ PLACE_TYPE = {
 }
 
 FORMAT_VERSION = {"2019": "Format 2019 (sans information sociale)", "2022": "Format 2022"}
-SOURCE_FORMAT = {"json": "JSON", "xml": "XML", "csv": "CSV", "xlsx": "XLSX"}
+SOURCE_FORMAT = {"json": "JSON", "xml": "XML", "csv": "CSV", "xlsx": "XLSX", "parquet": "Parquet"}
 
 INGEST_KIND = {
     "decp": "Données essentielles (DECP)",

@@ -38,8 +38,11 @@ if ui.need("mart_ingest_log"):
             Col("source_file", "Fichier"), Col("kind", "Type", "code:kind"), Col("format", "Format"),
             Col("status", "Statut", "code:status"), Col("n_read", "Lus", "int"), Col("n_loaded", "Chargés", "int"),
             Col("n_rejected", "Rejetés", "int"), Col("n_duplicates", "Doublons", "int"),
-            Col("n_out_of_region", "Hors région", "int"), Col("finished_at", "Chargé le", "date"),
-            Col("message", "Message"),
+            Col("n_out_of_region", "Hors région", "int"),
+            # the consolidated national file counts rows (contract x titulaire x modification)
+            *([Col("n_contracts", "Marchés (fichier consolidé)", "int")]
+              if "n_contracts" in log.columns and log["n_contracts"].notna().any() else []),
+            Col("finished_at", "Chargé le", "date"), Col("message", "Message"),
         ], "journal-de-chargement", key="q-log")
 
 st.subheader("Rejets par raison")

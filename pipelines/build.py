@@ -33,7 +33,7 @@ from pipelines.schema import create_all_tables
 DEMO_MARKER = "demo.json"
 DEMO_LABEL = "données de démonstration"
 REAL_LABEL = "données réelles"
-DECP_SUFFIXES = {".json", ".xml", ".csv"}
+DECP_SUFFIXES = {".json", ".xml", ".csv", ".parquet"}
 CLAUSE_SUFFIXES = {".csv", ".xlsx", ".xls"}
 APP_VERSION = "0.1.0"
 
@@ -54,8 +54,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                "sel secret, autre construction en cours).")
     p.add_argument("--db", default=settings.get("db_path"), help="chemin de la base DuckDB à produire")
     p.add_argument("--decp", nargs="+", action="extend", default=[], metavar="FICHIER_OU_DOSSIER",
-                   help="fichiers DECP (JSON 2019/2022, XML, export CSV ; format reconnu au contenu) "
-                        "ou dossiers (fichiers .json, .xml, .csv)")
+                   help="fichiers DECP (JSON 2019/2022, XML, export CSV, fichier national consolidé parquet/CSV ; "
+                        "format reconnu au contenu) ou dossiers (fichiers .json, .xml, .csv, .parquet)")
     p.add_argument("--clauses", nargs="+", action="extend", default=[], metavar="FICHIER_OU_DOSSIER",
                    help="exports des facilitateurs (.csv, .xlsx, .xls) ou dossiers")
     p.add_argument("--buyers", metavar="FICHIER", help="référentiel des acheteurs (CSV siret;nom;type)")

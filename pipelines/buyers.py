@@ -91,12 +91,20 @@ class BuyersRegister:
         return hit
 
 
-def classify_buyer(register: BuyersRegister | None, siret: str | None, name: str | None) -> tuple[str, str]:
-    """(buyer_type, rule): register, else `name:<pattern>`, else `siren:<prefix>`, else `default`."""
+def classify_buyer(register: BuyersRegister | None, siret: str | None, name: str | None,
+                   category: str | None = None) -> tuple[str, str]:
+    """(buyer_type, rule): register, else `categorie:<label>` (acheteur_categorie of the consolidated
+    DECP file), else `name:<pattern>`, else `siren:<prefix>`, else `default`."""
     if register is not None:
         hit = register.lookup(siret)
         if hit is not None:
             return hit[1], "register"
+    if category:
+        from pipelines.decp.consolidated import CATEGORY_TYPES
+
+        btype = CATEGORY_TYPES.get(category.strip())
+        if btype is not None:
+            return btype, f"categorie:{category.strip()}"
     folded = fold(name)
     if folded:
         for rx, label, btype in _COMPILED:

@@ -18,6 +18,8 @@ class FileResult:
     n_out_of_region: int = 0
     warnings: list[str] = field(default_factory=list)
     kind: str = ""  # ingest_log kind decided by the reader (`planned` for a contracts/lots file); "" = caller's
+    n_contracts: int | None = None  # contracts the loaded rows make (consolidated DECP file, one row per
+                                    # contract x titulaire x modification); None for the other readers
 
     def reconciles(self) -> bool:
         return self.n_read == self.n_loaded + self.n_rejected + self.n_duplicates + self.n_out_of_region
@@ -48,13 +50,16 @@ class BuildContext:
     buyer_places: dict = field(default_factory=dict)
     # DECP file name -> records moved from loaded to out of region once their buyer was known
     moved_out_of_region: dict = field(default_factory=dict)
+    # buyer SIRET -> acheteur_categorie given by the consolidated national file (buyer-type fallback)
+    buyer_categories: dict = field(default_factory=dict)
     log: Callable[[str], None] = print
 
     def buyer_type(self, siret: str | None, name: str | None) -> tuple[str, str]:
-        """(buyer_type, buyer_type_rule) for a buyer: register first, then the name fallback."""
+        """(buyer_type, buyer_type_rule) for a buyer: register first, then the category given by the
+        consolidated file, then the name and SIREN fallbacks."""
         from pipelines.buyers import classify_buyer
 
-        return classify_buyer(self.buyers, siret, name)
+        return classify_buyer(self.buyers, siret, name, self.buyer_categories.get(siret) if siret else None)
 
     def in_region(self, region_code: str | None) -> bool:
         return self.region_code is None or region_code == self.region_code

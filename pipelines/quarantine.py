@@ -96,7 +96,7 @@ def write_ingest_log(con, *, source_file: str, sha256: str | None, kind: str,
     r = result or FileResult()
     message = bound_message(message)
     con.execute(
-        "insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [source_file, sha256, kind, r.format, r.n_read, r.n_loaded, r.n_rejected, r.n_duplicates,
-         r.n_out_of_region, started_at, finished_at, status, message],
+         r.n_out_of_region, started_at, finished_at, status, message, r.n_contracts],
     )

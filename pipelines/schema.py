@@ -24,7 +24,10 @@ TABLES: dict[str, str] = {
     "ingest_log": """source_file varchar, sha256 varchar, kind varchar, format varchar,
         n_read bigint, n_loaded bigint, n_rejected bigint, n_duplicates bigint,
         n_out_of_region bigint, started_at timestamp, finished_at timestamp, status varchar,
-        message varchar""",
+        message varchar, n_contracts bigint""",
+    # written by the consolidated national file only (pipelines/decp/consolidated.py): whether a
+    # contract's current titulaires include an insertion structure (label SIAE)
+    "contract_labels": "buyer_siret varchar, contract_id varchar, supplier_siae boolean, source_file varchar",
     "clause_hours": """source_file varchar, record_no bigint, operation_id varchar,
         operation_name varchar, operation_qpv varchar, operation_commune_code varchar,
         buyer_siret varchar, buyer_name varchar, buyer_type varchar, contract_id varchar,

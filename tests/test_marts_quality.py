@@ -13,8 +13,8 @@ from marts_fixture import add_contracts, add_lines, build, new_db, people, rows
 def con():
     con = new_db()
     con.execute("""insert into ingest_log values
-        ('a.json', 'x', 'decp', 'json 2022', 10, 6, 2, 1, 1, '2026-01-01 10:00', '2026-01-01 10:01', 'warnings', null),
-        ('b.csv', 'y', 'clauses', 'csv', 5, 4, 0, 0, 0, '2026-01-01 11:00', '2026-01-01 11:01', 'ok', null)""")
+        ('a.json', 'x', 'decp', 'json 2022', 10, 6, 2, 1, 1, '2026-01-01 10:00', '2026-01-01 10:01', 'warnings', null, null),
+        ('b.csv', 'y', 'clauses', 'csv', 5, 4, 0, 0, 0, '2026-01-01 11:00', '2026-01-01 11:01', 'ok', null, null)""")
     con.execute("""insert into rejects values
         ('a.json', 7, 'montant', 'montant illisible', 'NC'),
         ('a.json', 3, 'montant', 'montant illisible', 'abc'),

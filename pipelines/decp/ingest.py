@@ -338,6 +338,9 @@ def _flush(con, rows: list[tuple], seq_start: int) -> None:
 def ingest_decp_file(con, path: Path, ctx: BuildContext) -> FileResult:
     """Read one DECP file (any format, detected from content) into decp_versions."""
     path = Path(path)
+    from pipelines.decp.consolidated import consolidated_kind, ingest_consolidated
+    if (kind := consolidated_kind(path)) is not None:   # national consolidated file: read in SQL
+        return ingest_consolidated(con, path, ctx, kind)
     ensure_versions_table(con)
     detected = detect_format(path)
     result = FileResult(format=f"{detected.source_format}" + (f" {detected.version}" if detected.version else ""))

@@ -3,7 +3,8 @@
 -- Answers: which value each contract takes for each breakdown of the procurement marts, so that
 --          one macro (mart_contract_share) serves every breakdown with the same filters.
 -- Grain: one row per contract x dimension (dimensions: total, year, buyer_type, landlord, buyer,
---        sector, cpv_division, departement, epci, procedure, nature, amount_bracket, format_version).
+--        sector, cpv_division, departement, epci, procedure, nature, amount_bracket, format_version,
+--        supplier_siae: siae / other / unknown, from the titulaire labels of the consolidated file).
 -- Columns: buyer_siret, contract_id, dim, dim_value ('unknown' when missing), dim_order (natural
 --          order when the dimension has one, else null), filter columns f_year, f_departement,
 --          f_epci, f_buyer_type, f_buyer_siret, f_sector, and the measures social_info_known,
@@ -32,7 +33,11 @@ long as (
             {'dim': 'procedure', 'dim_value': coalesce(c.procedure, 'unknown'), 'dim_order': null},
             {'dim': 'nature', 'dim_value': coalesce(c.nature, 'unknown'), 'dim_order': null},
             {'dim': 'amount_bracket', 'dim_value': c.amount_bracket, 'dim_order': c.amount_bracket_order},
-            {'dim': 'format_version', 'dim_value': coalesce(c.format_version, 'unknown'), 'dim_order': null}
+            {'dim': 'format_version', 'dim_value': coalesce(c.format_version, 'unknown'), 'dim_order': null},
+            {'dim': 'supplier_siae',
+             'dim_value': case when c.supplier_siae then 'siae' when not c.supplier_siae then 'other'
+                               else 'unknown' end,
+             'dim_order': case when c.supplier_siae then 1 when not c.supplier_siae then 2 else 3 end}
         ]) as d
     from contracts as c
 )

@@ -55,3 +55,6 @@ union all select 'landlord', 'other_buyers', 'Autres acheteurs'
 union all select 'operation', * from operations
 union all select 'cpv_division', * from cpv
 union all select 'amount_bracket', * from brackets
+union all select 'supplier_siae', 'siae', 'Titulaire structure d''insertion (SIAE)'
+union all select 'supplier_siae', 'other', 'Autres titulaires'
+

@@ -4,7 +4,8 @@
 --          count beside; broken down by one dimension. Procurement data: never masked.
 -- Grain: one row per value of `dimension` + one total row (is_total).
 -- Parameters: dimension (total, year, buyer_type, landlord, buyer, sector, cpv_division,
---             departement, epci, procedure, nature, amount_bracket, format_version), year_from,
+--             departement, epci, procedure, nature, amount_bracket, format_version, supplier_siae:
+--             titulaire an insertion structure, SIAE label of the consolidated file), year_from,
 --             year_to (notification year), departement, epci (place of execution), buyer_type,
 --             landlord (buyer SIRET), sector.
 -- Columns: dimension, value, label, is_total, sort_key, n_contracts, n_unknown_status, n_known,
@@ -90,8 +91,8 @@ select
 from total_if_empty as c
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = c.value
-where case when dimension in ('total', 'year', 'buyer_type', 'landlord', 'buyer', 'sector', 'cpv_division', 'departement', 'epci', 'procedure', 'nature', 'amount_bracket', 'format_version')
+where case when dimension in ('total', 'year', 'buyer_type', 'landlord', 'buyer', 'sector', 'cpv_division', 'departement', 'epci', 'procedure', 'nature', 'amount_bracket', 'format_version', 'supplier_siae')
            then true
            else error('mart_contract_share : dimension inconnue « ' || coalesce(dimension, 'null')
-                      || ' » (attendu : total, year, buyer_type, landlord, buyer, sector, cpv_division, departement, epci, procedure, nature, amount_bracket, format_version)') end
+                      || ' » (attendu : total, year, buyer_type, landlord, buyer, sector, cpv_division, departement, epci, procedure, nature, amount_bracket, format_version, supplier_siae)') end
 order by sort_key

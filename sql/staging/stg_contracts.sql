@@ -5,9 +5,17 @@
 -- Grain: one row per contract (buyer_siret + contract_id), as in `contracts`.
 -- Columns: the `contracts` columns used downstream + has_social_consideration (null when unknown),
 --          social_status (unknown, none, considered), amount_bracket, amount_bracket_order,
---          social_considerations_text.
+--          social_considerations_text, supplier_siae (true when the current titulaires include an
+--          insertion structure, label SIAE of the consolidated national file; null when unknown).
 with source as (
     select * from contracts
+),
+
+labels as (
+    -- contract_labels: written by the consolidated national DECP file only
+    select buyer_siret, contract_id, bool_or(supplier_siae) as supplier_siae
+    from contract_labels
+    group by all
 ),
 
 derived as (
@@ -44,8 +52,10 @@ derived as (
         social_considerations,
         array_to_string(social_considerations, '; ') as social_considerations_text,
         format_version,
-        source_file
+        source_file,
+        l.supplier_siae
     from source
+    left join labels as l using (buyer_siret, contract_id)
 )
 
 select
