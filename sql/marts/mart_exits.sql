@@ -17,8 +17,12 @@
 -- Columns: dimension, value, label, is_total, sort_key, is_additive, timepoint,
 --          durable_definition, n_participants (= n_leavers), is_masked, n_leavers, n_known,
 --          n_unknown, n_durable, n_transition, n_positive, n_other, n_dynamic, dynamic_exit_rate,
---          ci_low, ci_high.
--- Masking: the row by int_cell_masked on n_leavers; inside an unmasked row, durable / transition /
+--          ci_low, ci_high, mask_reason.
+-- Masking: bounded filter space (int_people_cut: else only the masked total row); no breakdown
+--          row under a masked total; the total row takes the linked masks of int_secrecy_cells
+--          (families exits_end / exits_6m: leavers, known, unknown, dynamic, other and the outcome
+--          atoms, protected across cuts and years); the rate and its interval are shown only when
+--          n_dynamic (rate x known) and n_other (known - dynamic) are shown. The row by int_cell_masked on n_leavers; inside an unmasked row, durable / transition /
 --          positive / other by int_category_masked (they sum to n_known); n_dynamic is masked when
 --          one of them is; a category hidden in a single sibling row is also hidden in the sibling
 --          row with the fewest known exits (with the same categories as that row), so that it cannot be
@@ -32,7 +36,31 @@ create or replace macro mart_exits(
     departement := null, epci := null, buyer_type := null, landlord := null, sector := null,
     operation := null, public := null
 ) as table
-with params as (
+with scope as (
+    select int_people_cut(year_from, year_to, departement, epci, buyer_type, landlord, sector, operation,
+                          public) as s
+),
+
+linked as (
+    -- the linked masks of this cut's total row, per outcome category (int_secrecy_cells, families
+    -- exits_end / exits_6m): '*' leavers, known, unknown, dynamic, other, core, ext, trans, positive
+    select
+        coalesce(bool_or(c.is_masked) filter (where c.category = '*'), false) as m_leavers,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'known'), false) as m_known,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'unknown'), false) as m_unknown,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'dynamic'), false) as m_dynamic,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'other'), false) as m_other,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'core'), false) as m_core,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'ext'), false) as m_ext,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'trans'), false) as m_trans,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'positive'), false) as m_positive
+    from int_secrecy_cells as c, scope
+    where c.family = 'exits_' || coalesce(timepoint, 'end') and c.dim = 'total'
+      and c.cut_year = scope.s.cut_year and c.cut_attr = scope.s.cut_attr and c.cut_value = scope.s.cut_value
+      and scope.s.allowed
+),
+
+params as (
     select
         coalesce(timepoint, 'end') as tp,
         coalesce(durable_definition, (select s.durable_definition from stg_settings as s)) as def,
@@ -104,18 +132,31 @@ masked as (
 ),
 
 masked_total as (
-    select * exclude (row_masked), int_total_masked(is_total, row_masked) as is_masked from masked
+    select * exclude (row_masked),
+           int_total_masked(is_total, row_masked) or not (select s.allowed from scope)
+               or (is_total and coalesce((select l.m_leavers from linked as l), false)) as is_masked
+    from masked
 ),
 
 category_masks as (
+    -- total row: the linked category masks (a published category is the sum of outcome atoms,
+    -- shown only when all its atoms are); other rows: within-row rule
     select
-        *,
-        int_category_masked(n_durable, n_transition, n_positive, n_other, 0, threshold) as durable_masked,
-        int_category_masked(n_transition, n_durable, n_positive, n_other, 0, threshold) as transition_masked,
-        int_category_masked(n_positive, n_durable, n_transition, n_other, 0, threshold) as positive_masked,
-        int_category_masked(n_other, n_durable, n_transition, n_positive, 0, threshold) as other_masked,
+        m.*,
+        int_category_masked(n_durable, n_transition, n_positive, n_other, 0, threshold)
+            or (is_total and (l.m_core or (l.m_ext and (select def from params) = 'broad'))) as durable_masked,
+        int_category_masked(n_transition, n_durable, n_positive, n_other, 0, threshold)
+            or (is_total and (l.m_trans or (l.m_ext and (select def from params) = 'strict'))) as transition_masked,
+        int_category_masked(n_positive, n_durable, n_transition, n_other, 0, threshold)
+            or (is_total and l.m_positive) as positive_masked,
+        int_category_masked(n_other, n_durable, n_transition, n_positive, 0, threshold)
+            or (is_total and l.m_other) as other_masked,
+        (is_total and coalesce(l.m_known, false)) as known_masked,
+        (is_total and coalesce(l.m_unknown, false)) as unknown_masked,
+        (is_total and coalesce(l.m_dynamic, false)) as dynamic_masked,
         n_known < threshold as rate_masked
-    from masked_total
+    from masked_total as m
+    left join linked as l on true
 ),
 
 -- column pass (additive breakdowns): a category hidden in exactly one sibling row could be
@@ -195,20 +236,28 @@ select
     m.is_masked,
     case when not m.is_masked then m.n_leavers end as n_leavers,
     -- 1 to threshold - 1 known exits: not shown, they would give back a lone masked category
-    case when not (m.is_masked or (m.rate_masked and m.n_known > 0)) then m.n_known end as n_known,
-    case when not (m.is_masked or (m.rate_masked and m.n_known > 0)) then m.n_unknown end as n_unknown,
+    case when not (m.is_masked or (m.rate_masked and m.n_known > 0) or m.known_masked or m.unknown_masked)
+         then m.n_known end as n_known,
+    case when not (m.is_masked or (m.rate_masked and m.n_known > 0) or m.known_masked or m.unknown_masked)
+         then m.n_unknown end as n_unknown,
     case when not (m.is_masked or m.durable_masked) then m.n_durable end as n_durable,
     case when not (m.is_masked or m.transition_masked) then m.n_transition end as n_transition,
     case when not (m.is_masked or m.positive_masked) then m.n_positive end as n_positive,
     case when not (m.is_masked or m.other_masked) then m.n_other end as n_other,
     case when not (m.is_masked or m.durable_masked or m.transition_masked or m.positive_masked
-                   or m.other_masked) then m.n_dynamic end as n_dynamic,
-    case when not (m.is_masked or m.rate_masked) then m.n_dynamic / nullif(m.n_known, 0) end
-        as dynamic_exit_rate,
-    case when not (m.is_masked or m.rate_masked) then int_wilson_interval(m.n_dynamic, m.n_known, -1) end
-        as ci_low,
-    case when not (m.is_masked or m.rate_masked) then int_wilson_interval(m.n_dynamic, m.n_known, 1) end
-        as ci_high
+                   or m.other_masked or m.dynamic_masked) then m.n_dynamic end as n_dynamic,
+    -- a rate is shown only when its numerator (dynamic = rate x known) and its complement
+    -- (other = known - dynamic) are shown counts: rate x base never gives back a masked count
+    case when not (m.is_masked or m.rate_masked or m.dynamic_masked or m.known_masked or m.other_masked
+                   or m.durable_masked or m.transition_masked or m.positive_masked)
+         then m.n_dynamic / nullif(m.n_known, 0) end as dynamic_exit_rate,
+    case when not (m.is_masked or m.rate_masked or m.dynamic_masked or m.known_masked or m.other_masked
+                   or m.durable_masked or m.transition_masked or m.positive_masked)
+         then int_wilson_interval(m.n_dynamic, m.n_known, -1) end as ci_low,
+    case when not (m.is_masked or m.rate_masked or m.dynamic_masked or m.known_masked or m.other_masked
+                   or m.durable_masked or m.transition_masked or m.positive_masked)
+         then int_wilson_interval(m.n_dynamic, m.n_known, 1) end as ci_high,
+    case when m.is_masked and m.is_total then (select s.reason from scope) end as mask_reason
 from column_masks as m
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = m.value
@@ -221,4 +270,6 @@ where case when dimension in ('total', 'year', 'operation', 'operation_commune',
   and case when durable_definition is null or durable_definition in ('broad', 'strict') then true
            else error('mart_exits : durable_definition « ' || durable_definition
                       || ' » inconnue (attendu : broad, strict)') end
+  -- a masked total lists no breakdown row (the presence of a value would describe its few people)
+  and (m.is_total or not exists (select 1 from masked_total as t where t.is_total and t.is_masked))
 order by sort_key
