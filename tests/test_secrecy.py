@@ -66,9 +66,15 @@ def test_sensitive_public_crossed_with_commune_uses_11():
     # by the linked suppression, and so is its sibling 62041 (a lone masked cell)
     by = by_value(con, "select * from mart_hours('residence_commune')")
     assert by["59350"]["is_masked"] and by["59350"]["n_participants"] is None
-    # a non-sensitive public crossed with a commune keeps the threshold of 5
+    # here the 12 deld people are all the non-RQTH people (total - deld = rqth): masked as well
     by = by_value(con, "select * from mart_hours('residence_commune', public := 'deld')")
-    assert not by["62041"]["is_masked"] and by["62041"]["n_participants"] == 12
+    assert by["total"]["is_masked"]
+    # a non-sensitive public crossed with a commune keeps the threshold of 5
+    con = new_db()
+    add_lines(con, *people("d", 6, publics=["deld"], residence_commune_code="62041"),
+              *people("o", 12, residence_commune_code="59350"))
+    by = by_value(build(con), "select * from mart_hours('residence_commune', public := 'deld')")
+    assert not by["62041"]["is_masked"] and by["62041"]["n_participants"] == 6
 
 
 def test_sensitive_public_within_an_operation_uses_11():
