@@ -15,8 +15,9 @@ takes. The rule, applied to a fixed point over all the sibling groups at once:
   least two cells must be masked; else the unmasked cell with the fewest people is masked too
   (the parent when no sibling is left); a masked parent whose children are all shown gets its
   smallest child masked (it would be their sum). The pass is repeated until nothing changes.
-- A cell reached both as "filter a, dimension b" and "filter b, dimension a" (same people set) is
-  one cell (its canonical identity: the year plus the sorted constraints), so it has one mask.
+- Cells that count exactly the same people (same family; a hash of the set of people) are one
+  cell for masking, however they are reached: "filter a, dimension b" and "filter b, dimension a",
+  an operation and the same operation within its landlord, a year filter and a year row.
 """
 from __future__ import annotations
 
@@ -51,9 +52,17 @@ def build_cells(con) -> dict:
             any_value(year_part) as year_part,
             any_value(constraints) as constraints,
             max(n) as n,
+            any_value(people_hash) as people_hash,
             max(int_secrecy_threshold(is_sensitive)) as thr
         from secrecy_counts
         group by family, year_part, constraints
+    """)
+    # identities: cells counting exactly the same people (same family, same set) are one cell for
+    # masking, however they are reached (a filter or a dimension, an operation or its landlord...)
+    con.execute("""
+        create or replace temp table secrecy_identity as
+        select family, key, dense_rank() over (order by family, people_hash, n) - 1 as ident
+        from secrecy_canon
     """)
     con.execute(f"""
         create or replace temp table secrecy_members as
@@ -80,13 +89,13 @@ def build_cells(con) -> dict:
     """)
     con.execute("""
         create or replace temp table secrecy_cell_ids as
-        select family, key, n, thr, (row_number() over (order by family, key) - 1)::bigint as idx
-        from secrecy_canon
+        select c.family, c.key, c.n, c.thr, i.ident::bigint as idx
+        from secrecy_canon as c join secrecy_identity as i using (family, key)
     """)
-    n_cells = con.execute("select count(*) from secrecy_cell_ids").fetchone()[0]
-    cells = con.execute("select n, thr from secrecy_cell_ids order by idx").fetchnumpy()
+    n_cells = con.execute("select coalesce(max(idx) + 1, 0) from secrecy_cell_ids").fetchone()[0]
+    cells = con.execute("select idx, max(n) as n, max(thr) as thr from secrecy_cell_ids group by idx order by idx").fetchnumpy()
     members = con.execute("""
-        select (dense_rank() over (order by m.group_id) - 1)::bigint as g, c.idx as c,
+        select distinct (dense_rank() over (order by m.group_id) - 1)::bigint as g, c.idx as c,
                coalesce(p.idx, -1)::bigint as parent
         from secrecy_members as m
         join secrecy_cell_ids as c using (family, key)
@@ -103,6 +112,16 @@ def build_cells(con) -> dict:
         n_groups = int(g.max()) + 1
         group_parent = np.full(n_groups, -1, dtype=np.int64)
         group_parent[g] = parent_of_member
+        # a group where one child counts the very people of its parent is no sum (its other
+        # children are people counted twice, a multi-valued attribute or a path over two years):
+        # the parent minus the children gives nothing, the group is left out
+        same = np.zeros(n_groups, dtype=bool)
+        same[g[(parent_of_member >= 0) & (c == parent_of_member)]] = True
+        size = np.bincount(g, minlength=n_groups)
+        dropped = same & (size > 1)
+        group_parent[dropped] = -1
+        keep = ~dropped[g]
+        g, c, parent_of_member = g[keep], c[keep], parent_of_member[keep]
         # members sorted by group, then by people (smallest first), then by cell: the pick order
         order = np.lexsort((c, n[c], g))
         gs, cs = g[order], c[order]
@@ -155,6 +174,6 @@ def build_cells(con) -> dict:
         order by s.family, s.cut_attr, s.cut_value, s.cut_year, s.dim
     """)
     stats = con.execute("select count(*), count(*) filter (where masked) from secrecy_mask").fetchone()
-    for t in ("secrecy_counts", "secrecy_canon", "secrecy_members", "secrecy_mask", "secrecy_cell_ids"):
+    for t in ("secrecy_counts", "secrecy_canon", "secrecy_identity", "secrecy_members", "secrecy_mask", "secrecy_cell_ids"):
         con.execute(f"drop table if exists {t}")
     return {"cells": stats[0], "masked": stats[1], "passes": passes, "seconds": time.perf_counter() - t0}

@@ -7,10 +7,10 @@
 --          pipelines/secrecy.py, which runs the linked complementary suppression and writes
 --          int_secrecy_cells (not materialised itself).
 -- Grain: one row per family x cut_year x cut_attr x cut_value x dim x value x category.
--- Columns: family, cut_year, cut_attr, cut_value, dim (the mart's dimension name; internal names
---          for exits: exit_year, last_*), value, category ('*', or for exits: leavers '*', known,
+-- Columns: family, cut_year, cut_attr, cut_value, dim (the mart's dimension name), value, category ('*', or for exits: leavers '*', known,
 --          unknown, dynamic, other, core (durable in both definitions), ext (durable broad,
---          transition strict), trans, positive), n (distinct people), is_sensitive (needs the
+--          transition strict), trans, positive), n (distinct people), people_hash (bit_xor of the
+--          hashes of the people counted: cells counting the same people share one mask), is_sensitive (needs the
 --          sensitive threshold), year_part ('*' or a year: the cell's year constraint),
 --          constraints (sorted list of 'attribute=value' strings: with year_part, the canonical
 --          identity of the cell; the same people set reached through a filter or a dimension gets
@@ -31,6 +31,7 @@ hours_cells as (
         'hours' as family, cut_year, c.cut_attr as cut_attr, c.cut_value as cut_value, dim,
         dim_value as value, '*' as category,
         count(distinct participant_id) as n,
+        bit_xor(distinct hash(participant_id)) as people_hash,
         bool_or((is_sensitive_value and c.cut_attr = 'operation')
                 or (is_place_dim and c.cut_attr = 'public' and c.cut_value in ('rqth', 'rsa', 'ass', 'aah')))
             as is_sensitive
@@ -73,34 +74,52 @@ path_agg as (
         count(*) filter (where is_leaver_6m and atom_6m = 'core') as m6_core,
         count(*) filter (where is_leaver_6m and atom_6m = 'ext') as m6_ext,
         count(*) filter (where is_leaver_6m and atom_6m = 'trans') as m6_trans,
-        count(*) filter (where is_leaver_6m and atom_6m = 'positive') as m6_positive
+        count(*) filter (where is_leaver_6m and atom_6m = 'positive') as m6_positive,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver) as end_h_all,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'unknown') as end_h_unknown,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'other') as end_h_other,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'core') as end_h_core,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'ext') as end_h_ext,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'trans') as end_h_trans,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'positive') as end_h_positive,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end <> 'unknown') as end_h_known,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end in ('core', 'ext', 'trans', 'positive')) as end_h_dynamic,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m) as m6_h_all,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'unknown') as m6_h_unknown,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'other') as m6_h_other,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'core') as m6_h_core,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'ext') as m6_h_ext,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'trans') as m6_h_trans,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'positive') as m6_h_positive,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m <> 'unknown') as m6_h_known,
+        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m in ('core', 'ext', 'trans', 'positive')) as m6_h_dynamic
     from paths
     group by cut_year, cut_attr, cut_value
 ),
 
 exit_cells as (
     select 'exits_' || x.tp as family, cut_year, cut_attr, cut_value, dim, dim_value as value,
-           x.category, x.n, is_sensitive
+           x.category, x.n, x.h as people_hash, is_sensitive
     from path_agg,
     unnest([
-        {'tp': 'end', 'category': '*', 'n': end_all},
-        {'tp': 'end', 'category': 'unknown', 'n': end_unknown},
-        {'tp': 'end', 'category': 'known', 'n': end_all - end_unknown},
-        {'tp': 'end', 'category': 'other', 'n': end_other},
-        {'tp': 'end', 'category': 'dynamic', 'n': end_core + end_ext + end_trans + end_positive},
-        {'tp': 'end', 'category': 'core', 'n': end_core},
-        {'tp': 'end', 'category': 'ext', 'n': end_ext},
-        {'tp': 'end', 'category': 'trans', 'n': end_trans},
-        {'tp': 'end', 'category': 'positive', 'n': end_positive},
-        {'tp': '6m', 'category': '*', 'n': m6_all},
-        {'tp': '6m', 'category': 'unknown', 'n': m6_unknown},
-        {'tp': '6m', 'category': 'known', 'n': m6_all - m6_unknown},
-        {'tp': '6m', 'category': 'other', 'n': m6_other},
-        {'tp': '6m', 'category': 'dynamic', 'n': m6_core + m6_ext + m6_trans + m6_positive},
-        {'tp': '6m', 'category': 'core', 'n': m6_core},
-        {'tp': '6m', 'category': 'ext', 'n': m6_ext},
-        {'tp': '6m', 'category': 'trans', 'n': m6_trans},
-        {'tp': '6m', 'category': 'positive', 'n': m6_positive}]) as u(x)
+        {'tp': 'end', 'category': '*', 'n': end_all, 'h': end_h_all},
+        {'tp': 'end', 'category': 'unknown', 'n': end_unknown, 'h': end_h_unknown},
+        {'tp': 'end', 'category': 'known', 'n': end_all - end_unknown, 'h': end_h_known},
+        {'tp': 'end', 'category': 'other', 'n': end_other, 'h': end_h_other},
+        {'tp': 'end', 'category': 'dynamic', 'n': end_core + end_ext + end_trans + end_positive, 'h': end_h_dynamic},
+        {'tp': 'end', 'category': 'core', 'n': end_core, 'h': end_h_core},
+        {'tp': 'end', 'category': 'ext', 'n': end_ext, 'h': end_h_ext},
+        {'tp': 'end', 'category': 'trans', 'n': end_trans, 'h': end_h_trans},
+        {'tp': 'end', 'category': 'positive', 'n': end_positive, 'h': end_h_positive},
+        {'tp': '6m', 'category': '*', 'n': m6_all, 'h': m6_h_all},
+        {'tp': '6m', 'category': 'unknown', 'n': m6_unknown, 'h': m6_h_unknown},
+        {'tp': '6m', 'category': 'known', 'n': m6_all - m6_unknown, 'h': m6_h_known},
+        {'tp': '6m', 'category': 'other', 'n': m6_other, 'h': m6_h_other},
+        {'tp': '6m', 'category': 'dynamic', 'n': m6_core + m6_ext + m6_trans + m6_positive, 'h': m6_h_dynamic},
+        {'tp': '6m', 'category': 'core', 'n': m6_core, 'h': m6_h_core},
+        {'tp': '6m', 'category': 'ext', 'n': m6_ext, 'h': m6_h_ext},
+        {'tp': '6m', 'category': 'trans', 'n': m6_trans, 'h': m6_h_trans},
+        {'tp': '6m', 'category': 'positive', 'n': m6_positive, 'h': m6_h_positive}]) as u(x)
     where x.n > 0
 ),
 
@@ -123,7 +142,7 @@ constrained as (
 )
 
 select
-    family, cut_year, cut_attr, cut_value, dim, value, category, n, is_sensitive,
+    family, cut_year, cut_attr, cut_value, dim, value, category, n, people_hash, is_sensitive,
     case when family = 'hours' and dim = 'year' then value else cut_year end as year_part,
     list_sort(list_distinct(list_filter([
         case when cut_attr <> '*' then cut_attr || '=' || cut_value end,
