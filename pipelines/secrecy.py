@@ -167,7 +167,7 @@ def build_cells(con) -> dict:
     con.execute("""
         create or replace table int_secrecy_cells as
         select s.family, s.cut_year, s.cut_attr, s.cut_value, s.dim, s.value, s.category, s.n,
-               m.masked as is_masked
+               s.people_hash, m.masked as is_masked
         from secrecy_counts as s
         join secrecy_mask as m
           on m.family = s.family and m.key = s.year_part || '#' || array_to_string(s.constraints, '|')
