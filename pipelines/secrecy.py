@@ -15,7 +15,7 @@ takes. The rule, applied to a fixed point over all the sibling groups at once:
   least two cells must be masked; else the unmasked cell with the fewest people is masked too
   (the parent when no sibling is left); a masked parent whose children are all shown gets its
   smallest child masked (it would be their sum). The pass is repeated until nothing changes.
-- Cells that count exactly the same people (same family; a hash of the set of people) are one
+- Cells that count exactly the same people (a hash of the set of people, in any family) are one
   cell for masking, however they are reached: "filter a, dimension b" and "filter b, dimension a",
   an operation and the same operation within its landlord, a year filter and a year row.
 """
@@ -57,11 +57,12 @@ def build_cells(con) -> dict:
         from secrecy_counts
         group by family, year_part, constraints
     """)
-    # identities: cells counting exactly the same people (same family, same set) are one cell for
-    # masking, however they are reached (a filter or a dimension, an operation or its landlord...)
+    # identities: cells counting exactly the same people are one cell for masking, however they
+    # are reached (a filter or a dimension, an operation or its landlord, the leavers of an
+    # outcome and the people of a place...), in whichever family
     con.execute("""
         create or replace temp table secrecy_identity as
-        select family, key, dense_rank() over (order by family, people_hash, n) - 1 as ident
+        select family, key, dense_rank() over (order by people_hash, n) - 1 as ident
         from secrecy_canon
     """)
     con.execute(f"""

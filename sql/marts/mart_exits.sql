@@ -106,6 +106,18 @@ cells as (
         count(*) filter (where category = 'positive') as n_positive,
         count(*) filter (where category = 'other') as n_other,
         count(*) filter (where category not in ('durable', 'transition', 'positive', 'other')) as n_unknown,
+        -- hashes of the people counted: a count of the very people of a masked linked cell is masked
+        bit_xor(hash(participant_id)) as h_leavers,
+        bit_xor(hash(participant_id)) filter (where category = 'durable') as h_durable,
+        bit_xor(hash(participant_id)) filter (where category = 'transition') as h_transition,
+        bit_xor(hash(participant_id)) filter (where category = 'positive') as h_positive,
+        bit_xor(hash(participant_id)) filter (where category = 'other') as h_other,
+        bit_xor(hash(participant_id)) filter (where category not in ('durable', 'transition', 'positive', 'other'))
+            as h_unknown,
+        bit_xor(hash(participant_id)) filter (where category in ('durable', 'transition', 'positive', 'other'))
+            as h_known,
+        bit_xor(hash(participant_id)) filter (where category in ('durable', 'transition', 'positive'))
+            as h_dynamic,
         (bool_or(is_sensitive_value) and operation is not null)
             or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah'))
             -- people of a sensitive public within one operation (located in a commune / QPV)
@@ -117,25 +129,47 @@ cells as (
 total_if_empty as (
     select * from cells
     union all
-    select true, 'total', 0, 0, 0, 0, 0, 0, 0, false
+    select true, 'total', 0, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null, null, false
     where not exists (select 1 from cells where is_total)
+),
+
+hidden_sets as (
+    select distinct c.n, c.people_hash from int_secrecy_cells as c where c.is_masked
 ),
 
 masked as (
     select
         *,
+        exists (select 1 from hidden_sets as hs where hs.n = n_leavers and hs.people_hash = h_leavers)
+            as linked_leavers,
+        exists (select 1 from hidden_sets as hs where hs.n = n_durable and hs.people_hash = h_durable) as linked_durable,
+        exists (select 1 from hidden_sets as hs where hs.n = n_transition and hs.people_hash = h_transition)
+            as linked_transition,
+        exists (select 1 from hidden_sets as hs where hs.n = n_positive and hs.people_hash = h_positive)
+            as linked_positive,
+        exists (select 1 from hidden_sets as hs where hs.n = n_other and hs.people_hash = h_other) as linked_other,
+        exists (select 1 from hidden_sets as hs where hs.n = n_unknown and hs.people_hash = h_unknown)
+            as linked_unknown,
+        exists (select 1 from hidden_sets as hs where hs.n = n_leavers - n_unknown and hs.people_hash = h_known)
+            as linked_known,
+        exists (select 1 from hidden_sets as hs
+                where hs.n = n_durable + n_transition + n_positive and hs.people_hash = h_dynamic) as linked_dynamic,
         n_leavers - n_unknown as n_known,
         n_durable + n_transition + n_positive as n_dynamic,
         int_secrecy_threshold(is_sensitive) as threshold,
-        int_cell_masked(n_leavers, is_sensitive, is_total) as row_masked
+        int_cell_masked(n_leavers, is_sensitive, is_total) as row_masked_own
     from total_if_empty
 ),
 
+masked_rows as (
+    select *, row_masked_own or linked_leavers as row_masked from masked
+),
+
 masked_total as (
-    select * exclude (row_masked),
+    select * exclude (row_masked, row_masked_own),
            int_total_masked(is_total, row_masked) or not (select s.allowed from scope)
                or (is_total and coalesce((select l.m_leavers from linked as l), false)) as is_masked
-    from masked
+    from masked_rows
 ),
 
 category_masks as (
@@ -144,16 +178,18 @@ category_masks as (
     select
         m.*,
         int_category_masked(n_durable, n_transition, n_positive, n_other, 0, threshold)
-            or (is_total and (l.m_core or (l.m_ext and (select def from params) = 'broad'))) as durable_masked,
+            or (is_total and (l.m_core or (l.m_ext and (select def from params) = 'broad'))) or linked_durable
+            as durable_masked,
         int_category_masked(n_transition, n_durable, n_positive, n_other, 0, threshold)
-            or (is_total and (l.m_trans or (l.m_ext and (select def from params) = 'strict'))) as transition_masked,
+            or (is_total and (l.m_trans or (l.m_ext and (select def from params) = 'strict'))) or linked_transition
+            as transition_masked,
         int_category_masked(n_positive, n_durable, n_transition, n_other, 0, threshold)
-            or (is_total and l.m_positive) as positive_masked,
+            or (is_total and l.m_positive) or linked_positive as positive_masked,
         int_category_masked(n_other, n_durable, n_transition, n_positive, 0, threshold)
-            or (is_total and l.m_other) as other_masked,
-        (is_total and coalesce(l.m_known, false)) as known_masked,
-        (is_total and coalesce(l.m_unknown, false)) as unknown_masked,
-        (is_total and coalesce(l.m_dynamic, false)) as dynamic_masked,
+            or (is_total and l.m_other) or linked_other as other_masked,
+        (is_total and coalesce(l.m_known, false)) or linked_known as known_masked,
+        (is_total and coalesce(l.m_unknown, false)) or linked_unknown as unknown_masked,
+        (is_total and coalesce(l.m_dynamic, false)) or linked_dynamic as dynamic_masked,
         n_known < threshold as rate_masked
     from masked_total as m
     left join linked as l on true

@@ -72,6 +72,7 @@ cells as (
         avg(tenant_of_buyer::int) as tenant_share,
         avg(case when age_band = '<26' then 1 when age_band is not null then 0 end) as under_26_share,
         count(*) filter (where n_procurement_contracts >= 2) as n_pooled,
+        bit_xor(hash(participant_id)) as people_hash,
         (bool_or(is_sensitive_value) and operation is not null)
             or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah'))
             -- people of a sensitive public within one operation (located in a commune / QPV)
@@ -83,14 +84,18 @@ cells as (
 total_if_empty as (
     select * from cells
     union all
-    select true, 'total', 0, 0, 0, null, null, null, null, null, null, null, null, 0, false
+    select true, 'total', 0, 0, 0, null, null, null, null, null, null, null, null, 0, null, false
     where not exists (select 1 from cells where is_total)
 ),
 
 masked as (
     select t.*,
            int_cell_masked(t.n_participants, t.is_sensitive, t.is_total)
-               or coalesce(lk.is_masked, false) as row_masked
+               or coalesce(lk.is_masked, false)
+               -- the very people of a masked linked cell (paths may differ from lines)
+               or exists (select 1 from int_secrecy_cells as c
+                          where c.is_masked and c.n = t.n_participants and c.people_hash = t.people_hash)
+               as row_masked
     from total_if_empty as t
     left join linked as lk
         on lk.dim = case when t.is_total then 'total' else dimension end
