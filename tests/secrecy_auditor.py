@@ -38,6 +38,8 @@ PARTICIPANT_DIMS = ["total", "year", "gender", "age_band", "qualification", "qpv
 EXIT_DIMS = ["total", "year", "operation", "operation_commune", "operation_epci", "operation_departement",
              "residence_commune", "public", "gender", "age_band", "qualification", "qpv_resident", "modality", "buyer"]
 EXIT_INTERNAL = {"year": "exit_year", "modality": "last_modality", "buyer": "last_buyer", "operation": "last_operation"}
+# every breakdown at the end of the path (broad); the first three (total, year, operation) also
+# with the strict definition and at +6 months
 EXIT_VARIANTS = [("end", "broad"), ("end", "strict"), ("6m", "broad")]
 FILTERS = ["year_from", "year_to", "departement", "epci", "buyer_type", "landlord", "sector", "operation", "public"]
 LINE_FILTER_SQL = {
@@ -119,13 +121,15 @@ def collect(con, filter_sets) -> Audit:
     line_owner = dict(con.execute("select line_id, participant_id from int_hours_lines").fetchall())
     a.line_owner = line_owner
 
+    policy_now = [False]
+
     def publish_person(label, ids, value, masked, weight_rows=None):
         vec = a.person_vec(ids) if weight_rows is None else weight_rows
         if value is not None:
             a.person_rows.append(vec)
             a.person_labels.append(label)
             a.n_figures += 1
-        elif masked and vec.any():
+        elif masked and vec.any() and not policy_now[0]:
             a.masked_person.append((label, vec))
 
     def publish_lines(label, ids, value, masked):
@@ -134,7 +138,7 @@ def collect(con, filter_sets) -> Audit:
             a.line_rows.append(vec)
             a.line_labels.append(label)
             a.n_figures += 1
-        elif masked and vec.any():
+        elif masked and vec.any() and not policy_now[0]:
             a.masked_line.append((label, vec))
 
     def check_presence(label, got):
@@ -157,15 +161,24 @@ def collect(con, filter_sets) -> Audit:
         for r in _rows(con, f"select l.line_id, l.participant_id from int_hours_lines as l where {where}", wparams):
             path_lines.setdefault(r["participant_id"], []).append(r["line_id"])
         fkey = ",".join(f"{k}={v}" for k, v in filters.items()) or "no filter"
+        hours_truth = {}
+        for r in _rows(con, f"""select h.dim, h.dim_value, h.line_id, h.participant_id
+                                from int_hours_dimensions as h join int_hours_lines as l using (line_id)
+                                where {where}""", wparams):
+            hours_truth.setdefault(r["dim"], []).append(r)
+        psql, pparams = _call("int_participant_dimensions", None, filters)
+        path_truth = {}
+        for r in _rows(con, psql, pparams):
+            path_truth.setdefault(r["dim"], []).append(r)
+        # a filter set outside the bounded space is masked by policy, not because of small cells
+        policy_now[0] = _rows(con, *_call("mart_hours", "total", filters))[0]["mask_reason"] is not None
         # mart_hours
         for dim in hours_dims:
             sql, params = _call("mart_hours", dim, filters)
             got = _rows(con, sql, params)
             check_presence(f"mart_hours({dim}; {fkey})", got)
             truth = {}
-            rows_truth = _rows(con, f"""select h.dim, h.dim_value, h.line_id, h.participant_id
-                                        from int_hours_dimensions as h join int_hours_lines as l using (line_id)
-                                        where (h.dim = ? or h.dim = 'total') and {where}""", [dim, *wparams])
+            rows_truth = hours_truth.get(dim, []) + (hours_truth.get("total", []) if dim != "total" else [])
             for r in rows_truth:
                 key = "total" if r["dim"] == "total" else r["dim_value"]
                 if r["dim"] == "total" and dim != "total":
@@ -184,9 +197,8 @@ def collect(con, filter_sets) -> Audit:
             sql, params = _call("mart_participants", dim, filters)
             got = _rows(con, sql, params)
             check_presence(f"mart_participants({dim}; {fkey})", got)
-            psql, pparams = _call("int_participant_dimensions", None, filters, {"dimension": dim})
             truth = {}
-            for r in _rows(con, psql, pparams):
+            for r in path_truth.get(dim, []) + (path_truth.get("total", []) if dim != "total" else []):
                 if r["dim"] not in (dim, "total"):
                     continue
                 key = "__total__" if r["dim"] == "total" else r["dim_value"]
@@ -220,15 +232,14 @@ def collect(con, filter_sets) -> Audit:
                       for r in _rows(con, "select * from stg_outcome_categories")}
         built_on = con.execute("select built_on from stg_settings").fetchone()[0]
         for timepoint, definition in EXIT_VARIANTS:
-            for dim in exit_dims:
+            for dim in (exit_dims if (timepoint, definition) == ("end", "broad") else exit_dims[:3]):
                 internal = EXIT_INTERNAL.get(dim, dim)
                 sql, params = _call("mart_exits", dim, filters, {"timepoint": timepoint,
                                                                  "durable_definition": definition})
                 got = _rows(con, sql, params)
                 check_presence(f"mart_exits({dim}, {timepoint}, {definition}; {fkey})", got)
-                psql, pparams = _call("int_participant_dimensions", None, filters, {"dimension": internal})
                 truth = {}
-                for r in _rows(con, psql, pparams):
+                for r in path_truth.get(internal, []) + (path_truth.get("total", []) if internal != "total" else []):
                     if r["dim"] not in (internal, "total") or not r["is_leaver"]:
                         continue
                     if timepoint == "6m" and r["last_outcome_6m"] is None and not (
@@ -386,9 +397,11 @@ def explain(a: Audit, label: str) -> list[tuple[str, float]]:
     return []
 
 
-def filter_grid(con, *, with_years: bool = True, limit_per_filter: int | None = None) -> list[dict]:
-    """No filter, each single filter value, each year, each year x single filter, and two
-    combinations outside the bounded space."""
+def filter_grid(con, *, with_years: bool = True, year_crossings=True,
+                limit_per_filter: int | None = None) -> list[dict]:
+    """No filter, each single filter value, each year, each year x single filter value
+    (`year_crossings`: True for every filter, or a set of filter names, or False), and one
+    combination outside the bounded space."""
     values = {
         "departement": "operation_departement_code", "epci": "operation_epci_code", "buyer_type": "buyer_type",
         "landlord": "buyer_siret", "sector": "sector", "operation": "operation_id",
@@ -407,13 +420,15 @@ def filter_grid(con, *, with_years: bool = True, limit_per_filter: int | None = 
     if with_years:
         for y in years:
             grid.append({"year_from": y, "year_to": y})
-            grid += [{"year_from": y, "year_to": y, **s} for s in singles]
+            if year_crossings:
+                grid += [{"year_from": y, "year_to": y, **s} for s in singles
+                         if year_crossings is True or set(s) <= set(year_crossings)]
     if len(singles) >= 2:
         grid.append({**singles[0], **singles[-1]})
     return grid
 
 
-def audit(con, filter_sets=None) -> list[Finding]:
+def audit(con, filter_sets=None, **grid) -> list[Finding]:
     """Collect the grid's published figures and return every finding (empty: nothing derivable)."""
-    filter_sets = filter_grid(con) if filter_sets is None else filter_sets
+    filter_sets = filter_grid(con, **grid) if filter_sets is None else filter_sets
     return check(collect(con, filter_sets), _threshold(con))

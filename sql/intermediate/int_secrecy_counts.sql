@@ -26,16 +26,24 @@ with hours_cut as (
     where h.participant_id is not null
 ),
 
-hours_cells as (
+hours_people as (
+    -- one row per person and cell first: the counts below need no distinct
     select
-        'hours' as family, cut_year, c.cut_attr as cut_attr, c.cut_value as cut_value, dim,
-        dim_value as value, '*' as category,
-        count(distinct participant_id) as n,
-        bit_xor(distinct hash(participant_id)) as people_hash,
+        cut_year, c.cut_attr as cut_attr, c.cut_value as cut_value, dim, dim_value, participant_id,
         bool_or((is_sensitive_value and c.cut_attr = 'operation')
                 or (is_place_dim and c.cut_attr = 'public' and c.cut_value in ('rqth', 'rsa', 'ass', 'aah')))
             as is_sensitive
     from hours_cut
+    group by all
+),
+
+hours_cells as (
+    select
+        'hours' as family, cut_year, cut_attr, cut_value, dim, dim_value as value, '*' as category,
+        count(*) as n,
+        bit_xor(hash(participant_id)) as people_hash,
+        bool_or(is_sensitive) as is_sensitive
+    from hours_people
     group by all
 ),
 

@@ -17,7 +17,9 @@
 -- Columns: dimension, value, label, is_total, sort_key, is_additive, timepoint,
 --          durable_definition, n_participants (= n_leavers), is_masked, n_leavers, n_known,
 --          n_unknown, n_durable, n_transition, n_positive, n_other, n_dynamic, dynamic_exit_rate,
---          ci_low, ci_high, mask_reason.
+--          ci_low, ci_high, mask_reason, n_known_masked, n_unknown_masked, n_durable_masked,
+--          n_transition_masked, n_positive_masked, n_other_masked, n_dynamic_masked,
+--          dynamic_exit_rate_masked (a withheld value of a shown row: "s").
 -- Masking: bounded filter space (int_people_cut: else only the masked total row); no breakdown
 --          row under a masked total; the total row takes the linked masks of int_secrecy_cells
 --          (families exits_end / exits_6m: leavers, known, unknown, dynamic, other and the outcome
@@ -293,7 +295,18 @@ select
     case when not (m.is_masked or m.rate_masked or m.dynamic_masked or m.known_masked or m.other_masked
                    or m.durable_masked or m.transition_masked or m.positive_masked)
          then int_wilson_interval(m.n_dynamic, m.n_known, 1) end as ci_high,
-    case when m.is_masked and m.is_total then (select s.reason from scope) end as mask_reason
+    case when m.is_masked and m.is_total then (select s.reason from scope) end as mask_reason,
+    -- withheld counts and rate of a shown row are masked ("s"), not missing
+    m.is_masked or (m.rate_masked and m.n_known > 0) or m.known_masked or m.unknown_masked as n_known_masked,
+    m.is_masked or (m.rate_masked and m.n_known > 0) or m.known_masked or m.unknown_masked as n_unknown_masked,
+    m.is_masked or m.durable_masked as n_durable_masked,
+    m.is_masked or m.transition_masked as n_transition_masked,
+    m.is_masked or m.positive_masked as n_positive_masked,
+    m.is_masked or m.other_masked as n_other_masked,
+    m.is_masked or m.durable_masked or m.transition_masked or m.positive_masked or m.other_masked
+        or m.dynamic_masked as n_dynamic_masked,
+    (m.is_masked or m.rate_masked or m.dynamic_masked or m.known_masked or m.other_masked
+     or m.durable_masked or m.transition_masked or m.positive_masked) and m.n_known > 0 as dynamic_exit_rate_masked
 from column_masks as m
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = m.value

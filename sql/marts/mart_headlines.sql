@@ -9,7 +9,9 @@
 --          share_social_consideration, contracts_with_clause, share_clause, amount_known,
 --          amount_with_social_consideration, hours_planned, hours_worked, realisation_rate, fte,
 --          participants, hours_per_participant, women_share, qpv_share, tenant_share,
---          dynamic_exit_rate, exits_known, exits_unknown, is_masked, mask_reason.
+--          dynamic_exit_rate, exits_known, exits_unknown, is_masked, mask_reason, women_share_masked,
+--          qpv_share_masked, tenant_share_masked, dynamic_exit_rate_masked, exits_known_masked,
+--          exits_unknown_masked (a withheld value: shown "s").
 -- Masking: the people figures are the total rows of mart_hours, mart_participants and mart_exits
 --          (bounded filter space, linked masks: docs/secrecy.md); procurement figures are not masked.
 create or replace macro mart_headlines(
@@ -63,5 +65,11 @@ select
     x.n_known as exits_known,
     x.n_unknown as exits_unknown,
     p.is_masked or h.is_masked as is_masked,
-    coalesce(p.mask_reason, h.mask_reason) as mask_reason
+    coalesce(p.mask_reason, h.mask_reason) as mask_reason,
+    p.women_share_masked,
+    p.qpv_share_masked,
+    p.tenant_share_masked,
+    x.dynamic_exit_rate_masked,
+    x.n_known_masked as exits_known_masked,
+    x.n_unknown_masked as exits_unknown_masked
 from contracts as c, hours as h, people as p, exits as x

@@ -12,7 +12,8 @@
 --          hours_worked, hours_per_participant, employment_contracts_per_participant,
 --          procurement_contracts_per_participant, pooled_share, avg_path_months, women_share,
 --          qpv_share, tenant_share, under_26_share (shares over people whose attribute is known;
---          total row only), mask_reason.
+--          total row only), mask_reason, women_share_masked, qpv_share_masked, tenant_share_masked,
+--          under_26_share_masked (the share is withheld: shown "s").
 -- Masking: as mart_hours (bounded filter space, linked masks of int_secrecy_cells family hours,
 --          int_cell_masked then int_total_masked, no breakdown row under a masked total); a share
 --          is shown only when no cell of its attribute's breakdown (gender, QPV, tenant, age band)
@@ -140,7 +141,12 @@ select
     case when not m.is_masked and m.is_total and not sm.qpv_masked then m.qpv_share end as qpv_share,
     case when not m.is_masked and m.is_total and not sm.tenant_masked then m.tenant_share end as tenant_share,
     case when not m.is_masked and m.is_total and not sm.under_26_masked then m.under_26_share end as under_26_share,
-    case when m.is_masked and m.is_total then (select s.reason from scope) end as mask_reason
+    case when m.is_masked and m.is_total then (select s.reason from scope) end as mask_reason,
+    -- a share withheld by the share rule on a shown total row is masked ("s"), not missing
+    m.is_masked or (m.is_total and sm.women_masked) as women_share_masked,
+    m.is_masked or (m.is_total and sm.qpv_masked) as qpv_share_masked,
+    m.is_masked or (m.is_total and sm.tenant_masked) as tenant_share_masked,
+    m.is_masked or (m.is_total and sm.under_26_masked) as under_26_share_masked
 from published as m
 cross join share_masks as sm
 left join int_dimension_labels as lb
