@@ -49,20 +49,29 @@ progress as (
     group by t.target_no
 ),
 
+line_counts as (
+    select target_no, count(*) as n_lines from scoped_lines group by target_no
+),
+
+nested_pairs as (
+    -- (outer, inner): every line of the inner target is a line of the outer one
+    select a.target_no as outer_no, b.target_no as inner_no
+    from scoped_lines as a
+    join scoped_lines as b on b.line_id = a.line_id and b.target_no <> a.target_no
+    group by a.target_no, b.target_no
+    having count(*) = (select lc.n_lines from line_counts as lc where lc.target_no = b.target_no)
+),
+
 nested as (
-    -- t2's lines all within t1's (an operation inside its landlord's target, a shorter period):
-    -- t1 - t2 is the hours of the people of t1's other lines; when they are 1 to threshold - 1
-    -- people, t2 is masked (else the buyer target minus the operation target gives them back)
-    select b.target_no
-    from progress as a
-    join progress as b on a.target_no <> b.target_no
-    where not exists (select 1 from scoped_lines as x
-                      where x.target_no = b.target_no
-                        and x.line_id not in (select y.line_id from scoped_lines as y where y.target_no = a.target_no))
-      and (select count(distinct x.participant_id) from scoped_lines as x
-           where x.target_no = a.target_no
-             and x.line_id not in (select y.line_id from scoped_lines as y where y.target_no = b.target_no))
-          between 1 and int_secrecy_threshold(false) - 1
+    -- the outer target minus the inner one is the hours of the people of the outer target's other
+    -- lines: when they are 1 to threshold - 1 people, the inner target is masked (else the buyer
+    -- target minus the operation target gives them back)
+    select p.inner_no as target_no
+    from nested_pairs as p
+    join scoped_lines as x on x.target_no = p.outer_no
+    anti join scoped_lines as y on y.target_no = p.inner_no and y.line_id = x.line_id
+    group by p.outer_no, p.inner_no
+    having count(distinct x.participant_id) between 1 and int_secrecy_threshold(false) - 1
 ),
 
 linked as (
