@@ -72,7 +72,12 @@ def test_filters_departement_and_landlord(db_path, capsys):
     out = json.loads(run(capsys, "--db", str(db_path), "--format", "json", "--departement", "62"))
     assert out["contracts_known"] == 0 and out["departement"] == "62"
     out = json.loads(run(capsys, "--db", str(db_path), "--format", "json", "--landlord", "00000000000000"))
-    assert out["contracts_known"] == 0 and out["participants"] == 0
+    assert out["contracts_known"] == 0 and out["participants"] == 0 and out["mask_reason"] is None
+    # département and landlord together: outside the bounded space, people figures masked with a reason
+    out = json.loads(run(capsys, "--db", str(db_path), "--format", "json", "--departement", "59",
+                         "--landlord", "11111111111111"))
+    assert out["participants"] is None and out["hours_worked"] is None
+    assert "Trop de filtres combinés" in out["mask_reason"] and out["contracts_known"] == 2
 
 
 def test_csv(db_path, capsys):
