@@ -144,6 +144,16 @@ def no_people(total_row) -> bool:
     return not masked and (fmt.is_null(n) or float(n) == 0)
 
 
+def people_scope_note(total_row) -> None:
+    """Say why every people figure is masked when the filters leave the bounded space
+    (docs/secrecy.md): the people marts give the reason on their total row."""
+    if total_row is None:
+        return
+    reason = total_row.get("mask_reason")
+    if not fmt.is_null(reason) and reason:
+        st.warning(str(reason), icon=":material/lock:")
+
+
 def mask_note() -> None:
     from pipelines import settings
 

@@ -27,6 +27,7 @@ if ui.need("mart_headlines"):
     if row is None:
         ui.empty()
     else:
+        ui.people_scope_note(row)
         st.subheader("Commande publique")
         c1, c2, c3, c4 = st.columns(4)
         with c1:

@@ -42,6 +42,7 @@ if total is None:
 if ui.no_people(total):
     ui.empty("Aucune donnée d'exécution des clauses (suivis des facilitateurs) pour ces filtres.")
     st.stop()
+ui.people_scope_note(total)
 c1, c2, c3, c4, c5 = st.columns(5)
 with c1:
     ui.kpi("Heures réalisées", cell(total, "hours_worked", "hours"))

@@ -42,6 +42,7 @@ if total is None:
 if ui.no_people(total):
     ui.empty("Aucune donnée d'exécution des clauses (suivis des facilitateurs) pour ces filtres.")
     st.stop()
+ui.people_scope_note(total)
 c = st.columns(4)
 with c[0]:
     ui.kpi("Participants", cell(total, "n_participants", "int"))

@@ -54,11 +54,14 @@ names = {"operation": filters.operations, "epci": filters.epcis, "departement": 
 scope_label = "Région Hauts-de-France" if scope == "region" else names[scope]().get(value, value)
 period = f"{y0} à {y1}" if y0 is not None else "toutes années"
 
+hours_total = db.mart("mart_hours", dimension="total", **params)
+if len(hours_total):
+    ui.people_scope_note(hours_total.iloc[-1])
 html_doc = report.render(
     title=f"Comité de pilotage — {scope_label}",
     scope=f"Périmètre : {SCOPES[scope].lower()} — {scope_label} · période : {period}",
     info=info,
-    hours_total=db.mart("mart_hours", dimension="total", **params),
+    hours_total=hours_total,
     hours_by_year=db.mart("mart_hours", dimension="year", **params),
     participants_total=db.mart("mart_participants", dimension="total", **params),
     exits_total=db.mart("mart_exits", dimension="total", **params),

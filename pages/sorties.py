@@ -87,6 +87,7 @@ if total is None:
 if ui.no_people(total):
     ui.empty("Aucun sortant (parcours terminé) dans les suivis d'exécution des clauses pour ces filtres.")
     st.stop()
+ui.people_scope_note(total)
 c = st.columns(4)
 with c[0]:
     ui.kpi("Taux de sortie dynamique", cell(total, "dynamic_exit_rate", "pct"))

@@ -43,7 +43,9 @@ INDICATOR_KEYS = [
     "is_masked",
 ]
 META_KEYS = ["data_label", "built_at"]
-KEYS = FILTER_KEYS + INDICATOR_KEYS + META_KEYS
+# added later, so at the end: why the people figures are masked (filters outside the bounded space)
+LATER_KEYS = ["mask_reason"]
+KEYS = FILTER_KEYS + INDICATOR_KEYS + META_KEYS + LATER_KEYS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,6 +78,7 @@ def headline_report(con, year: int | None = None, departement: str | None = None
     report.update({key: _clean(row.get(key)) for key in INDICATOR_KEYS})
     report["data_label"] = info.get("data_label")
     report["built_at"] = info.get("built_at")
+    report["mask_reason"] = _clean(row.get("mask_reason"))
     return report
 
 

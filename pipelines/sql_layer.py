@@ -103,4 +103,8 @@ def create_sql_layer(con, sql_dir: Path = SQL_DIR) -> list[SqlObject]:
                 detail = "; ".join(f"{o.path.relative_to(sql_dir.parent)}: {e}" for o, e in failed)
                 raise SqlLayerError(f"couche SQL {layer} : impossible de créer {detail}")
             pending = [o for o, _ in failed]
+        if layer == "intermediate" and any(o.name == "int_secrecy_counts" for o in created):
+            # the linked suppression of the people figures, which every people mart reads
+            from pipelines import secrecy
+            secrecy.build_cells(con)
     return created

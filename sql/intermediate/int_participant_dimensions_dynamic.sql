@@ -8,19 +8,21 @@
 -- Grain: one row per participant x dimension x value.
 -- Parameters: dimension (only its rows and the total rows are produced; null = every dimension),
 --             and the filters of int_participant_paths (year_from, year_to, departement, epci,
---             buyer_type, landlord, sector, operation, public).
+--             buyer_type, landlord, sector, operation, public, cuts: one path per cut, see there).
+--             `pooled` (yes / no: on 2 procurement contracts or more) is a dimension of the secrecy
+--             cells only (the numerator of pooled_share).
 -- Columns: the int_participant_paths columns except the lists (publics, modalities, buyers,
 --          operations), residence codes and last-line codes + dim, dim_value, dim_order, is_sensitive_value,
 --          is_place_dim (commune, operation or QPV dimension).
 create or replace macro int_participant_dimensions_dynamic(
     dimension := null, year_from := null, year_to := null, departement := null, epci := null, buyer_type := null,
-    landlord := null, sector := null, operation := null, public := null
+    landlord := null, sector := null, operation := null, public := null, cuts := false
 ) as table
 with paths as (
     select * from int_participant_paths(
         year_from := year_from, year_to := year_to, departement := departement, epci := epci,
         buyer_type := buyer_type, landlord := landlord, sector := sector, operation := operation,
-        public := public)
+        public := public, cuts := cuts)
 ),
 
 single_valued as (
@@ -51,6 +53,8 @@ single_valued as (
             {'dim': 'operation_commune', 'dim_value': coalesce(p.last_operation_commune, 'unknown'), 'dim_order': null},
             {'dim': 'operation_epci', 'dim_value': coalesce(p.last_operation_epci, 'unknown'), 'dim_order': null},
             {'dim': 'operation_departement', 'dim_value': coalesce(p.last_operation_departement, 'unknown'),
+             'dim_order': null},
+            {'dim': 'pooled', 'dim_value': case when p.n_procurement_contracts >= 2 then 'yes' else 'no' end,
              'dim_order': null}
         ], lambda x: dimension is null or x.dim in (dimension, 'total'))) as d
     from paths as p

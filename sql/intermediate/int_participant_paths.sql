@@ -4,7 +4,10 @@
 --          at the end and at +6 months, modality, buyer, operation) for exits.
 -- Grain: one row per participant_id having at least one line within the filters.
 -- Parameters: year_from, year_to (year of line start), departement, epci (of the operation),
---             buyer_type, landlord (buyer SIRET), sector, operation, public (people having it).
+--             buyer_type, landlord (buyer SIRET), sector, operation, public (people having it);
+--             cuts (default false): instead of the filters, one path per participant and cut of
+--             the bounded filter space (cut_year '*' or the line's year x int_line_cuts), for the
+--             secrecy build (int_secrecy_counts).
 -- Columns: participant_id, hours_worked, n_employment_contracts, n_procurement_contracts,
 --          path_start, path_end (null while a line is open), path_months, gender, age_band (at
 --          path start), qualification (latest), qpv_resident, tenant_of_buyer (of any buyer),
@@ -14,12 +17,13 @@
 --          is_leaver, exit_year.
 create or replace macro int_participant_paths(
     year_from := null, year_to := null, departement := null, epci := null, buyer_type := null,
-    landlord := null, sector := null, operation := null, public := null
+    landlord := null, sector := null, operation := null, public := null, cuts := false
 ) as table
-with lines as (
-    select *
+with filtered as (
+    select *, null::varchar as cut_year, null::varchar as cut_attr, null::varchar as cut_value
     from int_hours_lines as l
-    where l.participant_id is not null
+    where not cuts
+      and l.participant_id is not null
       and (year_from is null or l.year >= year_from)
       and (year_to is null or l.year <= year_to)
       and (departement is null or l.operation_departement_code = departement)
@@ -31,8 +35,28 @@ with lines as (
       and (public is null or list_contains(l.publics, public))
 ),
 
+cut_lines as (
+    select * exclude (c), c.cut_attr, c.cut_value
+    from (
+        select l.*, y.cut_year,
+               unnest(int_line_cuts(l.operation_departement_code, l.operation_epci_code, l.buyer_type,
+                                    l.buyer_siret, l.sector, l.operation_id, l.publics)) as c
+        from int_hours_lines as l, unnest(['*', coalesce(l.year::varchar, 'unknown')]) as y(cut_year)
+        where cuts and l.participant_id is not null
+    )
+),
+
+lines as (
+    select * from filtered
+    union all by name
+    select * from cut_lines
+),
+
 paths as (
     select
+        cut_year,
+        cut_attr,
+        cut_value,
         participant_id,
         sum(hours) as hours_worked,
         count(*) as n_employment_contracts,
@@ -58,7 +82,7 @@ paths as (
              'departement': operation_departement_code},
             (coalesce(end_date, date '9999-12-31'), start_date, line_id)) as last_line
     from lines
-    group by participant_id
+    group by cut_year, cut_attr, cut_value, participant_id
 )
 
 select

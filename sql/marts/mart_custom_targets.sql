@@ -7,25 +7,30 @@
 --             targets, operation keeps that operation's targets (null = all).
 -- Columns: scope_type, scope_id, scope_label, label, target_hours, period_start, period_end,
 --          n_participants, is_masked, hours_worked, progress_rate, elapsed_share, on_track.
--- Masking: each target is its own cell (targets are not siblings of a total): hours and progress
---          masked when n_participants is below the threshold.
+-- Masking: hours and progress masked when n_participants is below the threshold; when a target's
+--          lines all lie within another's and the other lines are 1 to threshold - 1 people (the
+--          difference would give their hours back); when it counts exactly the people of a masked
+--          cell of int_secrecy_cells (docs/secrecy.md).
 create or replace macro mart_custom_targets(as_of := null, landlord := null, operation := null) as table
-with targets as (
+with all_targets as (
+    -- every target, whatever the parameters: the masks depend on all of them
     select * from stg_targets
-    where (landlord is null or (scope_type = 'buyer' and scope_id = landlord))
-      and (operation is null or (scope_type = 'operation' and scope_id = operation))
+),
+
+targets as (
+    select * from all_targets
 ),
 
 scoped_lines as (
     -- two equi-joins (by operation, by buyer) rather than one join on an "or" condition
-    select t.target_no, l.participant_id, l.hours
+    select t.target_no, l.line_id, l.participant_id, l.hours
     from targets as t
     join int_hours_lines as l on t.scope_type = 'operation' and l.operation_id = t.scope_id
     where (t.period_start is null or l.start_date >= t.period_start)
       and (t.period_end is null or l.start_date <= t.period_end)
       and l.participant_id is not null
     union all
-    select t.target_no, l.participant_id, l.hours
+    select t.target_no, l.line_id, l.participant_id, l.hours
     from targets as t
     join int_hours_lines as l on t.scope_type = 'buyer' and l.buyer_siret = t.scope_id
     where (t.period_start is null or l.start_date >= t.period_start)
@@ -37,10 +42,45 @@ progress as (
     select
         t.target_no,
         count(distinct s.participant_id) as n_participants,
-        coalesce(sum(s.hours), 0) as hours_worked
+        coalesce(sum(s.hours), 0) as hours_worked,
+        bit_xor(distinct hash(s.participant_id)) as people_hash
     from targets as t
     left join scoped_lines as s using (target_no)
     group by t.target_no
+),
+
+line_counts as (
+    select target_no, count(*) as n_lines from scoped_lines group by target_no
+),
+
+nested_pairs as (
+    -- (outer, inner): every line of the inner target is a line of the outer one
+    select a.target_no as outer_no, b.target_no as inner_no
+    from scoped_lines as a
+    join scoped_lines as b on b.line_id = a.line_id and b.target_no <> a.target_no
+    group by a.target_no, b.target_no
+    having count(*) = (select lc.n_lines from line_counts as lc where lc.target_no = b.target_no)
+),
+
+nested as (
+    -- the outer target minus the inner one is the hours of the people of the outer target's other
+    -- lines: when they are 1 to threshold - 1 people, the inner target is masked (else the buyer
+    -- target minus the operation target gives them back)
+    select p.inner_no as target_no
+    from nested_pairs as p
+    join scoped_lines as x on x.target_no = p.outer_no
+    anti join scoped_lines as y on y.target_no = p.inner_no and y.line_id = x.line_id
+    group by p.outer_no, p.inner_no
+    having count(distinct x.participant_id) between 1 and int_secrecy_threshold(false) - 1
+),
+
+linked as (
+    -- a target counting exactly the people of a masked cell of the linked tables is masked too
+    select p.target_no
+    from progress as p
+    join int_secrecy_cells as c
+      on c.family = 'hours' and c.is_masked and c.n = p.n_participants and c.people_hash = p.people_hash
+    where p.n_participants > 0
 ),
 
 joined as (
@@ -48,7 +88,9 @@ joined as (
         t.*,
         p.n_participants,
         p.hours_worked,
-        int_cell_masked(p.n_participants, false, t.target_no) as is_masked,
+        int_cell_masked(p.n_participants, false, t.target_no)
+            or t.target_no in (select target_no from nested)
+            or t.target_no in (select target_no from linked) as is_masked,
         case when t.period_start is not null and t.period_end > t.period_start then
             greatest(0, least(1,
                 datediff('day', t.period_start, coalesce(as_of, (select s.built_on from stg_settings as s)))
@@ -77,4 +119,6 @@ from joined as j
 left join int_dimension_labels as lb
     on lb.dim = case j.scope_type when 'operation' then 'operation' else 'buyer' end
    and lb.dim_value = j.scope_id
+where (landlord is null or (j.scope_type = 'buyer' and j.scope_id = landlord))
+  and (operation is null or (j.scope_type = 'operation' and j.scope_id = operation))
 order by j.target_no

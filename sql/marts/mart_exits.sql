@@ -17,8 +17,14 @@
 -- Columns: dimension, value, label, is_total, sort_key, is_additive, timepoint,
 --          durable_definition, n_participants (= n_leavers), is_masked, n_leavers, n_known,
 --          n_unknown, n_durable, n_transition, n_positive, n_other, n_dynamic, dynamic_exit_rate,
---          ci_low, ci_high.
--- Masking: the row by int_cell_masked on n_leavers; inside an unmasked row, durable / transition /
+--          ci_low, ci_high, mask_reason, n_known_masked, n_unknown_masked, n_durable_masked,
+--          n_transition_masked, n_positive_masked, n_other_masked, n_dynamic_masked,
+--          dynamic_exit_rate_masked (a withheld value of a shown row: "s").
+-- Masking: bounded filter space (int_people_cut: else only the masked total row); no breakdown
+--          row under a masked total; the total row takes the linked masks of int_secrecy_cells
+--          (families exits_end / exits_6m: leavers, known, unknown, dynamic, other and the outcome
+--          atoms, protected across cuts and years); the rate and its interval are shown only when
+--          n_dynamic (rate x known) and n_other (known - dynamic) are shown. The row by int_cell_masked on n_leavers; inside an unmasked row, durable / transition /
 --          positive / other by int_category_masked (they sum to n_known); n_dynamic is masked when
 --          one of them is; a category hidden in a single sibling row is also hidden in the sibling
 --          row with the fewest known exits (with the same categories as that row), so that it cannot be
@@ -32,7 +38,31 @@ create or replace macro mart_exits(
     departement := null, epci := null, buyer_type := null, landlord := null, sector := null,
     operation := null, public := null
 ) as table
-with params as (
+with scope as (
+    select int_people_cut(year_from, year_to, departement, epci, buyer_type, landlord, sector, operation,
+                          public) as s
+),
+
+linked as (
+    -- the linked masks of this cut's total row, per outcome category (int_secrecy_cells, families
+    -- exits_end / exits_6m): '*' leavers, known, unknown, dynamic, other, core, ext, trans, positive
+    select
+        coalesce(bool_or(c.is_masked) filter (where c.category = '*'), false) as m_leavers,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'known'), false) as m_known,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'unknown'), false) as m_unknown,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'dynamic'), false) as m_dynamic,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'other'), false) as m_other,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'core'), false) as m_core,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'ext'), false) as m_ext,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'trans'), false) as m_trans,
+        coalesce(bool_or(c.is_masked) filter (where c.category = 'positive'), false) as m_positive
+    from int_secrecy_cells as c, scope
+    where c.family = 'exits_' || coalesce(timepoint, 'end') and c.dim = 'total'
+      and c.cut_year = scope.s.cut_year and c.cut_attr = scope.s.cut_attr and c.cut_value = scope.s.cut_value
+      and scope.s.allowed
+),
+
+params as (
     select
         coalesce(timepoint, 'end') as tp,
         coalesce(durable_definition, (select s.durable_definition from stg_settings as s)) as def,
@@ -78,6 +108,18 @@ cells as (
         count(*) filter (where category = 'positive') as n_positive,
         count(*) filter (where category = 'other') as n_other,
         count(*) filter (where category not in ('durable', 'transition', 'positive', 'other')) as n_unknown,
+        -- hashes of the people counted: a count of the very people of a masked linked cell is masked
+        bit_xor(hash(participant_id)) as h_leavers,
+        bit_xor(hash(participant_id)) filter (where category = 'durable') as h_durable,
+        bit_xor(hash(participant_id)) filter (where category = 'transition') as h_transition,
+        bit_xor(hash(participant_id)) filter (where category = 'positive') as h_positive,
+        bit_xor(hash(participant_id)) filter (where category = 'other') as h_other,
+        bit_xor(hash(participant_id)) filter (where category not in ('durable', 'transition', 'positive', 'other'))
+            as h_unknown,
+        bit_xor(hash(participant_id)) filter (where category in ('durable', 'transition', 'positive', 'other'))
+            as h_known,
+        bit_xor(hash(participant_id)) filter (where category in ('durable', 'transition', 'positive'))
+            as h_dynamic,
         (bool_or(is_sensitive_value) and operation is not null)
             or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah'))
             -- people of a sensitive public within one operation (located in a commune / QPV)
@@ -89,33 +131,70 @@ cells as (
 total_if_empty as (
     select * from cells
     union all
-    select true, 'total', 0, 0, 0, 0, 0, 0, 0, false
+    select true, 'total', 0, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null, null, false
     where not exists (select 1 from cells where is_total)
+),
+
+hidden_sets as (
+    select distinct c.n, c.people_hash from int_secrecy_cells as c where c.is_masked
 ),
 
 masked as (
     select
         *,
+        exists (select 1 from hidden_sets as hs where hs.n = n_leavers and hs.people_hash = h_leavers)
+            as linked_leavers,
+        exists (select 1 from hidden_sets as hs where hs.n = n_durable and hs.people_hash = h_durable) as linked_durable,
+        exists (select 1 from hidden_sets as hs where hs.n = n_transition and hs.people_hash = h_transition)
+            as linked_transition,
+        exists (select 1 from hidden_sets as hs where hs.n = n_positive and hs.people_hash = h_positive)
+            as linked_positive,
+        exists (select 1 from hidden_sets as hs where hs.n = n_other and hs.people_hash = h_other) as linked_other,
+        exists (select 1 from hidden_sets as hs where hs.n = n_unknown and hs.people_hash = h_unknown)
+            as linked_unknown,
+        exists (select 1 from hidden_sets as hs where hs.n = n_leavers - n_unknown and hs.people_hash = h_known)
+            as linked_known,
+        exists (select 1 from hidden_sets as hs
+                where hs.n = n_durable + n_transition + n_positive and hs.people_hash = h_dynamic) as linked_dynamic,
         n_leavers - n_unknown as n_known,
         n_durable + n_transition + n_positive as n_dynamic,
         int_secrecy_threshold(is_sensitive) as threshold,
-        int_cell_masked(n_leavers, is_sensitive, is_total) as row_masked
+        int_cell_masked(n_leavers, is_sensitive, is_total) as row_masked_own
     from total_if_empty
 ),
 
+masked_rows as (
+    select *, row_masked_own or linked_leavers as row_masked from masked
+),
+
 masked_total as (
-    select * exclude (row_masked), int_total_masked(is_total, row_masked) as is_masked from masked
+    select * exclude (row_masked, row_masked_own),
+           int_total_masked(is_total, row_masked) or not (select s.allowed from scope)
+               or (is_total and coalesce((select l.m_leavers from linked as l), false)) as is_masked
+    from masked_rows
 ),
 
 category_masks as (
+    -- total row: the linked category masks (a published category is the sum of outcome atoms,
+    -- shown only when all its atoms are); other rows: within-row rule
     select
-        *,
-        int_category_masked(n_durable, n_transition, n_positive, n_other, 0, threshold) as durable_masked,
-        int_category_masked(n_transition, n_durable, n_positive, n_other, 0, threshold) as transition_masked,
-        int_category_masked(n_positive, n_durable, n_transition, n_other, 0, threshold) as positive_masked,
-        int_category_masked(n_other, n_durable, n_transition, n_positive, 0, threshold) as other_masked,
+        m.*,
+        int_category_masked(n_durable, n_transition, n_positive, n_other, 0, threshold)
+            or (is_total and (l.m_core or (l.m_ext and (select def from params) = 'broad'))) or linked_durable
+            as durable_masked,
+        int_category_masked(n_transition, n_durable, n_positive, n_other, 0, threshold)
+            or (is_total and (l.m_trans or (l.m_ext and (select def from params) = 'strict'))) or linked_transition
+            as transition_masked,
+        int_category_masked(n_positive, n_durable, n_transition, n_other, 0, threshold)
+            or (is_total and l.m_positive) or linked_positive as positive_masked,
+        int_category_masked(n_other, n_durable, n_transition, n_positive, 0, threshold)
+            or (is_total and l.m_other) or linked_other as other_masked,
+        (is_total and coalesce(l.m_known, false)) or linked_known as known_masked,
+        (is_total and coalesce(l.m_unknown, false)) or linked_unknown as unknown_masked,
+        (is_total and coalesce(l.m_dynamic, false)) or linked_dynamic as dynamic_masked,
         n_known < threshold as rate_masked
-    from masked_total
+    from masked_total as m
+    left join linked as l on true
 ),
 
 -- column pass (additive breakdowns): a category hidden in exactly one sibling row could be
@@ -195,20 +274,39 @@ select
     m.is_masked,
     case when not m.is_masked then m.n_leavers end as n_leavers,
     -- 1 to threshold - 1 known exits: not shown, they would give back a lone masked category
-    case when not (m.is_masked or (m.rate_masked and m.n_known > 0)) then m.n_known end as n_known,
-    case when not (m.is_masked or (m.rate_masked and m.n_known > 0)) then m.n_unknown end as n_unknown,
+    case when not (m.is_masked or (m.rate_masked and m.n_known > 0) or m.known_masked or m.unknown_masked)
+         then m.n_known end as n_known,
+    case when not (m.is_masked or (m.rate_masked and m.n_known > 0) or m.known_masked or m.unknown_masked)
+         then m.n_unknown end as n_unknown,
     case when not (m.is_masked or m.durable_masked) then m.n_durable end as n_durable,
     case when not (m.is_masked or m.transition_masked) then m.n_transition end as n_transition,
     case when not (m.is_masked or m.positive_masked) then m.n_positive end as n_positive,
     case when not (m.is_masked or m.other_masked) then m.n_other end as n_other,
     case when not (m.is_masked or m.durable_masked or m.transition_masked or m.positive_masked
-                   or m.other_masked) then m.n_dynamic end as n_dynamic,
-    case when not (m.is_masked or m.rate_masked) then m.n_dynamic / nullif(m.n_known, 0) end
-        as dynamic_exit_rate,
-    case when not (m.is_masked or m.rate_masked) then int_wilson_interval(m.n_dynamic, m.n_known, -1) end
-        as ci_low,
-    case when not (m.is_masked or m.rate_masked) then int_wilson_interval(m.n_dynamic, m.n_known, 1) end
-        as ci_high
+                   or m.other_masked or m.dynamic_masked) then m.n_dynamic end as n_dynamic,
+    -- a rate is shown only when its numerator (dynamic = rate x known) and its complement
+    -- (other = known - dynamic) are shown counts: rate x base never gives back a masked count
+    case when not (m.is_masked or m.rate_masked or m.dynamic_masked or m.known_masked or m.other_masked
+                   or m.durable_masked or m.transition_masked or m.positive_masked)
+         then m.n_dynamic / nullif(m.n_known, 0) end as dynamic_exit_rate,
+    case when not (m.is_masked or m.rate_masked or m.dynamic_masked or m.known_masked or m.other_masked
+                   or m.durable_masked or m.transition_masked or m.positive_masked)
+         then int_wilson_interval(m.n_dynamic, m.n_known, -1) end as ci_low,
+    case when not (m.is_masked or m.rate_masked or m.dynamic_masked or m.known_masked or m.other_masked
+                   or m.durable_masked or m.transition_masked or m.positive_masked)
+         then int_wilson_interval(m.n_dynamic, m.n_known, 1) end as ci_high,
+    case when m.is_masked and m.is_total then (select s.reason from scope) end as mask_reason,
+    -- withheld counts and rate of a shown row are masked ("s"), not missing
+    m.is_masked or (m.rate_masked and m.n_known > 0) or m.known_masked or m.unknown_masked as n_known_masked,
+    m.is_masked or (m.rate_masked and m.n_known > 0) or m.known_masked or m.unknown_masked as n_unknown_masked,
+    m.is_masked or m.durable_masked as n_durable_masked,
+    m.is_masked or m.transition_masked as n_transition_masked,
+    m.is_masked or m.positive_masked as n_positive_masked,
+    m.is_masked or m.other_masked as n_other_masked,
+    m.is_masked or m.durable_masked or m.transition_masked or m.positive_masked or m.other_masked
+        or m.dynamic_masked as n_dynamic_masked,
+    (m.is_masked or m.rate_masked or m.dynamic_masked or m.known_masked or m.other_masked
+     or m.durable_masked or m.transition_masked or m.positive_masked) and m.n_known > 0 as dynamic_exit_rate_masked
 from column_masks as m
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = m.value
@@ -221,4 +319,6 @@ where case when dimension in ('total', 'year', 'operation', 'operation_commune',
   and case when durable_definition is null or durable_definition in ('broad', 'strict') then true
            else error('mart_exits : durable_definition « ' || durable_definition
                       || ' » inconnue (attendu : broad, strict)') end
+  -- a masked total lists no breakdown row (the presence of a value would describe its few people)
+  and (m.is_total or not exists (select 1 from masked_total as t where t.is_total and t.is_masked))
 order by sort_key

@@ -13,8 +13,11 @@
 --             fte_hours (default settings.fte_hours).
 -- Columns: dimension, value, label, is_total, sort_key, is_additive, n_participants, is_masked,
 --          hours_worked, fte, n_employment_contracts, hours_per_participant, hours_planned (lot
---          dimensions only, null with a public filter; not masked), realisation_rate.
--- Masking: int_cell_masked (then int_total_masked) on n_participants, siblings = non-total rows; the sensitive threshold
+--          dimensions only, null with a public filter; not masked), realisation_rate, mask_reason
+--          (total row: why everything is masked when the filter set is outside the bounded space).
+-- Masking: the filter set must lie in the bounded space (int_people_cut), else only the masked
+--          total row is returned; the linked masks of int_secrecy_cells (family hours) are OR-ed with int_cell_masked (then
+--          int_total_masked) on n_participants, siblings = non-total rows; the sensitive threshold
 --          applies to a sensitive public row when `operation` is set, and to commune, operation
 --          or QPV rows when `public` is a sensitive public, and to every row when `public` is a
 --          sensitive public and `operation` is set.
@@ -23,7 +26,21 @@ create or replace macro mart_hours(
     buyer_type := null, landlord := null, sector := null, operation := null, public := null,
     fte_hours := null
 ) as table
-with filtered as (
+with scope as (
+    select int_people_cut(year_from, year_to, departement, epci, buyer_type, landlord, sector, operation,
+                          public) as s
+),
+
+linked as (
+    -- the linked masks of this cut (int_secrecy_cells, pipelines/secrecy.py)
+    select c.dim, c.value, c.is_masked
+    from int_secrecy_cells as c, scope
+    where c.family = 'hours' and c.dim in (dimension, 'total') and c.category = '*'
+      and c.cut_year = scope.s.cut_year and c.cut_attr = scope.s.cut_attr and c.cut_value = scope.s.cut_value
+      and scope.s.allowed
+),
+
+filtered as (
     select *
     from int_hours_dimensions as h
     where h.dim in (dimension, 'total')
@@ -109,12 +126,26 @@ total_if_empty as (
 ),
 
 masked as (
-    select *, int_cell_masked(n_participants, is_sensitive, is_total) as row_masked
-    from total_if_empty
+    select t.*,
+           int_cell_masked(t.n_participants, t.is_sensitive, t.is_total)
+               or coalesce(lk.is_masked, false) as row_masked
+    from total_if_empty as t
+    left join linked as lk
+        on lk.dim = case when t.is_total then 'total' else dimension end
+       and lk.value = case when t.is_total then 'total' else t.value end
 ),
 
 masked_total as (
-    select * exclude (row_masked), int_total_masked(is_total, row_masked) as is_masked from masked
+    select * exclude (row_masked),
+           int_total_masked(is_total, row_masked) or not (select s.allowed from scope) as is_masked
+    from masked
+),
+
+published as (
+    -- a masked total (a cut of fewer people than the threshold, or too many filters) lists no
+    -- breakdown row: the presence of a value would say something about its few people
+    select * from masked_total
+    where is_total or not (select bool_or(is_masked) from masked_total where is_total)
 )
 
 select
@@ -132,8 +163,9 @@ select
     case when not m.is_masked then m.n_employment_contracts end as n_employment_contracts,
     case when not m.is_masked then m.hours_worked / nullif(m.n_participants, 0) end as hours_per_participant,
     m.hours_planned,
-    case when not m.is_masked then m.hours_worked / nullif(m.hours_planned, 0) end as realisation_rate
-from masked_total as m
+    case when not m.is_masked then m.hours_worked / nullif(m.hours_planned, 0) end as realisation_rate,
+    case when m.is_masked and m.is_total then (select s.reason from scope) end as mask_reason
+from published as m
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = m.value
 where case when dimension in ('total', 'year', 'trade', 'contract_kind', 'sector', 'gender', 'age_band', 'public', 'qualification', 'qpv_resident', 'tenant_of_buyer', 'residence_commune', 'residence_epci', 'operation_commune', 'operation_epci', 'operation_departement', 'modality', 'employment_contract_type', 'buyer', 'buyer_type', 'operation')

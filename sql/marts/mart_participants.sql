@@ -11,14 +11,44 @@
 -- Columns: dimension, value, label, is_total, sort_key, is_additive, n_participants, is_masked,
 --          hours_worked, hours_per_participant, employment_contracts_per_participant,
 --          procurement_contracts_per_participant, pooled_share, avg_path_months, women_share,
---          qpv_share, tenant_share, under_26_share (shares over people whose attribute is known).
--- Masking: int_cell_masked (then int_total_masked) on n_participants (siblings = non-total rows); sensitive threshold as
---          in mart_hours.
+--          qpv_share, tenant_share, under_26_share (shares over people whose attribute is known;
+--          total row only), mask_reason, women_share_masked, qpv_share_masked, tenant_share_masked,
+--          under_26_share_masked (the share is withheld: shown "s").
+-- Masking: as mart_hours (bounded filter space, linked masks of int_secrecy_cells family hours,
+--          int_cell_masked then int_total_masked, no breakdown row under a masked total); a share
+--          is shown only when no cell of its attribute's breakdown (gender, QPV, tenant, age band)
+--          is masked, pooled_share when the pooled and the other people are 0 or >= threshold.
 create or replace macro mart_participants(
     dimension, year_from := null, year_to := null, departement := null, epci := null,
     buyer_type := null, landlord := null, sector := null, operation := null, public := null
 ) as table
-with filtered as (
+with scope as (
+    select int_people_cut(year_from, year_to, departement, epci, buyer_type, landlord, sector, operation,
+                          public) as s
+),
+
+linked as (
+    -- the linked masks of this cut (int_secrecy_cells, family hours: the same people cells)
+    select c.dim, c.value, c.is_masked
+    from int_secrecy_cells as c, scope
+    where c.family = 'hours' and c.category = '*'
+      and c.dim in (dimension, 'total', 'gender', 'qpv_resident', 'tenant_of_buyer', 'age_band')
+      and c.cut_year = scope.s.cut_year and c.cut_attr = scope.s.cut_attr and c.cut_value = scope.s.cut_value
+      and scope.s.allowed
+),
+
+share_masks as (
+    -- a share of the total row is shown only when no cell of its attribute's breakdown is masked:
+    -- share x total (or its complement) would give a masked count back
+    select
+        coalesce(bool_or(is_masked) filter (where dim = 'gender'), false) as women_masked,
+        coalesce(bool_or(is_masked) filter (where dim = 'qpv_resident'), false) as qpv_masked,
+        coalesce(bool_or(is_masked) filter (where dim = 'tenant_of_buyer'), false) as tenant_masked,
+        coalesce(bool_or(is_masked) filter (where dim = 'age_band'), false) as under_26_masked
+    from linked
+),
+
+filtered as (
     select *
     from int_participant_dimensions(
         dimension := dimension, year_from := year_from, year_to := year_to, departement := departement, epci := epci,
@@ -42,6 +72,8 @@ cells as (
         avg(qpv_resident::int) as qpv_share,
         avg(tenant_of_buyer::int) as tenant_share,
         avg(case when age_band = '<26' then 1 when age_band is not null then 0 end) as under_26_share,
+        count(*) filter (where n_procurement_contracts >= 2) as n_pooled,
+        bit_xor(hash(participant_id)) as people_hash,
         (bool_or(is_sensitive_value) and operation is not null)
             or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah'))
             -- people of a sensitive public within one operation (located in a commune / QPV)
@@ -53,17 +85,34 @@ cells as (
 total_if_empty as (
     select * from cells
     union all
-    select true, 'total', 0, 0, 0, null, null, null, null, null, null, null, null, false
+    select true, 'total', 0, 0, 0, null, null, null, null, null, null, null, null, 0, null, false
     where not exists (select 1 from cells where is_total)
 ),
 
 masked as (
-    select *, int_cell_masked(n_participants, is_sensitive, is_total) as row_masked
-    from total_if_empty
+    select t.*,
+           int_cell_masked(t.n_participants, t.is_sensitive, t.is_total)
+               or coalesce(lk.is_masked, false)
+               -- the very people of a masked linked cell (paths may differ from lines)
+               or exists (select 1 from int_secrecy_cells as c
+                          where c.is_masked and c.n = t.n_participants and c.people_hash = t.people_hash)
+               as row_masked
+    from total_if_empty as t
+    left join linked as lk
+        on lk.dim = case when t.is_total then 'total' else dimension end
+       and lk.value = case when t.is_total then 'total' else t.value end
 ),
 
 masked_total as (
-    select * exclude (row_masked), int_total_masked(is_total, row_masked) as is_masked from masked
+    select * exclude (row_masked),
+           int_total_masked(is_total, row_masked) or not (select s.allowed from scope) as is_masked
+    from masked
+),
+
+published as (
+    -- a masked total lists no breakdown row (the presence of a value would describe its few people)
+    select * from masked_total
+    where is_total or not (select bool_or(is_masked) from masked_total where is_total)
 )
 
 select
@@ -81,13 +130,25 @@ select
         as employment_contracts_per_participant,
     case when not m.is_masked then m.procurement_contracts_per_participant end
         as procurement_contracts_per_participant,
-    case when not m.is_masked then m.pooled_share end as pooled_share,
+    -- shares: total row only (on a breakdown row they would publish a two-attribute count that
+    -- the linked protection does not cover), and only when their attribute's cells are all shown
+    case when not m.is_masked and m.is_total
+              and (m.n_pooled = 0 or m.n_pooled >= int_secrecy_threshold(false))
+              and (m.n_participants - m.n_pooled = 0 or m.n_participants - m.n_pooled >= int_secrecy_threshold(false))
+         then m.pooled_share end as pooled_share,
     case when not m.is_masked then m.avg_path_months end as avg_path_months,
-    case when not m.is_masked then m.women_share end as women_share,
-    case when not m.is_masked then m.qpv_share end as qpv_share,
-    case when not m.is_masked then m.tenant_share end as tenant_share,
-    case when not m.is_masked then m.under_26_share end as under_26_share
-from masked_total as m
+    case when not m.is_masked and m.is_total and not sm.women_masked then m.women_share end as women_share,
+    case when not m.is_masked and m.is_total and not sm.qpv_masked then m.qpv_share end as qpv_share,
+    case when not m.is_masked and m.is_total and not sm.tenant_masked then m.tenant_share end as tenant_share,
+    case when not m.is_masked and m.is_total and not sm.under_26_masked then m.under_26_share end as under_26_share,
+    case when m.is_masked and m.is_total then (select s.reason from scope) end as mask_reason,
+    -- a share withheld by the share rule on a shown total row is masked ("s"), not missing
+    m.is_masked or (m.is_total and sm.women_masked) as women_share_masked,
+    m.is_masked or (m.is_total and sm.qpv_masked) as qpv_share_masked,
+    m.is_masked or (m.is_total and sm.tenant_masked) as tenant_share_masked,
+    m.is_masked or (m.is_total and sm.under_26_masked) as under_26_share_masked
+from published as m
+cross join share_masks as sm
 left join int_dimension_labels as lb
     on lb.dim = dimension and lb.dim_value = m.value
 where case when dimension in ('total', 'year', 'gender', 'age_band', 'qualification', 'qpv_resident', 'tenant_of_buyer', 'residence_commune', 'residence_epci', 'public', 'modality', 'buyer', 'operation')

@@ -13,7 +13,9 @@
 --          estimated_hours_gup, anru_floor_hours, hours_planned, n_participants, is_masked,
 --          hours_worked, hours_worked_qpv, anru_floor_rate (= hours_worked_qpv / anru_floor_hours),
 --          meets_anru_floor, planned_rate (= hours_worked / hours_planned).
--- Masking: the row's people figures when n_participants is below the threshold (int_cell_masked,
+-- Masking: every row when the filters are outside the bounded space (int_people_cut); a row
+--          counting exactly the people of a masked cell of int_secrecy_cells; and the row's people
+--          figures when n_participants is below the threshold (int_cell_masked,
 --          siblings = the operation x buyer rows); hours_worked_qpv (and the floor rate) also when
 --          the QPV residents behind it are fewer than the threshold (but not zero), with the
 --          same secondary masking among the rows, so that it cannot be recomputed from the total.
@@ -77,6 +79,7 @@ worked as (
         y.operation_id,
         y.buyer_siret,
         count(distinct y.participant_id) as n_participants,
+        bit_xor(distinct hash(y.participant_id)) as people_hash,
         count(distinct y.participant_id) filter (where y.qpv_resident and y.on_anru_lot) as n_qpv_participants,
         sum(y.hours) as hours_worked,
         coalesce(sum(y.hours) filter (where y.qpv_resident and y.on_anru_lot), 0) as hours_worked_qpv
@@ -96,6 +99,7 @@ joined as (
         coalesce(p.estimated_hours_gup, 0) as estimated_hours_gup,
         p.hours_planned,
         coalesce(w.n_participants, 0) as n_participants,
+        w.people_hash,
         coalesce(w.n_qpv_participants, 0) as n_qpv_participants,
         coalesce(w.hours_worked, 0) as hours_worked,
         coalesce(w.hours_worked_qpv, 0) as hours_worked_qpv
@@ -110,7 +114,13 @@ masked as (
     select
         *,
         0.05 * estimated_hours_investment + 0.10 * estimated_hours_gup as anru_floor_hours,
-        int_cell_masked(n_participants, false, is_total) as row_masked,
+        int_cell_masked(n_participants, false, is_total)
+            -- the same people as a masked cell of the linked tables (an operation, a cut total)
+            or exists (select 1 from int_secrecy_cells as c
+                       where c.family = 'hours' and c.is_masked and c.n = n_participants
+                         and c.people_hash = joined.people_hash)
+            or not int_people_cut(year_from, year_to, departement, epci, buyer_type, landlord, null, operation,
+                                  null).allowed as row_masked,
         int_cell_masked(n_qpv_participants, false, is_total) as qpv_row_masked
     from joined
 ),
