@@ -72,17 +72,38 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def expand_inputs(paths: list[str], suffixes: set[str]) -> list[Path]:
-    """Files given as such, plus the files with an expected suffix inside given folders (sorted)."""
+def expand_inputs(paths: list[str], suffixes: set[str], option: str = "",
+                  notes: list[str] | None = None) -> list[Path]:
+    """Files given as such, plus the files with an expected suffix inside given folders (sorted).
+
+    A given folder without any such file raises Refused (building on it would replace the served
+    database by one without these data); the other files of a folder, skipped, are listed in `notes`.
+    """
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                              and not f.name.startswith(".") and f.name != DEMO_MARKER))
+            files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
+                           and f.name != DEMO_MARKER)
+            found = [f for f in files if f.suffix.lower() in suffixes]
+            skipped = [f for f in files if f.suffix.lower() not in suffixes]
+            expected = ", ".join(sorted(suffixes))
+            if not found:
+                raise Refused(f"{option} {p} : dossier sans aucun fichier à lire ({expected} attendus"
+                              + (f" ; {len(skipped)} autre(s) fichier(s) : {_names(skipped)}" if skipped else "")
+                              + ") ; la base servie n'est pas modifiée")
+            if skipped and notes is not None:
+                notes.append(f"{option} {p} : {len(skipped)} fichier(s) ignoré(s), extension non lue "
+                             f"({expected} attendus) : {_names(skipped)}")
+            out.extend(found)
         else:
             out.append(p)
     return out
+
+
+def _names(files: list[Path], limit: int = 10) -> str:
+    names = ", ".join(f.name for f in files[:limit])
+    return names + (f" et {len(files) - limit} autre(s)" if len(files) > limit else "")
 
 
 def is_demo_input(path: Path) -> bool:
@@ -449,8 +470,15 @@ def _close_quietly(con) -> None:
 def build(args: argparse.Namespace) -> int:
     db = Path(args.db)
     region = None if args.all_regions else (args.region or settings.get("region_code"))
-    decp_files = expand_inputs(args.decp, DECP_SUFFIXES)
-    clause_files = expand_inputs(args.clauses, CLAUSE_SUFFIXES)
+    notes: list[str] = []
+    try:
+        decp_files = expand_inputs(args.decp, DECP_SUFFIXES, "--decp", notes)
+        clause_files = expand_inputs(args.clauses, CLAUSE_SUFFIXES, "--clauses", notes)
+    except Refused as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(f"avertissement : {note}", file=sys.stderr)
     clashes = duplicate_names([*decp_files, *clause_files,
                                *(Path(p) for p in (args.buyers, args.targets) if p)])
     if clashes:

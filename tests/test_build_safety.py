@@ -103,6 +103,43 @@ def test_failed_input_keeps_served_database_and_the_candidate(env, capsys):
     assert not list(env["db"].parent.glob("*.building-*"))
 
 
+@pytest.mark.parametrize("option, names", [
+    ("--clauses", []),                                    # an empty folder (a mount not mounted)
+    ("--clauses", ["suivi.ods", "suivi.txt"]),            # only formats the build does not read
+    ("--decp", ["decp.json.gz"]),
+])
+def test_input_folder_without_readable_file_never_replaces_the_served_database(env, capsys, option, names):
+    before = serve(env, capsys)
+    folder = env["tmp"] / "exports"
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text(CLAUSES, encoding="utf-8")
+    args = [a for a in env["args"] if a not in (str(env["decp"]), str(env["clauses"]), "--decp", "--clauses")]
+    code = build_module.main(args + [option, str(folder)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert fingerprint(env["db"]) == before
+    assert error_lines(err) == [
+        f"erreur : {option} {folder} : dossier sans aucun fichier à lire "
+        f"({'.csv, .json, .xml' if option == '--decp' else '.csv, .xls, .xlsx'} attendus"
+        + (f" ; {len(names)} autre(s) fichier(s) : {', '.join(names)}" if names else "")
+        + ") ; la base servie n'est pas modifiée"]
+    assert not list(env["db"].parent.glob("obs.duckdb.failed-*"))
+
+
+def test_files_skipped_in_an_input_folder_are_named(env, capsys):
+    folder = env["tmp"] / "exports"
+    folder.mkdir()
+    (folder / "suivi.csv").write_text(CLAUSES, encoding="utf-8")
+    (folder / "suivi-2024.ods").write_text("x", encoding="utf-8")
+    args = [a for a in env["args"] if a != str(env["clauses"])]
+    args[args.index("--clauses") + 1:args.index("--clauses") + 1] = [str(folder)]
+    assert build_module.main(args) == 0
+    _, err = capsys.readouterr()
+    assert (f"avertissement : --clauses {folder} : 1 fichier(s) ignoré(s), extension non lue "
+            "(.csv, .xls, .xlsx attendus) : suivi-2024.ods") in err
+
+
 def test_accept_failures_installs_the_build_and_says_so(env, capsys):
     serve(env, capsys)
     bad = env["tmp"] / "in" / "tronque.json"
