@@ -63,7 +63,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$")
 _NON_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity",
-               "infini", "+infini", "-infini", "#num!", "#div/0!", "#valeur!", "#value!"}
+               "infini", "+infini", "-infini", "∞", "+∞", "-∞", "\u2212∞", "#num!", "#div/0!", "#valeur!",
+               "#value!", "#null!", "#nul!"}
 NOT_FINITE = "valeur non finie (NaN ou infini), nombre attendu"
 _HOURS_MINUTES = re.compile(r"^(\d+)[hH](\d{2})$")
 
