@@ -15,6 +15,7 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import traceback
@@ -177,6 +178,19 @@ def is_disk_full(exc: BaseException) -> bool:
     return False
 
 
+def is_interrupt(exc: BaseException) -> bool:
+    """Ctrl-C (or SIGTERM) received while DuckDB ran a query: DuckDB raises its own error instead
+    (`InterruptException`, `RuntimeError: Query interrupted`, or an Arrow scan error wrapping the
+    `KeyboardInterrupt`)."""
+    return isinstance(exc, duckdb.InterruptException) or (
+        isinstance(exc, (RuntimeError, duckdb.Error)) and "interrupt" in str(exc).lower())
+
+
+def interruption() -> BaseException:
+    """The exception to unwind the build with after `is_interrupt`: the signal's, else Ctrl-C's."""
+    return Interrupted(_signal_received[0]) if _signal_received else KeyboardInterrupt()
+
+
 def describe_exception(exc: BaseException) -> str:
     """`Type à file.py:line : first line of the message`, for an error nobody foresaw."""
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
@@ -214,6 +228,9 @@ def run_file(con, path: Path, kind: str, reader, ctx: BuildContext, summary: Sum
         summary.add(path, kind, None, "failed")
         return
     except Exception as exc:  # a reader bug: one line, the file is marked failed, the build goes on
+        if is_interrupt(exc):   # Ctrl-C caught by DuckDB: the whole build stops (see main())
+            _rollback_quietly(con)
+            raise interruption() from None
         if is_disk_full(exc):  # not the file's fault: the whole build stops (see build())
             _rollback_quietly(con)
             raise
@@ -579,6 +596,8 @@ def _build_locked(args, db: Path, region, decp_files: list[Path], clause_files: 
             con.close()
             con = None
         except Exception as exc:  # one line, never a traceback; the served database is untouched
+            if is_interrupt(exc):
+                raise interruption() from None
             failure = exc
 
         if summary.rows:
@@ -595,6 +614,7 @@ def _build_locked(args, db: Path, region, decp_files: list[Path], clause_files: 
         if failure is None and (not summary.n_failed or args.accept_failures):
             try:
                 os.replace(tmp, db)  # atomic: a reader sees the old file or the new one, never a mix
+                args.installed = True
             except OSError as exc:   # the database folder changed under the build
                 print(f"erreur : mise en place impossible ({os_reason(exc)}) : la base servie {db} "
                       "n'est pas modifiée", file=sys.stderr)
@@ -640,6 +660,49 @@ def _disk_reason(exc: Exception) -> str:
     return "disque plein"
 
 
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP received: unwinds the build like Ctrl-C (candidate removed, lock released)."""
+
+
+_signal_received: list[int] = []
+
+
+def _raise_interrupted(signum, _frame):
+    _signal_received[:] = [signum]
+    raise Interrupted(signum)
+
+
+def _trap_termination() -> dict:
+    """Turn SIGTERM and SIGHUP into `Interrupted` (main thread only); returns the previous handlers."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is signal.SIG_IGN:   # nohup: keep ignoring
+            continue
+        previous[sig] = signal.signal(sig, _raise_interrupted)
+    return previous
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    return build(args)
+    previous = _trap_termination()
+    _signal_received.clear()
+    try:
+        return build(args)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        # the `finally` clauses have removed the candidate and released the lock: one line, no traceback
+        how = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else f"signal {signal.Signals(exc.args[0]).name}"
+        db = Path(args.db)
+        if getattr(args, "installed", False):
+            print(f"construction interrompue ({how}) après la mise en place de la nouvelle base {db}",
+                  file=sys.stderr)
+        else:
+            print(f"erreur : construction interrompue ({how}) : base candidate supprimée ; la base servie {db} "
+                  "n'est pas modifiée", file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 128 + exc.args[0]
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

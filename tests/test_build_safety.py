@@ -501,6 +501,67 @@ def test_real_write_failure_in_duckdb_is_one_line(env, capsys):
     assert folder_files(env["db"]) == listing
 
 
+# --- an interrupted build (Ctrl-C, SIGTERM) ------------------------------------------------------
+
+@pytest.mark.parametrize("error", [
+    duckdb.InterruptException("INTERRUPT Error: Interrupted!"),
+    RuntimeError("Query interrupted"),
+    # what DuckDB raised when Ctrl-C hit while it read an Arrow batch (seen on a real build)
+    duckdb.InvalidInputException("Invalid Input Error: reading the object registered as "
+                                 "'_clauses_batch_clause_planned' as Arrow data failed: KeyboardInterrupt: "),
+])
+def test_ctrl_c_caught_by_duckdb_in_a_reader_stops_the_build(env, capsys, monkeypatch, error):
+    before = serve(env, capsys)
+    import pipelines.clauses as clauses
+
+    def interrupted(con, path, ctx):
+        raise error
+    monkeypatch.setattr(clauses, "ingest_clause_file", interrupted)
+    # before, the file was marked failed and the build went on: --accept-failures installed a
+    # database without it
+    code = build_module.main(env["args"] + ["--accept-failures"])
+    out, err = capsys.readouterr()
+    assert code == 130
+    assert fingerprint(env["db"]) == before
+    assert error_lines(err)[-1] == ("erreur : construction interrompue (Ctrl-C) : base candidate supprimée ; "
+                                    f"la base servie {env['db']} n'est pas modifiée")
+    assert "échec" not in out + err
+    assert folder_files(env["db"]) == ["obs.duckdb", "obs.duckdb.lock"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO to hold the build mid-way")
+@pytest.mark.parametrize("sig, code, how", [(signal.SIGTERM, 143, "signal SIGTERM"),
+                                            (signal.SIGINT, 130, "Ctrl-C")])
+def test_signal_mid_build_is_one_line_and_removes_the_candidate(env, capsys, sig, code, how):
+    before = serve(env, capsys)
+    fifo = env["tmp"] / "in" / "bloque.json"
+    os.mkfifo(fifo)                          # reading it blocks: the build is held half-way
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines", "build", *env["args"], "--decp", str(fifo)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "OBSERVATOIRE_SALT_FILE": str(env["salt"])},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.time() + 60
+        while not list(env["db"].parent.glob("obs.duckdb.building-*")) and time.time() < deadline:
+            time.sleep(0.1)
+        assert list(env["db"].parent.glob("obs.duckdb.building-*")), "the build never started"
+        time.sleep(0.5)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    # before: SIGTERM killed the build silently and left its candidate (PATH.building-<pid>, as big
+    # as a database) until the next build; Ctrl-C printed a traceback
+    assert proc.returncode == code
+    assert "Traceback" not in err
+    assert error_lines(err)[-1] == (f"erreur : construction interrompue ({how}) : base candidate supprimée ; "
+                                    f"la base servie {env['db']} n'est pas modifiée")
+    assert folder_files(env["db"]) == ["obs.duckdb", "obs.duckdb.lock"]
+    assert fingerprint(env["db"]) == before
+
+
 def test_swap_refused_by_the_system_is_one_line_and_keeps_the_served_database(env, capsys, monkeypatch):
     before = serve(env, capsys)
     real = os.replace
