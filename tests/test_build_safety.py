@@ -207,12 +207,19 @@ def test_failed_candidate_name_never_reaches_the_app(env, capsys, monkeypatch):
     (b"abc123\n", "sel secret trop court : {salt} (6 caractère(s), au moins 16 attendus)"),
     ("folder", "sel secret {salt} : c'est un dossier, un fichier est attendu (réglage salt_path, "
                "variable OBSERVATOIRE_SALT_FILE)"),
+    # a FIFO blocked the build for ever (before any message); a huge file was read whole
+    ("fifo", "sel secret {salt} : pas un fichier ordinaire (tube, périphérique…), un fichier est attendu "
+             "(réglage salt_path, variable OBSERVATOIRE_SALT_FILE)"),
+    (b"ab" * 3000, "sel secret {salt} : fichier de plus de 4096 octets, ce n'est pas un sel (64 caractères "
+                   "hexadécimaux attendus) (réglage salt_path, variable OBSERVATOIRE_SALT_FILE)"),
 ])
 def test_bad_salt_is_one_line_before_any_work(env, capsys, monkeypatch, content, message):
     before = serve(env, capsys)
     env["salt"].unlink()
     if content == "folder":
         env["salt"].mkdir()
+    elif content == "fifo":
+        os.mkfifo(env["salt"])
     else:
         env["salt"].write_bytes(content)
     listing = folder_files(env["db"])
