@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipelines.context import FileResult
 from pipelines.errors import UnreadableFile
+from pipelines.textfile import decode_lines, mixed_encoding_warning
 
 BUYER_TYPES = ("landlord", "commune", "epci", "departement", "region", "state", "hospital", "other")
 
@@ -128,12 +129,7 @@ def load_buyers_register(con, path: Path, quarantine=None) -> tuple[BuyersRegist
     """Read a buyers register CSV into `buyers_register` and return the lookup."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = path.read_bytes().decode("cp1252")
-        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes nearly anything
-            raise UnreadableFile(path, "un CSV UTF-8 siret;nom;type", str(exc)) from exc
+        text, _, cp1252_lines = decode_lines(path.read_bytes())
     except OSError as exc:
         raise UnreadableFile(path, "un CSV siret;nom;type", exc.strerror or str(exc)) from exc
     first = text.splitlines()[0] if text.strip() else ""
@@ -148,6 +144,9 @@ def load_buyers_register(con, path: Path, quarantine=None) -> tuple[BuyersRegist
                              f"en-tête lu : {';'.join(header)}")
     register = BuyersRegister()
     result = FileResult(format="csv")
+    mixed = mixed_encoding_warning(cp1252_lines)
+    if mixed:
+        result.warnings.append(mixed)
     out = {"buyer_id": [], "buyer_name": [], "buyer_type": []}
     for record_no, row in enumerate(rows[1:], start=1):
         if not any(c.strip() for c in row):

@@ -14,11 +14,11 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipelines.clauses import values as v
-from pipelines.clauses.source import decode
 from pipelines.clauses.text import fold
 from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.quarantine import Quarantine
+from pipelines.textfile import decode_lines, mixed_encoding_warning
 
 EXPECTED = ("un CSV d'objectifs avec les colonnes type_perimetre, identifiant, libelle, heures_objectif, "
             "date_debut, date_fin (voir docs/clause_export_format.md)")
@@ -56,7 +56,7 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
 
     path = Path(path)
     try:
-        text, _ = decode(path.read_bytes())
+        text, _, cp1252_lines = decode_lines(path.read_bytes())
     except OSError as e:
         raise UnreadableFile(path, EXPECTED, str(e)) from None
     first = text.splitlines()[0] if text.strip() else ""
@@ -70,6 +70,9 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
         raise UnreadableFile(path, EXPECTED, "colonne(s) absente(s) : " + ", ".join(COLUMNS[c][1] for c in missing)
                              + " ; en-têtes lus : " + ", ".join(rows[0]))
     result = FileResult(format="csv", kind="targets")
+    mixed = mixed_encoding_warning(cp1252_lines)
+    if mixed:
+        result.warnings.append(mixed)
     q = Quarantine(con, path.name)
     cols: dict[str, list] = {n: [] for n in SCHEMA.names}
     seen: set = set()
