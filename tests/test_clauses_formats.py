@@ -114,6 +114,32 @@ def test_xlsx_with_title_row_excel_dates_and_numbers(con, ctx, tmp_path):
                    ("50+", date(2025, 4, 1), None, 77.5, "202501234", "21590350000013")]
 
 
+def test_xlsx_hours_formatted_as_durations_and_a_boolean_amount(con, ctx, tmp_path):
+    from datetime import time, timedelta
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ID participant", "Date de début", "Date de fin", "Heures réalisées", "Montant HT", "N° marché",
+               "Heures prévues"])
+    ws.append(["A", datetime(2025, 3, 3), datetime(2025, 6, 27), timedelta(hours=35, minutes=30), 1000, "M1", 70])
+    ws.append(["B", datetime(2025, 3, 3), datetime(2025, 6, 27), time(12, 30), True, "M2", 70])
+    ws["D2"].number_format = "[h]:mm"
+    ws["D3"].number_format = "h:mm"
+    p = tmp_path / "durees.xlsx"
+    wb.save(p)
+    r = ingest_clause_file(con, p, ctx)
+    # before: both lines rejected (« nombre attendu, lu « 1 day, 11:30:00 » »), and the VRAI amount
+    # read as an empty cell without a word
+    assert (r.n_read, r.n_loaded, r.n_rejected) == (2, 2, 0)
+    assert any(w.startswith("1 valeur(s) ignorée(s)") for w in r.warnings)
+    assert rows(con, "select participant_id is not null, hours_worked from clause_hours order by record_no") == [
+        (True, 35.5), (True, 12.5)]
+    assert rows(con, "select record_no, field, reason from rejects") == [
+        (2, "contract_amount", "montant HT du marché : nombre attendu, lu « VRAI » (valeur ignorée)")]
+
+
 def test_planned_hours_on_every_row_give_one_planned_row_per_contract_lot(con, ctx, tmp_path):
     p = write(tmp_path / "f.csv",
               "SIRET MO;N° marché;Lot;Corps d'état;Type de marché;Base juridique;Montant HT;Heures prévues;"
