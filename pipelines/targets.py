@@ -18,7 +18,7 @@ from pipelines.clauses.text import fold
 from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.quarantine import Quarantine
-from pipelines.textfile import decode_lines, mixed_encoding_warning
+from pipelines.textfile import csv_rows, decode_lines, long_cell, mixed_encoding_warning
 
 EXPECTED = ("un CSV d'objectifs avec les colonnes type_perimetre, identifiant, libelle, heures_objectif, "
             "date_debut, date_fin (voir docs/clause_export_format.md)")
@@ -51,9 +51,6 @@ def _header_index(header: list[str]) -> dict[str, int]:
 
 def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult:
     """Read the targets CSV; bad rows go to `rejects` with their reason."""
-    import csv
-    import io
-
     path = Path(path)
     try:
         text, _, cp1252_lines = decode_lines(path.read_bytes())
@@ -61,7 +58,7 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
         raise UnreadableFile(path, EXPECTED, str(e)) from None
     first = text.splitlines()[0] if text.strip() else ""
     delim = max((";", ",", "\t"), key=first.count)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    rows = csv_rows(text, delim)
     if not rows:
         raise UnreadableFile(path, EXPECTED, "fichier vide")
     idx = _header_index(rows[0])
@@ -82,6 +79,10 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
             continue
         record_no += 1
         result.n_read += 1
+        too_long = long_cell(cells, rows[0])
+        if too_long:
+            q.reject_record(record_no, too_long, None)
+            continue
 
         def cell(name):
             i = idx.get(name)

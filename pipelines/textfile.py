@@ -40,3 +40,31 @@ def mixed_encoding_warning(lines: list[int]) -> str | None:
     shown = ", ".join(map(str, lines[:10])) + (f" et {len(lines) - 10} autre(s)" if len(lines) > 10 else "")
     return (f"{len(lines)} ligne(s) en Windows-1252 dans un fichier UTF-8 (ligne(s) {shown}), "
             "décodée(s) ligne par ligne : vérifiez leurs accents")
+
+
+MAX_CELL_CHARS = 10_000   # a name, label or code is far shorter; a longer cell is a fault of the file
+
+
+def csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    """The CSV rows of `text`. Cells beyond the csv module's limit (131 072 characters, which raised
+    `field larger than field limit`, losing the whole file) are read: `long_cell` then rejects their
+    record alone."""
+    import csv
+    import io
+
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, len(text) + 1))
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    finally:
+        csv.field_size_limit(previous)
+
+
+def long_cell(cells: list[str], header: list[str]) -> str | None:
+    """The reject reason of a record with a cell over MAX_CELL_CHARS, else None."""
+    for i, cell in enumerate(cells):
+        if len(cell) > MAX_CELL_CHARS:
+            name = header[i] if i < len(header) and len(header[i]) <= 100 else f"n° {i + 1}"
+            return (f"cellule de {len(cell):,} caractères dans la colonne « {name} » (au plus "
+                    f"{MAX_CELL_CHARS:,}) : enregistrement ignoré").replace(",", "\u202f")
+    return None

@@ -112,3 +112,29 @@ def test_buyers_register_with_one_windows_1252_line(tmp_path):
     assert register.lookup("22590001200018") == ("Département du Nord", "departement")
     assert result.warnings == ["1 ligne(s) en Windows-1252 dans un fichier UTF-8 (ligne(s) 3), décodée(s) ligne "
                                "par ligne : vérifiez leurs accents"]
+
+
+def test_a_huge_cell_rejects_its_record_only(con, tmp_path):
+    # before: the buyers register failed whole (« erreur inattendue … field larger than field limit »)
+    # and the targets file stored a 200 000-character label
+    from pipelines.buyers import load_buyers_register
+    from pipelines.quarantine import Quarantine
+
+    why = ("cellule de 200\u202f000 caractères dans la colonne « {} » (au plus 10\u202f000) : "
+           "enregistrement ignoré")
+    p = tmp_path / "objectifs.csv"
+    p.write_text("type_perimetre;identifiant;libelle;heures_objectif\n"
+                 f"opération;OP-1;{'x' * 200_000};1000\nopération;OP-2;ok;500\n", encoding="utf-8")
+    r = load_targets(con, p, None)
+    assert (r.n_read, r.n_loaded, r.n_rejected) == (2, 1, 1) and r.reconciles()
+    assert con.execute("select scope_id from targets").fetchall() == [("OP-2",)]
+    b = tmp_path / "acheteurs.csv"
+    b.write_text(f"siret;nom;type\n27620001900012;{'y' * 200_000};bailleur social\n"
+                 "22590001200018;Département du Nord;département\n", encoding="utf-8")
+    q = Quarantine(con, b.name)
+    register, result = load_buyers_register(con, b, q)
+    q.flush()
+    assert (result.n_read, result.n_loaded, result.n_rejected) == (2, 1, 1)
+    assert register.lookup("22590001200018") == ("Département du Nord", "departement")
+    assert con.execute("select source_file, record_no, reason, raw from rejects order by 1").fetchall() == [
+        ("acheteurs.csv", 1, why.format("nom"), None), ("objectifs.csv", 1, why.format("libelle"), None)]
