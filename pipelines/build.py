@@ -28,7 +28,7 @@ from pipelines import settings
 from pipelines.clauses.pseudonym import SaltError, create_salt, os_reason, read_salt, salt_exists
 from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
-from pipelines.quarantine import Quarantine, file_sha256, write_ingest_log
+from pipelines.quarantine import Quarantine, bounded, file_sha256, write_ingest_log
 from pipelines.schema import create_all_tables
 
 DEMO_MARKER = "demo.json"
@@ -222,7 +222,7 @@ def run_file(con, path: Path, kind: str, reader, ctx: BuildContext, summary: Sum
         kind = result.kind or kind
     except UnreadableFile as exc:
         con.execute("rollback")
-        print(f"erreur : {exc}", file=sys.stderr)
+        print(f"erreur : {bounded(str(exc))}", file=sys.stderr)
         write_ingest_log(con, source_file=path.name, sha256=sha, kind=kind, result=None,
                          started_at=started, finished_at=datetime.now(), status="failed", message=str(exc))
         summary.add(path, kind, None, "failed")
@@ -250,7 +250,7 @@ def run_file(con, path: Path, kind: str, reader, ctx: BuildContext, summary: Sum
                      message="; ".join(result.warnings) or None)
     con.execute("commit")
     for w in result.warnings:
-        print(f"avertissement : {path.name} : {w}", file=sys.stderr)
+        print(f"avertissement : {path.name} : {bounded(w)}", file=sys.stderr)
     summary.add(path, kind, result, status)
 
 

@@ -85,11 +85,22 @@ def file_sha256(path: Path | str) -> str:
     return h.hexdigest()
 
 
+MAX_MESSAGE_CHARS = 4000
+
+
+def bounded(text: str | None, limit: int = MAX_MESSAGE_CHARS) -> str | None:
+    """The text, cut to `limit` characters with the size said (`… (1 289 773 caractères au total)`)."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[:limit].rstrip() + f"… ({len(text):,} caractères au total)".replace(",", "\u202f")
+
+
 def write_ingest_log(con, *, source_file: str, sha256: str | None, kind: str,
                      result: FileResult | None, started_at: datetime, finished_at: datetime,
                      status: str, message: str | None = None) -> None:
-    """Append one `ingest_log` row (status `ok`, `warnings` or `failed`)."""
+    """Append one `ingest_log` row (status `ok`, `warnings` or `failed`); `message` bounded."""
     r = result or FileResult()
+    message = bounded(message)
     con.execute(
         "insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [source_file, sha256, kind, r.format, r.n_read, r.n_loaded, r.n_rejected, r.n_duplicates,

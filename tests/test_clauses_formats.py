@@ -186,6 +186,34 @@ def test_unknown_extra_column_is_a_warning_naming_it(con, ctx, tmp_path):
     assert "heures réalisées" in r.warnings[0]   # the expected columns are listed
 
 
+def test_thousands_of_unknown_columns_give_a_bounded_log_message(tmp_path, monkeypatch, capsys):
+    # before: every header cell was quoted: 50 000 unknown columns made a 1,3 MB ingest_log.message
+    # (and as much on stderr), shown whole on the Qualité page
+    import duckdb
+
+    from pipelines.build import main as build_main
+
+    monkeypatch.setenv("OBSERVATOIRE_SALT_FILE", str(tmp_path / "salt"))
+    header = ["ID participant", "Date de début", "Heures réalisées"] + [f"colonne {i}" for i in range(50_000)]
+    p = write(tmp_path / "large.csv", ";".join(header) + "\n" + ";".join(["P1", "01/03/2023", "10"]) + "\n")
+    db = tmp_path / "obs.duckdb"
+    assert build_main(["--db", str(db), "--clauses", str(p), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    con = duckdb.connect(str(db), read_only=True)
+    (message,) = con.execute("select message from ingest_log").fetchone()
+    con.close()
+    assert message.startswith("50000 colonne(s) non reconnue(s), ignorée(s) : « colonne 0 », « colonne 1 »")
+    assert "« colonne 19 » et 49980 autre(s) ; colonnes attendues : " in message
+    assert len(message) < 2000 and len(err) < 5000
+
+
+def test_log_messages_are_cut_with_their_size():
+    from pipelines.quarantine import bounded
+
+    assert bounded("court") == "court" and bounded(None) is None
+    assert bounded("x" * 5000) == "x" * 4000 + "… (5\u202f000 caractères au total)"
+
+
 def test_not_an_export_is_unreadable(con, ctx, tmp_path):
     p = write(tmp_path / "i.csv", "a;b;c\n1;2;3\n")
     with pytest.raises(UnreadableFile):

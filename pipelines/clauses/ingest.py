@@ -350,7 +350,7 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
     kind = hm.kind
     missing = hm.missing_required()
     if missing:
-        read = redact(", ".join(f"« {h} »" for h in table.header if h is not None and str(h).strip()))
+        read = redact(_first([h for h in table.header if h is not None and str(h).strip()]))
         raise UnreadableFile(
             path, f"un export de suivi des clauses avec les colonnes obligatoires {hdr.required_columns_text(kind)}",
             "colonne(s) absente(s) : " + ", ".join(f"« {hdr.FIELDS[m]} »" for m in missing)
@@ -361,11 +361,13 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
         result.warnings.append(f"colonne « {header} » refusée ({what} : donnée personnelle directe, "
                                "ni lue ni stockée)")
     if hm.unknown:
-        result.warnings.append("colonne(s) non reconnue(s), ignorée(s) : "
-                               + ", ".join(f"« {h} »" for h in hm.unknown)
+        result.warnings.append(f"{len(hm.unknown)} colonne(s) non reconnue(s), ignorée(s) : "
+                               + _first(hm.unknown)
                                + " ; colonnes attendues : " + ", ".join(hdr.FIELDS.values()))
-    for h in hm.repeated:
-        result.warnings.append(f"colonne « {h} » en double, seule la première est lue")
+    for h in hm.repeated[:MAX_LISTED]:
+        result.warnings.append(f"colonne « {_cut(h)} » en double, seule la première est lue")
+    if len(hm.repeated) > MAX_LISTED:
+        result.warnings.append(f"{len(hm.repeated) - MAX_LISTED} autre(s) colonne(s) en double")
     if kind == "planned":
         ignored = [f for f in hm.columns if f not in PLANNED_FIELDS]
         if ignored:
@@ -477,6 +479,20 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
     result.n_rejected = q.n_rejected
     result.warnings = [redact(w) for w in result.warnings]
     return result
+
+
+MAX_LISTED = 20   # header cells quoted in a warning (ingest_log.message stays small: issue 9)
+
+
+def _cut(text, limit: int = 80) -> str:
+    t = str(text)
+    return t if len(t) <= limit else t[:limit - 1] + "…"
+
+
+def _first(headers: list) -> str:
+    """`« a », « b »` for the first MAX_LISTED header cells, `et N autre(s)` after."""
+    shown = ", ".join(f"« {_cut(h)} »" for h in headers[:MAX_LISTED])
+    return shown + (f" et {len(headers) - MAX_LISTED} autre(s)" if len(headers) > MAX_LISTED else "")
 
 
 def _by_count(counts: Counter) -> list[tuple[str, int]]:
