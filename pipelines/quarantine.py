@@ -47,6 +47,7 @@ class Quarantine:
             reason, raw = self.scrub(reason), self.scrub(raw)
         if raw is not None and len(raw) > RAW_MAX_CHARS:
             raw = raw[:RAW_MAX_CHARS] + "…"
+        reason = bounded(reason, REASON_MAX_CHARS)   # a reason may quote a value read
         rows = self.rows
         rows["source_file"].append(self.source_file)
         rows["record_no"].append(record_no)
@@ -86,6 +87,7 @@ def file_sha256(path: Path | str) -> str:
 
 
 MAX_MESSAGE_CHARS = 4000
+REASON_MAX_CHARS = 2000
 
 
 def bounded(text: str | None, limit: int = MAX_MESSAGE_CHARS) -> str | None:

@@ -302,3 +302,19 @@ def test_examples_of_the_format_doc_read_as_documented(con, ctx, tmp_path):
     assert rows(con, "select contract_id, lot, trade, contract_kind, legal_basis, contract_amount, planned_hours "
                      "from clause_planned") == [("2024-045", "3", "painting", "works", "execution_condition",
                                                  450000.0, 1050.0)]
+
+
+def test_a_reject_reason_quoting_a_huge_value_is_bounded():
+    import duckdb
+
+    from pipelines.quarantine import Quarantine
+    from pipelines.schema import create_all_tables
+
+    con = duckdb.connect()
+    create_all_tables(con)
+    q = Quarantine(con, "x.csv")
+    q.reject_record(1, "code « " + "9" * 100_000 + " » inconnu", None, field="operation_commune_code")
+    q.flush()
+    (reason,) = con.execute("select reason from rejects").fetchone()
+    text = "code « " + "9" * 100_000 + " » inconnu"          # 100 017 characters
+    assert reason == text[:2000] + "… (100\u202f017 caractères au total)"
