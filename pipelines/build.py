@@ -697,11 +697,14 @@ def main(argv: list[str] | None = None) -> int:
         how = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else f"signal {signal.Signals(exc.args[0]).name}"
         db = Path(args.db)
         if getattr(args, "installed", False):
-            print(f"construction interrompue ({how}) après la mise en place de la nouvelle base {db}",
-                  file=sys.stderr)
+            line = f"construction interrompue ({how}) après la mise en place de la nouvelle base {db}"
         else:
-            print(f"erreur : construction interrompue ({how}) : base candidate supprimée ; la base servie {db} "
-                  "n'est pas modifiée", file=sys.stderr)
+            line = (f"erreur : construction interrompue ({how}) : base candidate supprimée ; la base servie {db} "
+                    "n'est pas modifiée")
+        try:
+            print(line, file=sys.stderr)
+        except OSError:   # SIGHUP: the terminal may be gone
+            pass
         return 130 if isinstance(exc, KeyboardInterrupt) else 128 + exc.args[0]
     finally:
         for sig, handler in previous.items():
