@@ -15,6 +15,7 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import traceback
@@ -27,7 +28,7 @@ from pipelines import settings
 from pipelines.clauses.pseudonym import SaltError, create_salt, os_reason, read_salt, salt_exists
 from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
-from pipelines.quarantine import Quarantine, file_sha256, write_ingest_log
+from pipelines.quarantine import Quarantine, bounded, file_sha256, write_ingest_log
 from pipelines.schema import create_all_tables
 
 DEMO_MARKER = "demo.json"
@@ -72,17 +73,38 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def expand_inputs(paths: list[str], suffixes: set[str]) -> list[Path]:
-    """Files given as such, plus the files with an expected suffix inside given folders (sorted)."""
+def expand_inputs(paths: list[str], suffixes: set[str], option: str = "",
+                  notes: list[str] | None = None) -> list[Path]:
+    """Files given as such, plus the files with an expected suffix inside given folders (sorted).
+
+    A given folder without any such file raises Refused (building on it would replace the served
+    database by one without these data); the other files of a folder, skipped, are listed in `notes`.
+    """
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                              and not f.name.startswith(".") and f.name != DEMO_MARKER))
+            files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
+                           and f.name != DEMO_MARKER)
+            found = [f for f in files if f.suffix.lower() in suffixes]
+            skipped = [f for f in files if f.suffix.lower() not in suffixes]
+            expected = ", ".join(sorted(suffixes))
+            if not found:
+                raise Refused(f"{option} {p} : dossier sans aucun fichier à lire ({expected} attendus"
+                              + (f" ; {len(skipped)} autre(s) fichier(s) : {_names(skipped)}" if skipped else "")
+                              + ") ; la base servie n'est pas modifiée")
+            if skipped and notes is not None:
+                notes.append(f"{option} {p} : {len(skipped)} fichier(s) ignoré(s), extension non lue "
+                             f"({expected} attendus) : {_names(skipped)}")
+            out.extend(found)
         else:
             out.append(p)
     return out
+
+
+def _names(files: list[Path], limit: int = 10) -> str:
+    names = ", ".join(f.name for f in files[:limit])
+    return names + (f" et {len(files) - limit} autre(s)" if len(files) > limit else "")
 
 
 def is_demo_input(path: Path) -> bool:
@@ -156,6 +178,19 @@ def is_disk_full(exc: BaseException) -> bool:
     return False
 
 
+def is_interrupt(exc: BaseException) -> bool:
+    """Ctrl-C (or SIGTERM) received while DuckDB ran a query: DuckDB raises its own error instead
+    (`InterruptException`, `RuntimeError: Query interrupted`, or an Arrow scan error wrapping the
+    `KeyboardInterrupt`)."""
+    return isinstance(exc, duckdb.InterruptException) or (
+        isinstance(exc, (RuntimeError, duckdb.Error)) and "interrupt" in str(exc).lower())
+
+
+def interruption() -> BaseException:
+    """The exception to unwind the build with after `is_interrupt`: the signal's, else Ctrl-C's."""
+    return Interrupted(_signal_received[0]) if _signal_received else KeyboardInterrupt()
+
+
 def describe_exception(exc: BaseException) -> str:
     """`Type à file.py:line : first line of the message`, for an error nobody foresaw."""
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
@@ -187,12 +222,15 @@ def run_file(con, path: Path, kind: str, reader, ctx: BuildContext, summary: Sum
         kind = result.kind or kind
     except UnreadableFile as exc:
         con.execute("rollback")
-        print(f"erreur : {exc}", file=sys.stderr)
+        print(f"erreur : {bounded(str(exc))}", file=sys.stderr)
         write_ingest_log(con, source_file=path.name, sha256=sha, kind=kind, result=None,
                          started_at=started, finished_at=datetime.now(), status="failed", message=str(exc))
         summary.add(path, kind, None, "failed")
         return
     except Exception as exc:  # a reader bug: one line, the file is marked failed, the build goes on
+        if is_interrupt(exc):   # Ctrl-C caught by DuckDB: the whole build stops (see main())
+            _rollback_quietly(con)
+            raise interruption() from None
         if is_disk_full(exc):  # not the file's fault: the whole build stops (see build())
             _rollback_quietly(con)
             raise
@@ -212,7 +250,7 @@ def run_file(con, path: Path, kind: str, reader, ctx: BuildContext, summary: Sum
                      message="; ".join(result.warnings) or None)
     con.execute("commit")
     for w in result.warnings:
-        print(f"avertissement : {path.name} : {w}", file=sys.stderr)
+        print(f"avertissement : {path.name} : {bounded(w)}", file=sys.stderr)
     summary.add(path, kind, result, status)
 
 
@@ -449,8 +487,15 @@ def _close_quietly(con) -> None:
 def build(args: argparse.Namespace) -> int:
     db = Path(args.db)
     region = None if args.all_regions else (args.region or settings.get("region_code"))
-    decp_files = expand_inputs(args.decp, DECP_SUFFIXES)
-    clause_files = expand_inputs(args.clauses, CLAUSE_SUFFIXES)
+    notes: list[str] = []
+    try:
+        decp_files = expand_inputs(args.decp, DECP_SUFFIXES, "--decp", notes)
+        clause_files = expand_inputs(args.clauses, CLAUSE_SUFFIXES, "--clauses", notes)
+    except Refused as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(f"avertissement : {note}", file=sys.stderr)
     clashes = duplicate_names([*decp_files, *clause_files,
                                *(Path(p) for p in (args.buyers, args.targets) if p)])
     if clashes:
@@ -551,6 +596,8 @@ def _build_locked(args, db: Path, region, decp_files: list[Path], clause_files: 
             con.close()
             con = None
         except Exception as exc:  # one line, never a traceback; the served database is untouched
+            if is_interrupt(exc):
+                raise interruption() from None
             failure = exc
 
         if summary.rows:
@@ -567,6 +614,7 @@ def _build_locked(args, db: Path, region, decp_files: list[Path], clause_files: 
         if failure is None and (not summary.n_failed or args.accept_failures):
             try:
                 os.replace(tmp, db)  # atomic: a reader sees the old file or the new one, never a mix
+                args.installed = True
             except OSError as exc:   # the database folder changed under the build
                 print(f"erreur : mise en place impossible ({os_reason(exc)}) : la base servie {db} "
                       "n'est pas modifiée", file=sys.stderr)
@@ -612,6 +660,52 @@ def _disk_reason(exc: Exception) -> str:
     return "disque plein"
 
 
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP received: unwinds the build like Ctrl-C (candidate removed, lock released)."""
+
+
+_signal_received: list[int] = []
+
+
+def _raise_interrupted(signum, _frame):
+    _signal_received[:] = [signum]
+    raise Interrupted(signum)
+
+
+def _trap_termination() -> dict:
+    """Turn SIGTERM and SIGHUP into `Interrupted` (main thread only); returns the previous handlers."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is signal.SIG_IGN:   # nohup: keep ignoring
+            continue
+        previous[sig] = signal.signal(sig, _raise_interrupted)
+    return previous
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    return build(args)
+    previous = _trap_termination()
+    _signal_received.clear()
+    try:
+        return build(args)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        # the `finally` clauses have removed the candidate and released the lock: one line, no traceback
+        how = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else f"signal {signal.Signals(exc.args[0]).name}"
+        db = Path(args.db)
+        if getattr(args, "installed", False):
+            line = f"construction interrompue ({how}) après la mise en place de la nouvelle base {db}"
+        else:
+            line = (f"erreur : construction interrompue ({how}) : base candidate supprimée ; la base servie {db} "
+                    "n'est pas modifiée")
+        try:
+            print(line, file=sys.stderr)
+        except OSError:   # SIGHUP: the terminal may be gone
+            pass
+        return 130 if isinstance(exc, KeyboardInterrupt) else 128 + exc.args[0]
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

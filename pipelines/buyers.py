@@ -1,8 +1,6 @@
 """Buyer types: the buyers register (`--buyers`) and the documented name/SIREN fallback."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -11,6 +9,7 @@ from pathlib import Path
 from pipelines.context import FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.messages import cite
+from pipelines.textfile import csv_rows, decode_lines, long_cell, mixed_encoding_warning
 
 BUYER_TYPES = ("landlord", "commune", "epci", "departement", "region", "state", "hospital", "other")
 
@@ -137,17 +136,12 @@ def load_buyers_register(con, path: Path, quarantine=None) -> tuple[BuyersRegist
     """Read a buyers register CSV into `buyers_register` and return the lookup."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = path.read_bytes().decode("cp1252")
-        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes nearly anything
-            raise UnreadableFile(path, "un CSV UTF-8 siret;nom;type", str(exc)) from exc
+        text, _, cp1252_lines = decode_lines(path.read_bytes())
     except OSError as exc:
         raise UnreadableFile(path, "un CSV siret;nom;type", exc.strerror or str(exc)) from exc
     first = text.splitlines()[0] if text.strip() else ""
     delim = ";" if first.count(";") >= first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+    rows = csv_rows(text, delim)
     if not rows:
         raise UnreadableFile(path, "un CSV siret;nom;type", "fichier vide")
     header = rows[0]
@@ -157,11 +151,20 @@ def load_buyers_register(con, path: Path, quarantine=None) -> tuple[BuyersRegist
                              f"en-tête lu : {cite(header)}")
     register = BuyersRegister()
     result = FileResult(format="csv")
+    mixed = mixed_encoding_warning(cp1252_lines)
+    if mixed:
+        result.warnings.append(mixed)
     out = {"buyer_id": [], "buyer_name": [], "buyer_type": []}
     for record_no, row in enumerate(rows[1:], start=1):
         if not any(c.strip() for c in row):
             continue
         result.n_read += 1
+        too_long = long_cell(row, header)
+        if too_long:
+            if quarantine is not None:
+                quarantine.reject_record(record_no, too_long, None)
+            result.n_rejected += 1
+            continue
         raw = delim.join(row)
         bid = re.sub(r"\s+", "", row[i_id]) if i_id < len(row) else ""
         btype = parse_buyer_type(row[i_type] if i_type < len(row) else "")

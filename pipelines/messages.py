@@ -27,7 +27,7 @@ def cite(names, limit: int = CITE_MAX_NAMES, *, quote: bool = True, max_chars: i
 
 
 def bound_message(message: str | None, limit: int = MESSAGE_MAX_CHARS) -> str | None:
-    """A message cut at `limit` characters, saying how much was cut."""
+    """The text, cut to `limit` characters with its full size said (`… (1 289 773 caractères au total)`)."""
     if message is None or len(message) <= limit:
         return message
-    return message[:limit] + f" … (message tronqué : {_fmt_int(len(message) - limit)} caractères de plus)"
+    return message[:limit].rstrip() + f"… ({_fmt_int(len(message))} caractères au total)"

@@ -48,6 +48,7 @@ class Quarantine:
             reason, raw = self.scrub(reason), self.scrub(raw)
         if raw is not None and len(raw) > RAW_MAX_CHARS:
             raw = raw[:RAW_MAX_CHARS] + "…"
+        reason = bounded(reason, REASON_MAX_CHARS)   # a reason may quote a value read
         rows = self.rows
         rows["source_file"].append(self.source_file)
         rows["record_no"].append(record_no)
@@ -87,6 +88,10 @@ def file_sha256(path: Path | str) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+REASON_MAX_CHARS = 2000
+bounded = bound_message  # one bound for every message (pipelines/messages.py)
 
 
 def write_ingest_log(con, *, source_file: str, sha256: str | None, kind: str,

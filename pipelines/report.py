@@ -94,6 +94,49 @@ def write_report(report: dict, fmt: str, out=None) -> None:
         writer.writerow({k: ("" if report.get(k) is None else report[k]) for k in KEYS})
 
 
+class BadFilter(ValueError):
+    """A filter value that names nothing in the database: one French line, exit code 2."""
+
+
+def check_filters(con, departement: str | None, landlord: str | None) -> tuple[str | None, str | None]:
+    """The filters as the marts take them; BadFilter for a département the data do not hold (a name
+    such as `Nord`, a bare typo) or a landlord that is not a SIRET: before, they gave zeros, exit 0."""
+    options: dict[str, dict[str, str]] = {}
+    for name, value, label in con.execute("select filter, value, label from mart_filter_options").fetchall():
+        if value is not None:
+            options.setdefault(name, {})[str(value)] = "" if label is None else str(label)
+    if departement is not None:
+        departement = departement.strip()
+        deps = options.get("departement", {})
+        if departement not in deps:
+            by_name = [code for code, label in deps.items() if _fold(label) == _fold(departement)]
+            hint = (f"écrire le code « {by_name[0]} »" if by_name else
+                    "départements des données : " + (", ".join(f"{c} {lab}".strip() for c, lab in deps.items())
+                                                     or "aucun"))
+            raise BadFilter(f"--departement « {departement} » : code de département absent des données ; {hint}")
+    if landlord is not None:
+        digits = "".join(landlord.split())
+        if not (len(digits) == 14 and digits.isdigit()):
+            raise BadFilter(f"--landlord « {landlord} » : SIRET attendu (14 chiffres)")
+        landlord = digits
+    return departement, landlord
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in t if not unicodedata.combining(c)).lower().replace("-", " ").split())
+
+
+def empty_note(report: dict) -> str | None:
+    """A line for stderr when the filters select no contract and no participant."""
+    if report.get("contracts_known") == 0 and report.get("participants") == 0:
+        given = ", ".join(f"{k} = {report[k]}" for k in FILTER_KEYS if report.get(k) is not None)
+        return f"report : aucun marché ni participant pour ces filtres ({given or 'aucun filtre'})"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     path = Path(args.db)
@@ -108,12 +151,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         try:
-            report = headline_report(con, args.year, args.departement, args.landlord)
+            departement, landlord = check_filters(con, args.departement, args.landlord)
+            report = headline_report(con, args.year, departement, landlord)
+        except BadFilter as exc:
+            print(f"report : {exc}", file=sys.stderr)
+            return 2
         except duckdb.CatalogException as exc:
             print(f"report : {path} n'a pas de couche d'indicateurs (mart_headlines) : {exc}", file=sys.stderr)
             return 2
     finally:
         con.close()
+    note = empty_note(report)
+    if note:
+        print(note, file=sys.stderr)
     write_report(report, args.format)
     return 0
 

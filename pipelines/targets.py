@@ -14,12 +14,12 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipelines.clauses import values as v
-from pipelines.clauses.source import decode
 from pipelines.clauses.text import fold
 from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.messages import cite
 from pipelines.quarantine import Quarantine
+from pipelines.textfile import csv_rows, decode_lines, long_cell, mixed_encoding_warning
 
 EXPECTED = ("un CSV d'objectifs avec les colonnes type_perimetre, identifiant, libelle, heures_objectif, "
             "date_debut, date_fin (voir docs/clause_export_format.md)")
@@ -52,17 +52,14 @@ def _header_index(header: list[str]) -> dict[str, int]:
 
 def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult:
     """Read the targets CSV; bad rows go to `rejects` with their reason."""
-    import csv
-    import io
-
     path = Path(path)
     try:
-        text, _ = decode(path.read_bytes())
+        text, _, cp1252_lines = decode_lines(path.read_bytes())
     except OSError as e:
         raise UnreadableFile(path, EXPECTED, str(e)) from None
     first = text.splitlines()[0] if text.strip() else ""
     delim = max((";", ",", "\t"), key=first.count)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    rows = csv_rows(text, delim)
     if not rows:
         raise UnreadableFile(path, EXPECTED, "fichier vide")
     idx = _header_index(rows[0])
@@ -71,6 +68,9 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
         raise UnreadableFile(path, EXPECTED, "colonne(s) absente(s) : " + ", ".join(COLUMNS[c][1] for c in missing)
                              + " ; en-têtes lus : " + cite(rows[0]))
     result = FileResult(format="csv", kind="targets")
+    mixed = mixed_encoding_warning(cp1252_lines)
+    if mixed:
+        result.warnings.append(mixed)
     q = Quarantine(con, path.name)
     cols: dict[str, list] = {n: [] for n in SCHEMA.names}
     seen: set = set()
@@ -80,6 +80,10 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
             continue
         record_no += 1
         result.n_read += 1
+        too_long = long_cell(cells, rows[0])
+        if too_long:
+            q.reject_record(record_no, too_long, None)
+            continue
 
         def cell(name):
             i = idx.get(name)

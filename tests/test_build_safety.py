@@ -103,6 +103,43 @@ def test_failed_input_keeps_served_database_and_the_candidate(env, capsys):
     assert not list(env["db"].parent.glob("*.building-*"))
 
 
+@pytest.mark.parametrize("option, names", [
+    ("--clauses", []),                                    # an empty folder (a mount not mounted)
+    ("--clauses", ["suivi.ods", "suivi.txt"]),            # only formats the build does not read
+    ("--decp", ["decp.json.gz"]),
+])
+def test_input_folder_without_readable_file_never_replaces_the_served_database(env, capsys, option, names):
+    before = serve(env, capsys)
+    folder = env["tmp"] / "exports"
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text(CLAUSES, encoding="utf-8")
+    args = [a for a in env["args"] if a not in (str(env["decp"]), str(env["clauses"]), "--decp", "--clauses")]
+    code = build_module.main(args + [option, str(folder)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert fingerprint(env["db"]) == before
+    assert error_lines(err) == [
+        f"erreur : {option} {folder} : dossier sans aucun fichier à lire "
+        f"({'.csv, .json, .parquet, .xml' if option == '--decp' else '.csv, .xls, .xlsx'} attendus"
+        + (f" ; {len(names)} autre(s) fichier(s) : {', '.join(names)}" if names else "")
+        + ") ; la base servie n'est pas modifiée"]
+    assert not list(env["db"].parent.glob("obs.duckdb.failed-*"))
+
+
+def test_files_skipped_in_an_input_folder_are_named(env, capsys):
+    folder = env["tmp"] / "exports"
+    folder.mkdir()
+    (folder / "suivi.csv").write_text(CLAUSES, encoding="utf-8")
+    (folder / "suivi-2024.ods").write_text("x", encoding="utf-8")
+    args = [a for a in env["args"] if a != str(env["clauses"])]
+    args[args.index("--clauses") + 1:args.index("--clauses") + 1] = [str(folder)]
+    assert build_module.main(args) == 0
+    _, err = capsys.readouterr()
+    assert (f"avertissement : --clauses {folder} : 1 fichier(s) ignoré(s), extension non lue "
+            "(.csv, .xls, .xlsx attendus) : suivi-2024.ods") in err
+
+
 def test_accept_failures_installs_the_build_and_says_so(env, capsys):
     serve(env, capsys)
     bad = env["tmp"] / "in" / "tronque.json"
@@ -170,12 +207,19 @@ def test_failed_candidate_name_never_reaches_the_app(env, capsys, monkeypatch):
     (b"abc123\n", "sel secret trop court : {salt} (6 caractère(s), au moins 16 attendus)"),
     ("folder", "sel secret {salt} : c'est un dossier, un fichier est attendu (réglage salt_path, "
                "variable OBSERVATOIRE_SALT_FILE)"),
+    # a FIFO blocked the build for ever (before any message); a huge file was read whole
+    ("fifo", "sel secret {salt} : pas un fichier ordinaire (tube, périphérique…), un fichier est attendu "
+             "(réglage salt_path, variable OBSERVATOIRE_SALT_FILE)"),
+    (b"ab" * 3000, "sel secret {salt} : fichier de plus de 4096 octets, ce n'est pas un sel (64 caractères "
+                   "hexadécimaux attendus) (réglage salt_path, variable OBSERVATOIRE_SALT_FILE)"),
 ])
 def test_bad_salt_is_one_line_before_any_work(env, capsys, monkeypatch, content, message):
     before = serve(env, capsys)
     env["salt"].unlink()
     if content == "folder":
         env["salt"].mkdir()
+    elif content == "fifo":
+        os.mkfifo(env["salt"])
     else:
         env["salt"].write_bytes(content)
     listing = folder_files(env["db"])
@@ -462,6 +506,67 @@ def test_real_write_failure_in_duckdb_is_one_line(env, capsys):
                              "n'est pas modifiée")
     assert fingerprint(env["db"]) == before
     assert folder_files(env["db"]) == listing
+
+
+# --- an interrupted build (Ctrl-C, SIGTERM) ------------------------------------------------------
+
+@pytest.mark.parametrize("error", [
+    duckdb.InterruptException("INTERRUPT Error: Interrupted!"),
+    RuntimeError("Query interrupted"),
+    # what DuckDB raised when Ctrl-C hit while it read an Arrow batch (seen on a real build)
+    duckdb.InvalidInputException("Invalid Input Error: reading the object registered as "
+                                 "'_clauses_batch_clause_planned' as Arrow data failed: KeyboardInterrupt: "),
+])
+def test_ctrl_c_caught_by_duckdb_in_a_reader_stops_the_build(env, capsys, monkeypatch, error):
+    before = serve(env, capsys)
+    import pipelines.clauses as clauses
+
+    def interrupted(con, path, ctx):
+        raise error
+    monkeypatch.setattr(clauses, "ingest_clause_file", interrupted)
+    # before, the file was marked failed and the build went on: --accept-failures installed a
+    # database without it
+    code = build_module.main(env["args"] + ["--accept-failures"])
+    out, err = capsys.readouterr()
+    assert code == 130
+    assert fingerprint(env["db"]) == before
+    assert error_lines(err)[-1] == ("erreur : construction interrompue (Ctrl-C) : base candidate supprimée ; "
+                                    f"la base servie {env['db']} n'est pas modifiée")
+    assert "échec" not in out + err
+    assert folder_files(env["db"]) == ["obs.duckdb", "obs.duckdb.lock"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO to hold the build mid-way")
+@pytest.mark.parametrize("sig, code, how", [(signal.SIGTERM, 143, "signal SIGTERM"),
+                                            (signal.SIGINT, 130, "Ctrl-C")])
+def test_signal_mid_build_is_one_line_and_removes_the_candidate(env, capsys, sig, code, how):
+    before = serve(env, capsys)
+    fifo = env["tmp"] / "in" / "bloque.json"
+    os.mkfifo(fifo)                          # reading it blocks: the build is held half-way
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines", "build", *env["args"], "--decp", str(fifo)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "OBSERVATOIRE_SALT_FILE": str(env["salt"])},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.time() + 60
+        while not list(env["db"].parent.glob("obs.duckdb.building-*")) and time.time() < deadline:
+            time.sleep(0.1)
+        assert list(env["db"].parent.glob("obs.duckdb.building-*")), "the build never started"
+        time.sleep(0.5)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    # before: SIGTERM killed the build silently and left its candidate (PATH.building-<pid>, as big
+    # as a database) until the next build; Ctrl-C printed a traceback
+    assert proc.returncode == code
+    assert "Traceback" not in err
+    assert error_lines(err)[-1] == (f"erreur : construction interrompue ({how}) : base candidate supprimée ; "
+                                    f"la base servie {env['db']} n'est pas modifiée")
+    assert folder_files(env["db"]) == ["obs.duckdb", "obs.duckdb.lock"]
+    assert fingerprint(env["db"]) == before
 
 
 def test_swap_refused_by_the_system_is_one_line_and_keeps_the_served_database(env, capsys, monkeypatch):

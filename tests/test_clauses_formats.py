@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import re
 import duckdb
 import pytest
 
@@ -114,6 +115,32 @@ def test_xlsx_with_title_row_excel_dates_and_numbers(con, ctx, tmp_path):
                    ("50+", date(2025, 4, 1), None, 77.5, "202501234", "21590350000013")]
 
 
+def test_xlsx_hours_formatted_as_durations_and_a_boolean_amount(con, ctx, tmp_path):
+    from datetime import time, timedelta
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ID participant", "Date de début", "Date de fin", "Heures réalisées", "Montant HT", "N° marché",
+               "Heures prévues"])
+    ws.append(["A", datetime(2025, 3, 3), datetime(2025, 6, 27), timedelta(hours=35, minutes=30), 1000, "M1", 70])
+    ws.append(["B", datetime(2025, 3, 3), datetime(2025, 6, 27), time(12, 30), True, "M2", 70])
+    ws["D2"].number_format = "[h]:mm"
+    ws["D3"].number_format = "h:mm"
+    p = tmp_path / "durees.xlsx"
+    wb.save(p)
+    r = ingest_clause_file(con, p, ctx)
+    # before: both lines rejected (« nombre attendu, lu « 1 day, 11:30:00 » »), and the VRAI amount
+    # read as an empty cell without a word
+    assert (r.n_read, r.n_loaded, r.n_rejected) == (2, 2, 0)
+    assert any(w.startswith("1 valeur(s) ignorée(s)") for w in r.warnings)
+    assert rows(con, "select participant_id is not null, hours_worked from clause_hours order by record_no") == [
+        (True, 35.5), (True, 12.5)]
+    assert rows(con, "select record_no, field, reason from rejects") == [
+        (2, "contract_amount", "montant HT du marché : nombre attendu, lu « VRAI » (valeur ignorée)")]
+
+
 def test_planned_hours_on_every_row_give_one_planned_row_per_contract_lot(con, ctx, tmp_path):
     p = write(tmp_path / "f.csv",
               "SIRET MO;N° marché;Lot;Corps d'état;Type de marché;Base juridique;Montant HT;Heures prévues;"
@@ -158,6 +185,34 @@ def test_unknown_extra_column_is_a_warning_naming_it(con, ctx, tmp_path):
     assert r.n_loaded == 1
     assert len(r.warnings) == 1 and "« Référent de parcours »" in r.warnings[0]
     assert "heures réalisées" in r.warnings[0]   # the expected columns are listed
+
+
+def test_thousands_of_unknown_columns_give_a_bounded_log_message(tmp_path, monkeypatch, capsys):
+    # before: every header cell was quoted: 50 000 unknown columns made a 1,3 MB ingest_log.message
+    # (and as much on stderr), shown whole on the Qualité page
+    import duckdb
+
+    from pipelines.build import main as build_main
+
+    monkeypatch.setenv("OBSERVATOIRE_SALT_FILE", str(tmp_path / "salt"))
+    header = ["ID participant", "Date de début", "Heures réalisées"] + [f"colonne {i}" for i in range(50_000)]
+    p = write(tmp_path / "large.csv", ";".join(header) + "\n" + ";".join(["P1", "01/03/2023", "10"]) + "\n")
+    db = tmp_path / "obs.duckdb"
+    assert build_main(["--db", str(db), "--clauses", str(p), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    con = duckdb.connect(str(db), read_only=True)
+    (message,) = con.execute("select message from ingest_log").fetchone()
+    con.close()
+    assert message.startswith("colonne(s) non reconnue(s), ignorée(s) : « colonne 0 », « colonne 1 »")
+    assert re.search("« colonne 9 » … et [0-9\u202f]+ autres ; colonnes attendues : ", message)
+    assert len(message) < 2000 and len(err) < 5000
+
+
+def test_log_messages_are_cut_with_their_size():
+    from pipelines.quarantine import bounded
+
+    assert bounded("court") == "court" and bounded(None) is None
+    assert bounded("x" * 5000) == "x" * 4000 + "… (5\u202f000 caractères au total)"
 
 
 def test_not_an_export_is_unreadable(con, ctx, tmp_path):
@@ -248,3 +303,19 @@ def test_examples_of_the_format_doc_read_as_documented(con, ctx, tmp_path):
     assert rows(con, "select contract_id, lot, trade, contract_kind, legal_basis, contract_amount, planned_hours "
                      "from clause_planned") == [("2024-045", "3", "painting", "works", "execution_condition",
                                                  450000.0, 1050.0)]
+
+
+def test_a_reject_reason_quoting_a_huge_value_is_bounded():
+    import duckdb
+
+    from pipelines.quarantine import Quarantine
+    from pipelines.schema import create_all_tables
+
+    con = duckdb.connect()
+    create_all_tables(con)
+    q = Quarantine(con, "x.csv")
+    q.reject_record(1, "code « " + "9" * 100_000 + " » inconnu", None, field="operation_commune_code")
+    q.flush()
+    (reason,) = con.execute("select reason from rejects").fetchone()
+    text = "code « " + "9" * 100_000 + " » inconnu"          # 100 017 characters
+    assert reason == text[:2000] + "… (100\u202f017 caractères au total)"

@@ -255,6 +255,30 @@ def test_personal_value_detection(value, kind):
     assert personal_kind(value) == kind
 
 
+@pytest.mark.parametrize("value, kind", [
+    # no-break and narrow no-break spaces (French typography, copies from Word or Excel)
+    ("06\u00a012\u00a034\u00a056\u00a078", "téléphone"), ("06\u202f12\u202f34\u202f56\u202f78", "téléphone"),
+    ("Tél.\u00a0: +33\u00a06\u00a012\u00a034\u00a056\u00a078", "téléphone"),
+    (NIR_OK.replace(" ", "\u00a0"), "numéro de sécurité sociale"),
+    (NIR_OK.replace(" ", "-"), "numéro de sécurité sociale"),
+    ("０６１２３４５６７８", "téléphone"), ("jean＠exemple.fr", "courriel"),
+    ("zoé.martin@free.fr", "courriel"),
+    ("1\u00a0234\u00a0567,50\u00a0€", None), ("59\u00a0350", None),
+])
+def test_personal_value_detection_typographic_variants(value, kind):
+    from pipelines.clauses.privacy import personal_kind
+
+    assert personal_kind(value) == kind
+
+
+def test_redact_leaves_no_part_of_an_accented_email_or_spaced_number():
+    from pipelines.clauses.privacy import MARKER, redact
+
+    assert redact("code « zoé.martin@free.fr » inconnu") == f"code « {MARKER} » inconnu"
+    assert redact("appeler le 06\u00a012\u00a034\u00a056\u00a078") == f"appeler le {MARKER}"
+    assert redact("n° " + NIR_OK.replace(" ", "-")) == f"n° {MARKER}"
+
+
 def test_corsican_nir_key():
     from pipelines.clauses.privacy import personal_kind
 

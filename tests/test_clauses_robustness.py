@@ -387,7 +387,7 @@ def test_every_ingest_log_message_is_bounded(tmp_path):
     for kind in ("decp", "clauses", "buyers", "targets"):
         write_ingest_log(c, source_file=f"{kind}.x", sha256=None, kind=kind, result=None, started_at=now,
                          finished_at=now, status="failed", message="« colonne » ; " * 1_000_000)
-    lengths = rows(c, "select kind, length(message), message like '%(message tronqué : %caractères de plus)' "
+    lengths = rows(c, "select kind, length(message), message like '%… (%caractères au total)' "
                       "from ingest_log order by kind")
     assert [(k, n <= 4100, cut) for k, n, cut in lengths] == [
         ("buyers", True, True), ("clauses", True, True), ("decp", True, True), ("targets", True, True)]

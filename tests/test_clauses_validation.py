@@ -165,7 +165,8 @@ def test_non_finite_numbers_are_rejected_with_their_reason(tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize("text", ["NaN", "nan", "NAN", "inf", "-inf", "+Inf", "Infinity", "-infinity", "infini",
-                                  "1_000", "1__0", "0x10", "#DIV/0!", "1e999", "12h75"])
+                                  "1_000", "1__0", "0x10", "#DIV/0!", "1e999", "12h75",
+                                  "∞", "-∞", "+∞", "\u2212∞", "#NULL!"])
 def test_number_refuses_what_float_alone_would_take(text):
     from pipelines.clauses import values as v
 

@@ -90,3 +90,34 @@ def test_csv(db_path, capsys):
 def test_missing_database(tmp_path, capsys):
     assert report.main(["--db", str(tmp_path / "none.duckdb")]) == 2
     assert "introuvable" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value, message", [
+    ("Nord", "--departement « Nord » : code de département absent des données ; écrire le code « 59 »"),
+    ("pas-de-calais", "--departement « pas-de-calais » : code de département absent des données ; "
+                      "écrire le code « 62 »"),
+    ("99", "--departement « 99 » : code de département absent des données ; départements des données : "
+           "59 Nord, 62 Pas-de-Calais"),
+])
+def test_unknown_departement_is_refused_not_reported_as_zero(db_path, capsys, value, message):
+    # before: exit 0 and `contracts_known: 0` for « Nord », a département with 2 contracts
+    assert report.main(["--db", str(db_path), "--departement", value]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == [f"report : {message}"]
+
+
+def test_landlord_must_be_a_siret_and_spaces_are_ignored(db_path, capsys):
+    assert report.main(["--db", str(db_path), "--landlord", "Bailleur Nord"]) == 2
+    assert capsys.readouterr().err.strip() == "report : --landlord « Bailleur Nord » : SIRET attendu (14 chiffres)"
+    out = json.loads(run(capsys, "--db", str(db_path), "--landlord", "111 111 111 11111"))
+    assert out["landlord"] == "11111111111111" and out["participants"] == 8  # all years: the 6 of 2024 + 2 of 2025
+
+
+def test_filters_selecting_nothing_say_so_on_stderr(db_path, capsys):
+    assert report.main(["--db", str(db_path), "--landlord", "00000000000000"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["contracts_known"] == 0
+    assert captured.err.strip() == "report : aucun marché ni participant pour ces filtres (landlord = 00000000000000)"
+    assert report.main(["--db", str(db_path), "--year", "2024"]) == 0
+    assert capsys.readouterr().err == ""

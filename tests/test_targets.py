@@ -77,3 +77,64 @@ def test_non_finite_or_malformed_target_hours_are_rejected(con, tmp_path):
     # a NaN target would blank every realisation rate against it: none is loaded
     assert con.execute("select count(*) from targets where isnan(target_hours) or isinf(target_hours)"
                        ).fetchall() == [(0,)]
+
+
+def test_one_windows_1252_line_in_a_utf8_file_garbles_nothing(con, tmp_path):
+    # before: the whole file was read as Windows-1252, so the UTF-8 line's « opération » became
+    # « opÃ©ration » (rejected as an unknown scope) and its label « Résidence Élan » was garbled
+    p = tmp_path / "objectifs.csv"
+    p.write_bytes("type_perimetre;identifiant;libelle;heures_objectif\n".encode("utf-8")
+                  + "opération;OP-1;Résidence Élan;1000\n".encode("utf-8")
+                  + "opération;OP-2;Cité Mézières;500\n".encode("cp1252"))
+    r = load_targets(con, p, None)
+    assert (r.n_read, r.n_loaded, r.n_rejected) == (2, 2, 0)
+    assert con.execute("select scope_id, label from targets order by 1").fetchall() == [
+        ("OP-1", "Résidence Élan"), ("OP-2", "Cité Mézières")]
+    assert r.warnings == ["1 ligne(s) en Windows-1252 dans un fichier UTF-8 (ligne(s) 3), décodée(s) ligne par "
+                          "ligne : vérifiez leurs accents"]
+
+
+def test_buyers_register_with_one_windows_1252_line(tmp_path):
+    from pipelines.buyers import load_buyers_register
+    from pipelines.quarantine import Quarantine
+
+    c = duckdb.connect()
+    create_all_tables(c)
+    path = tmp_path / "acheteurs.csv"
+    path.write_bytes("siret;nom;type\n".encode("utf-8")
+                     + "27620001900012;Pas-de-Calais Habitat Été;bailleur social\n".encode("utf-8")
+                     + "22590001200018;Département du Nord;département\n".encode("cp1252"))
+    q = Quarantine(c, path.name)
+    register, result = load_buyers_register(c, path, q)
+    q.flush()
+    assert (result.n_loaded, result.n_rejected) == (2, 0)
+    assert register.lookup("27620001900012") == ("Pas-de-Calais Habitat Été", "landlord")
+    assert register.lookup("22590001200018") == ("Département du Nord", "departement")
+    assert result.warnings == ["1 ligne(s) en Windows-1252 dans un fichier UTF-8 (ligne(s) 3), décodée(s) ligne "
+                               "par ligne : vérifiez leurs accents"]
+
+
+def test_a_huge_cell_rejects_its_record_only(con, tmp_path):
+    # before: the buyers register failed whole (« erreur inattendue … field larger than field limit »)
+    # and the targets file stored a 200 000-character label
+    from pipelines.buyers import load_buyers_register
+    from pipelines.quarantine import Quarantine
+
+    why = ("cellule de 200\u202f000 caractères dans la colonne « {} » (au plus 10\u202f000) : "
+           "enregistrement ignoré")
+    p = tmp_path / "objectifs.csv"
+    p.write_text("type_perimetre;identifiant;libelle;heures_objectif\n"
+                 f"opération;OP-1;{'x' * 200_000};1000\nopération;OP-2;ok;500\n", encoding="utf-8")
+    r = load_targets(con, p, None)
+    assert (r.n_read, r.n_loaded, r.n_rejected) == (2, 1, 1) and r.reconciles()
+    assert con.execute("select scope_id from targets").fetchall() == [("OP-2",)]
+    b = tmp_path / "acheteurs.csv"
+    b.write_text(f"siret;nom;type\n27620001900012;{'y' * 200_000};bailleur social\n"
+                 "22590001200018;Département du Nord;département\n", encoding="utf-8")
+    q = Quarantine(con, b.name)
+    register, result = load_buyers_register(con, b, q)
+    q.flush()
+    assert (result.n_read, result.n_loaded, result.n_rejected) == (2, 1, 1)
+    assert register.lookup("22590001200018") == ("Département du Nord", "departement")
+    assert con.execute("select source_file, record_no, reason, raw from rejects order by 1").fetchall() == [
+        ("acheteurs.csv", 1, why.format("nom"), None), ("objectifs.csv", 1, why.format("libelle"), None)]

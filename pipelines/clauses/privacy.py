@@ -12,6 +12,7 @@ the values of accepted columns.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 MARKER = "[donnée personnelle retirée]"
@@ -26,14 +27,15 @@ EMAIL = "courriel"
 PHONE = "téléphone"
 NIR = "numéro de sécurité sociale"
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# local part and domain in any script (« zoé.martin@… » is withheld whole, not from « .martin »)
+_EMAIL = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
 # +33 / 0033 / 0 then 9 digits, in pairs with one consistent separator (or none)
 _PHONE_INTL = re.compile(r"(?<![\d+])(?:\+|00)33[ .\-]?(?:\(0\))?[ .\-]?[1-9](?:[ .\-]?\d{2}){4}(?!\d)")
 _PHONE_SEP = re.compile(r"(?<![\d.\-])0[1-9](?P<sep>[ .\-])\d{2}(?:(?P=sep)\d{2}){3}(?![\d])")
 _PHONE_BARE = re.compile(r"(?<![\d])0[1-9]\d{8}(?![\d])")
 # sex digit, year, month, département (2A/2B for Corsica), commune, order number, key
-_NIR = re.compile(r"(?<![\dA-Za-z])([1-478])[ .]?(\d{2})[ .]?(\d{2})[ .]?(\d{2}|2[ABab])[ .]?(\d{3})[ .]?(\d{3})"
-                  r"[ .]?(\d{2})(?![\d])")
+_NIR = re.compile(r"(?<![\dA-Za-z])([1-478])[ .\-]?(\d{2})[ .\-]?(\d{2})[ .\-]?(\d{2}|2[ABab])[ .\-]?(\d{3})"
+                  r"[ .\-]?(\d{3})[ .\-]?(\d{2})(?![\d])")
 
 
 def _nir_key_ok(m: re.Match) -> bool:
@@ -47,7 +49,14 @@ def _nir_key_ok(m: re.Match) -> bool:
     return 97 - number % 97 == int(key)
 
 
+def _plain(s: str) -> str:
+    """NFKC form: no-break and narrow no-break spaces (French typography, Word and Excel copies)
+    become spaces, full-width digits and « ＠ » their ASCII forms, so that they are matched too."""
+    return s if s.isascii() else unicodedata.normalize("NFKC", s)
+
+
 def _find(s: str, identifier: bool) -> str | None:
+    s = _plain(s)
     if "@" in s and _EMAIL.search(s):
         return EMAIL
     if sum(c.isdigit() for c in s) < 9:
@@ -83,7 +92,8 @@ def redact(text: str | None) -> str | None:
         return text
     if personal_kind(text) is None:
         return text
-    out = _EMAIL.sub(MARKER, text)
+    out = _plain(text)
+    out = _EMAIL.sub(MARKER, out)
     out = _NIR.sub(lambda m: MARKER if _nir_key_ok(m) else m.group(0), out)
     out = _PHONE_INTL.sub(MARKER, out)
     out = _PHONE_SEP.sub(MARKER, out)

@@ -18,12 +18,14 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 import tempfile
 from pathlib import Path
 
 from pipelines import settings
 
 MIN_SALT_LENGTH = 16
+MAX_SALT_BYTES = 4096
 
 
 class SaltError(ValueError):
@@ -60,6 +62,14 @@ def read_salt(path: Path | str | None = None) -> bytes:
     if p.is_dir():
         raise SaltError(f"sel secret {p} : c'est un dossier, un fichier est attendu {hint}")
     try:
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            # a FIFO blocks the build forever, /dev/zero fills the memory
+            raise SaltError(f"sel secret {p} : pas un fichier ordinaire (tube, périphérique…), un fichier est "
+                            f"attendu {hint}")
+        if st.st_size > MAX_SALT_BYTES:
+            raise SaltError(f"sel secret {p} : fichier de plus de {MAX_SALT_BYTES} octets, ce n'est pas un sel "
+                            f"(64 caractères hexadécimaux attendus) {hint}")
         raw = p.read_bytes()
     except FileNotFoundError:
         raise SaltError(f"sel secret introuvable : {p} {hint}") from None

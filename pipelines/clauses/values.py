@@ -6,7 +6,7 @@ Parsers return a value or raise `BadValue` with a French reason; an empty cell i
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from pipelines.clauses.text import fold
@@ -63,7 +63,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$")
 _NON_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity",
-               "infini", "+infini", "-infini", "#num!", "#div/0!", "#valeur!", "#value!"}
+               "infini", "+infini", "-infini", "∞", "+∞", "-∞", "\u2212∞", "#num!", "#div/0!", "#valeur!",
+               "#value!", "#null!", "#nul!"}
 NOT_FINITE = "valeur non finie (NaN ou infini), nombre attendu"
 _HOURS_MINUTES = re.compile(r"^(\d+)[hH](\d{2})$")
 
@@ -100,8 +101,14 @@ def _number_text(s: str) -> float:
 def number(value) -> float | None:
     """A finite number: `1 234,5`, `1234.5`, `1.234,5`, Excel numbers. `NaN`, `inf`, `-Infinity`
     (any case), `1_000` and other spellings Python alone would accept raise BadValue."""
-    if value is None or isinstance(value, bool):
+    if value is None:
         return None
+    if isinstance(value, bool):   # an Excel VRAI/FAUX cell: not a number (was read as an empty cell)
+        raise BadValue(f"nombre attendu, lu « {'VRAI' if value else 'FAUX'} »", "nombre attendu")
+    if isinstance(value, timedelta):   # an Excel duration cell ([h]:mm): 35:30 is 35,5 hours
+        return value.total_seconds() / 3600
+    if isinstance(value, time):        # an Excel time-of-day cell (h:mm) under 24 h
+        return value.hour + value.minute / 60 + value.second / 3600
     if isinstance(value, (int, float)):
         if value != value or value in (float("inf"), float("-inf")):
             raise BadValue(f"{NOT_FINITE}, lu « {value} »", NOT_FINITE)
