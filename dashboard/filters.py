@@ -238,7 +238,9 @@ def _select(key: str, options: dict[str, str], *, help: str | None = None, allow
         bind="query-params",
         help=help,
     )
-    if value not in (None, ALL):
+    # without "Tous" (a bailleur's own landlord) the widget always has a value: the URL's ignored
+    # value is forgotten only once the URL names a valid choice
+    if value not in (None, ALL) and (allow_all or _url_value(key) in options.values()):
         _resolved(key)
     return None if value in (None, ALL) else value
 
