@@ -77,9 +77,9 @@ def organisations(k: Known) -> dict[str, str]:
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
 
 
-def demo_choice(k: Known) -> Scope:
-    """Role and scope picked by the visitor (demo mode only)."""
-    with st.sidebar.container(border=True, key="obs-demo"):
+def demo_choice(k: Known, where=None) -> Scope:
+    """Role and scope picked by the visitor (demo mode only), drawn in `where` (default: the sidebar)."""
+    with (where or st.sidebar).container(border=True, key="obs-demo"):
         st.markdown("**Mode démonstration** · voir le tableau de bord comme :")
         role = st.selectbox("Rôle", list(ROLES), format_func=ROLES.get, key="demo_role")
         if role == "bailleur":
@@ -101,10 +101,11 @@ def demo_choice(k: Known) -> Scope:
         return Scope(role=role, who="démonstration")
 
 
-def setup(info: dict) -> Scope:
-    """Resolve and install the scope of this run (draws the demo chooser in demo mode)."""
+def setup(info: dict, where=None) -> Scope:
+    """Resolve and install the scope of this run (draws the demo chooser in `where` in demo mode)."""
     k = known()
-    scope = access.resolve(info, k, table_loader=access_table, demo_choice=demo_choice)
+    scope = access.resolve(info, k, table_loader=access_table,
+                           demo_choice=lambda known_: demo_choice(known_, where))
     access.set_current(scope)
     return scope
 
@@ -148,9 +149,9 @@ def describe(scope: Scope, k: Known | None = None) -> str:
     return "chiffres publics (marchés publics, région et départements)"
 
 
-def panel(scope: Scope) -> None:
-    """Role, scope and sign-in / sign-out in the sidebar."""
-    with st.sidebar.container(border=True, key="obs-access"):
+def panel(scope: Scope, where=None) -> None:
+    """Role, scope and sign-in / sign-out, in `where` (default: the sidebar)."""
+    with (where or st.sidebar).container(border=True, key="obs-access"):
         st.markdown(f"**Accès** : {ROLES.get(scope.role, scope.role)}")
         st.caption("Périmètre : " + describe(scope))
         if scope.who and scope.source in ("signed_in", "not_in_file"):
@@ -176,7 +177,7 @@ def banner(scope: Scope | None) -> None:
         return
     if scope.demo:
         st.warning(f"**Mode démonstration** : vous voyez le tableau de bord comme « {ROLES[scope.role]} » "
-                   f"({describe(scope)}). Changez de rôle dans le panneau de gauche. Sur une base réelle, le "
+                   f"({describe(scope)}). Changez de rôle en bas du panneau de gauche. Sur une base réelle, le "
                    "rôle vient de la connexion et du fichier d'accès.", icon=":material/visibility:")
     elif scope.message:
         st.info(scope.message, icon=":material/lock:")

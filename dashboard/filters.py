@@ -245,9 +245,9 @@ def _select(key: str, options: dict[str, str], *, help: str | None = None, allow
     return None if value in (None, ALL) else value
 
 
-def sidebar() -> Filters:
-    """Draw the filters in the sidebar and return the current filter set."""
-    sb = st.sidebar
+def sidebar(where=None) -> Filters:
+    """Draw the filters in the sidebar (or the sidebar container `where`) and return the filter set."""
+    sb = where if where is not None else st.sidebar
     with sb:
         st.markdown("**Filtres**")
         ys = years()
