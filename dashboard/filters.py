@@ -130,6 +130,10 @@ def departements() -> dict[str, str]:
 
 
 def epcis(departement: str | None = None) -> dict[str, str]:
+    """EPCI a picker may offer (none to the public: people figures stop at the département)."""
+    scope = _scope()
+    if scope is not None and scope.role == "public":
+        return {}
     return options("epci")
 
 
@@ -165,11 +169,13 @@ def sectors() -> dict[str, str]:
 
 
 def operations() -> dict[str, str]:
-    """Operations a picker may offer: a committee's own operations only."""
+    """Operations a picker may offer: a committee's own operations only, none to the public."""
     opts = options("operation")
     scope = _scope()
     if scope is not None and scope.role == "comite":
         return {k: v for k, v in opts.items() if k in scope.operations}
+    if scope is not None and scope.role == "public":
+        return {}
     return opts
 
 

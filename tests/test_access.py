@@ -373,6 +373,24 @@ def test_public_sees_region_and_departement_only(sign_in, real_db, downloads):
             assert not shows(shown, v), (dim, v)
 
 
+def test_public_page_pickers_offer_no_operation_or_epci(sign_in, real_db, downloads):
+    sign_in(None)
+    at = run_page("sorties", real_db)
+    assert not at.exception
+    for scope, key in (("operation", "s_scope_operation"), ("epci", "s_scope_epci")):
+        at.selectbox(key="s_scope").set_value(scope).run()
+        assert not at.exception
+        assert options(at, key) == []
+    at = run_page("territoires", real_db)
+    at.segmented_control(key="t_level").set_value("epci").run()
+    at.selectbox(key="t_ind").set_value("hours_worked").run()
+    assert not at.exception
+    assert "Choisissez une autre répartition" in warnings(at)
+    shown = everything(at, downloads)
+    for v in HOURS.values():
+        assert not shows(shown, v), v
+
+
 def test_public_navigation_has_no_landlord_objective_report_or_quality_page(sign_in, real_db):
     sign_in(None)
     at = run_page("accueil", real_db)
