@@ -104,6 +104,8 @@ def demo_choice(k: Known, where=None) -> Scope:
 def setup(info: dict, where=None) -> Scope:
     """Resolve and install the scope of this run (draws the demo chooser in `where` in demo mode)."""
     k = known()
+    if access.auth_configured():
+        access_table()  # validated (and its problems logged) from the first page view, then on change
     scope = access.resolve(info, k, table_loader=access_table,
                            demo_choice=lambda known_: demo_choice(known_, where))
     access.set_current(scope)
