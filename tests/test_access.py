@@ -431,6 +431,16 @@ def test_demo_mode_on_the_demo_database(observatoire_view, monkeypatch, demo_bui
     assert any("comme « Bailleur social »" in w.value for w in at.warning)
     at.selectbox(key="h_dim").set_value("buyer").run()
     assert not shows(everything(at), HOURS[B])
+    # `off` forbids it even on the demo database; a configured sign-in replaces it
+    monkeypatch.setenv("OBSERVATOIRE_DEMO_MODE", "off")
+    at = run_page("heures", demo_build)
+    assert not [s for s in at.selectbox if s.key == "demo_role"] and "Connexion non configurée" in warnings(at)
+    monkeypatch.setenv("OBSERVATOIRE_DEMO_MODE", "auto")
+    monkeypatch.setattr(access, "auth_configured", lambda: True)
+    monkeypatch.setattr(access, "signed_in_identity", lambda: None)
+    at = run_page("heures", demo_build)
+    assert not [s for s in at.selectbox if s.key == "demo_role"]
+    assert any(b.label == "Se connecter" for b in at.button)
 
 
 def test_demo_mode_is_refused_on_a_real_database(observatoire_view, monkeypatch, real_db):
