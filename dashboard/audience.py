@@ -81,21 +81,23 @@ def demo_choice(k: Known, where=None) -> Scope:
     """Role and scope picked by the visitor (demo mode only), drawn in `where` (default: the sidebar)."""
     with (where or st.sidebar).container(border=True, key="obs-demo"):
         st.markdown("**Mode démonstration** · voir le tableau de bord comme :")
-        role = st.selectbox("Rôle", list(ROLES), format_func=ROLES.get, key="demo_role")
+        # bound to the URL like the filters: the choice survives the first run and a copied link
+        role = st.selectbox("Rôle", list(ROLES), format_func=ROLES.get, key="role", bind="query-params")
         if role == "bailleur":
             orgs = organisations(k)
             if not orgs:
                 return Scope(role="bailleur", who="démonstration")
-            siren = st.selectbox("Organisme", list(orgs), key="demo_siren",
+            siren = st.selectbox("Organisme", list(orgs), key="organisme", bind="query-params",
                                  format_func=lambda s: f"{orgs.get(s, s)} ({s})")
             return Scope(role="bailleur", sirens=(siren,), landlords=k.establishments([siren]), who="démonstration")
         if role == "comite":
             ops = list(k.operations)
             terrs = list(k.territories)
-            chosen_ops = st.multiselect("Opérations du comité", ops, default=ops[:1], key="demo_ops",
-                                        format_func=lambda o: k.operations.get(o, o))
-            chosen_terrs = st.multiselect("Territoires du comité", terrs, key="demo_territories",
-                                          format_func=lambda t: f"{t} {k.territories.get(t, '')}".strip())
+            chosen_ops = st.multiselect("Opérations du comité", ops, default=ops[:1], key="comite_operations",
+                                        format_func=lambda o: k.operations.get(o, o), bind="query-params")
+            chosen_terrs = st.multiselect("Territoires du comité", terrs, key="comite_territoires",
+                                          format_func=lambda t: f"{t} {k.territories.get(t, '')}".strip(),
+                                          bind="query-params")
             return Scope(role="comite", operations=tuple(chosen_ops), territories=tuple(chosen_terrs),
                          who="démonstration")
         return Scope(role=role, who="démonstration")

@@ -354,10 +354,12 @@ def test_committee_report_offers_its_operations_only(sign_in, real_db, downloads
 
 def test_public_sees_region_and_departement_only(sign_in, real_db, downloads):
     sign_in(None)  # sign-in configured, nobody signed in
-    at = run_page("heures", real_db, query={"bailleur": NAMES[B], "operation": "Beta Arras"})
+    at = run_page("heures", real_db, query={"bailleur": NAMES[B], "operation": "Beta Arras",
+                                            "role": "Observatoire (DREETS)"})  # the demo chooser's key
     assert not at.exception
     keys = {s.key for s in at.selectbox}
-    assert not {"bailleur", "operation", "epci"} & keys
+    assert not {"bailleur", "operation", "epci", "role"} & keys
+    assert "Accès** : Public" in sidebar_text(at)
     assert sum("n'est pas accessible à la vue publique" in w.value for w in at.warning) == 2
     assert any(b.label == "Se connecter" for b in at.button)
     assert shows(everything(at), REGION_HOURS)
@@ -423,10 +425,10 @@ def test_demo_mode_on_the_demo_database(observatoire_view, monkeypatch, demo_bui
     monkeypatch.setattr(access, "resolve", observatoire_view)
     at = run_page("heures", demo_build)
     assert not at.exception
-    assert at.selectbox(key="demo_role").value == "observatoire"
+    assert at.selectbox(key="role").value == "observatoire"
     assert any("Mode démonstration" in w.value for w in at.warning)
-    at.selectbox(key="demo_role").set_value("bailleur").run()
-    assert at.selectbox(key="demo_siren").value == SIREN_A
+    at.selectbox(key="role").set_value("bailleur").run()
+    assert at.selectbox(key="organisme").value == SIREN_A
     assert options(at, "bailleur") == [NAMES[A1], NAMES[A2]]
     assert any("comme « Bailleur social »" in w.value for w in at.warning)
     at.selectbox(key="h_dim").set_value("buyer").run()
@@ -434,12 +436,12 @@ def test_demo_mode_on_the_demo_database(observatoire_view, monkeypatch, demo_bui
     # `off` forbids it even on the demo database; a configured sign-in replaces it
     monkeypatch.setenv("OBSERVATOIRE_DEMO_MODE", "off")
     at = run_page("heures", demo_build)
-    assert not [s for s in at.selectbox if s.key == "demo_role"] and "Connexion non configurée" in warnings(at)
+    assert not [s for s in at.selectbox if s.key == "role"] and "Connexion non configurée" in warnings(at)
     monkeypatch.setenv("OBSERVATOIRE_DEMO_MODE", "auto")
     monkeypatch.setattr(access, "auth_configured", lambda: True)
     monkeypatch.setattr(access, "signed_in_identity", lambda: None)
     at = run_page("heures", demo_build)
-    assert not [s for s in at.selectbox if s.key == "demo_role"]
+    assert not [s for s in at.selectbox if s.key == "role"]
     assert any(b.label == "Se connecter" for b in at.button)
 
 
@@ -449,7 +451,7 @@ def test_demo_mode_is_refused_on_a_real_database(observatoire_view, monkeypatch,
     monkeypatch.setenv("OBSERVATOIRE_DEMO_MODE", "on")
     at = run_page("heures", real_db)
     assert not at.exception
-    assert not [s for s in at.selectbox if s.key == "demo_role"]
+    assert not [s for s in at.selectbox if s.key == "role"]
     assert "Mode démonstration refusé" in warnings(at)
     assert "Accès** : Public" in sidebar_text(at)
     with pytest.raises(ValueError):
@@ -458,4 +460,4 @@ def test_demo_mode_is_refused_on_a_real_database(observatoire_view, monkeypatch,
     monkeypatch.setenv("OBSERVATOIRE_DEMO_MODE", "auto")
     at = run_page("accueil", real_db)
     assert "Connexion non configurée" in warnings(at) and "Déploiement" in warnings(at)
-    assert not [s for s in at.selectbox if s.key == "demo_role"]
+    assert not [s for s in at.selectbox if s.key == "role"]

@@ -173,3 +173,27 @@ def test_a_person_not_in_the_access_file_gets_the_public_view(browser, app, prov
         assert shows(text, REGION_HOURS) and not shows(text, HOURS[A1])
     finally:
         ctx.close()
+
+
+def test_demo_mode_role_is_kept_from_the_first_choice_and_across_pages(tmp_path, browser):
+    """Demo database, no `[auth]`: the visitor picks « Bailleur social » (first interaction after
+    loading a page), then moves to another page: the role and its restriction stay."""
+    from pipelines.bench.pages import select_option, start_app, wait_rerun
+
+    db = build_access_db(tmp_path / "demo.duckdb", demo=True)
+    proc, base = start_app(db)
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1800}, locale="fr-FR")
+    try:
+        page = ctx.new_page()
+        text = open_page(page, base + "/heures")
+        assert "Mode démonstration" in text and shows(text, REGION_HOURS)
+        wait_rerun(page, lambda: select_option(page, "role", "Bailleur social"))
+        assert "Bailleur social" in page.locator(".st-key-obs-access").inner_text()
+        wait_rerun(page, lambda: page.get_by_role("link", name="Sorties vers l'emploi").click())
+        assert "Bailleur social" in page.locator(".st-key-obs-access").inner_text()
+        text = open_page(page, page.url.replace("/sorties", "/heures"))
+        assert "Bailleur social" in sidebar(page)
+        assert shows(text, HOURS[A1]) and not shows(text, HOURS[B]) and not shows(text, REGION_HOURS)
+    finally:
+        ctx.close()
+        stop_app(proc)
