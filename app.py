@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, filters, ui
+from dashboard import access, audience, db, filters, policy, ui
 
 PAGES = {
     "": [
@@ -45,25 +45,35 @@ def main() -> None:
         initial_sidebar_state="expanded",
     )
     ui.set_french_lang()
+    with st.sidebar:
+        st.caption("Observatoire régional des clauses sociales d'insertion · DREETS Hauts-de-France")
+    # the filters first, the access panel (and the demo chooser) below them, although the scope is
+    # decided before the filters are drawn
+    filter_box, access_box = st.sidebar.container(), st.sidebar.container()
+    try:
+        db.signature()
+        info = db.build_info()
+        db_ok = True
+    except db.DatabaseMissing:
+        info, db_ok = {}, False
+    # The role and scope of this run, decided on the server (sign-in or demo choice + access
+    # file); every mart read below goes through dashboard.policy with it.
+    scope = audience.setup(info, access_box)
     # Each URL path is its file's name: on a fresh server's first run Streamlit still scans
     # `pages/` (multipage v1) and would otherwise answer "page not found" to a deep link;
     # a page file run that way routes itself back through this script (ui.route_through_app).
-    page = st.navigation(PAGES)
-
-    with st.sidebar:
-        st.caption("Observatoire régional des clauses sociales d'insertion · DREETS Hauts-de-France")
-    try:
-        db.signature()
-        db_ok = True
-    except db.DatabaseMissing:
-        db_ok = False
+    page = st.navigation(audience.pages(PAGES, scope))
+    audience.panel(scope, access_box)
     if db_ok:
         try:
-            filters.sidebar()
+            filters.sidebar(filter_box)
         except db.DatabaseMissing:
             db_ok = False
 
-    page.run()
+    try:
+        page.run()
+    except policy.Denied as exc:
+        st.warning(exc.message, icon=":material/lock:")
 
     if db_ok:
         try:
@@ -73,4 +83,7 @@ def main() -> None:
 
 
 with ui.in_app():
-    main()
+    try:
+        main()
+    finally:
+        access.set_current(None)

@@ -5,7 +5,9 @@
 - `query(sql, params)` runs on a cursor of its own (thread-safe in DuckDB) and its result is
   cached with `st.cache_data`, keyed by the SQL text, the parameters (the filter set) and the
   database signature.
-- `mart(name, **params)` is the only way pages read data: `select * from name(p := ?, ...)`.
+- `mart(name, **params)` is the only way pages read data: `select * from name(p := ?, ...)`. The
+  parameters go through `dashboard.policy.enforce` with the run's scope (the visitor's role): a
+  bailleur's own landlord is forced in, what the role may not see raises `policy.Denied`.
 - Every call records its duration in the page's query log (`query_log()`), shown at the bottom
   of each page and read by the page benchmark.
 """
@@ -148,6 +150,10 @@ def mart(name: str, *, filters=None, columns: str = "*", order_by: str | None = 
     accepted = parameters(name)
     merged = dict(filters.params(set(accepted))) if filters is not None else {}
     merged.update(params)
+    # the visitor's role decides last: forced parameters or Denied (dashboard/policy.py)
+    from dashboard import access, policy
+
+    merged = policy.enforce(name, merged, access.current())
     if not accepted and name in _relations(signature()) and not merged:
         return table(name, columns=columns, order_by=order_by)
     sql, values = mart_sql(name, merged, columns, order_by)

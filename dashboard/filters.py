@@ -130,11 +130,26 @@ def departements() -> dict[str, str]:
 
 
 def epcis(departement: str | None = None) -> dict[str, str]:
+    """EPCI a picker may offer (none to the public: people figures stop at the département)."""
+    scope = _scope()
+    if scope is not None and scope.role == "public":
+        return {}
     return options("epci")
 
 
+def _scope():
+    from dashboard import access
+
+    return access.current()
+
+
 def landlords() -> dict[str, str]:
-    return options("landlord")
+    """Landlords a picker may offer: a bailleur's own establishments only (dashboard/access.py)."""
+    opts = options("landlord")
+    scope = _scope()
+    if scope is not None and scope.role == "bailleur":
+        return {k: v for k, v in opts.items() if k in scope.landlords}
+    return opts
 
 
 def largest(name: str) -> str | None:
@@ -143,6 +158,9 @@ def largest(name: str) -> str | None:
         return None
     df = db.query("select filter, value, n_rows from mart_filter_options")
     df = df[df["filter"] == name].sort_values("n_rows", ascending=False)
+    allowed = {"landlord": landlords, "operation": operations}.get(name)
+    if allowed is not None:  # a default must be one the role may pick
+        df = df[df["value"].astype(str).isin(set(allowed()))]
     return None if df.empty else str(df.iloc[0]["value"])
 
 
@@ -151,7 +169,14 @@ def sectors() -> dict[str, str]:
 
 
 def operations() -> dict[str, str]:
-    return options("operation")
+    """Operations a picker may offer: a committee's own operations only, none to the public."""
+    opts = options("operation")
+    scope = _scope()
+    if scope is not None and scope.role == "comite":
+        return {k: v for k, v in opts.items() if k in scope.operations}
+    if scope is not None and scope.role == "public":
+        return {}
+    return opts
 
 
 # --- values from the URL ---------------------------------------------------------------------
@@ -200,7 +225,7 @@ def url_notes() -> list[str]:
 
 # --- widgets --------------------------------------------------------------------------------
 
-def _select(key: str, options: dict[str, str], *, help: str | None = None):
+def _select(key: str, options: dict[str, str], *, help: str | None = None, allow_all: bool = True):
     # The shown label goes into the URL: make labels unique.
     seen: dict[str, int] = {}
     for lab in options.values():
@@ -208,7 +233,9 @@ def _select(key: str, options: dict[str, str], *, help: str | None = None):
     options = {c: (f"{lab} ({c})" if seen[lab] > 1 else lab) for c, lab in options.items()}
     unknown = "inconnue" if key in _FEMININE else "inconnu"
     _check_url(key, options, unknown if options else f"{unknown} (aucune valeur de ce filtre dans la base)")
-    choices = [ALL] + list(options)
+    choices = ([ALL] if allow_all else []) + list(options)
+    if not choices:
+        return None
     value = st.selectbox(
         LABELS[key],
         choices,
@@ -217,14 +244,16 @@ def _select(key: str, options: dict[str, str], *, help: str | None = None):
         bind="query-params",
         help=help,
     )
-    if value not in (None, ALL):
+    # without "Tous" (a bailleur's own landlord) the widget always has a value: the URL's ignored
+    # value is forgotten only once the URL names a valid choice
+    if value not in (None, ALL) and (allow_all or _url_value(key) in options.values()):
         _resolved(key)
     return None if value in (None, ALL) else value
 
 
-def sidebar() -> Filters:
-    """Draw the filters in the sidebar and return the current filter set."""
-    sb = st.sidebar
+def sidebar(where=None) -> Filters:
+    """Draw the filters in the sidebar (or the sidebar container `where`) and return the filter set."""
+    sb = where if where is not None else st.sidebar
     with sb:
         st.markdown("**Filtres**")
         ys = years()
@@ -251,13 +280,31 @@ def sidebar() -> Filters:
                 year_to = None
             else:
                 _resolved("year_to")
+        scope = _scope()
+        role = scope.role if scope is not None else "observatoire"
         dep = _select("departement", departements())
-        epci = _select("epci", epcis(dep))
+        # the public sees people figures at region and département level only: no finer filter
+        epci = None if role == "public" else _select("epci", epcis(dep))
         buyer_type = _select("buyer_type", options("buyer_type") or dict(glossary.BUYER_TYPE))
-        landlord = _select("landlord", landlords(),
-                           help="Les indicateurs se limitent aux marchés et aux heures de ce bailleur.")
+        landlord = None
+        if role == "bailleur":  # always one of its own establishments, never "Tous"
+            landlord = _select("landlord", landlords(), allow_all=False,
+                               help="Votre organisme : les indicateurs se limitent à cet établissement.")
+            from dashboard import audience
+
+            audience.set_landlord(landlord)
+        elif role != "public":
+            landlord = _select("landlord", landlords(),
+                               help="Les indicateurs se limitent aux marchés et aux heures de ce bailleur.")
         sector = _select("sector", sectors())
-        operation = _select("operation", operations())
+        operation = None if role == "public" else _select("operation", operations())
+        if role == "public":
+            st.caption("Filtres par intercommunalité, bailleur et opération : réservés aux personnes connectées.")
+            for key in ("epci", "landlord", "operation"):
+                value = _url_value(key)
+                if value is not None and value != ALL_LABEL:
+                    _note(key, value, "n'est pas accessible à la vue publique (chiffres sur les personnes "
+                                      "publiés par région et département seulement)")
         f = Filters(year_from, year_to, dep, epci, buyer_type, landlord, sector, operation)
         if f.active():
             st.button("Effacer les filtres", on_click=clear, width="stretch")
@@ -269,7 +316,10 @@ def clear() -> None:
     """Reset every filter to "all" (callback of the clear button)."""
     st.session_state.pop(_NOTES, None)
     ys = years()
+    scope = _scope()
     for name, key in KEYS.items():
+        if name == "landlord" and scope is not None and scope.role == "bailleur":
+            continue  # a bailleur always looks at one of its own establishments
         if name == "year_from":
             st.session_state[key] = ys[0] if ys else None
         elif name == "year_to":

@@ -106,8 +106,9 @@ def header(title: str, intro: str | None = None) -> dict[str, str]:
             "communes et EPCI réels. Ces chiffres ne décrivent pas la région.",
             icon=":material/science:",
         )
-    from dashboard import filters
+    from dashboard import access, audience, filters
 
+    audience.banner(access.current())
     for note in filters.url_notes():
         st.warning(note, icon=":material/filter_alt_off:")
     if intro:

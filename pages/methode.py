@@ -105,9 +105,29 @@ st.markdown(
     "Les heures par million d'euros et le taux de réalisation, dont les dénominateurs (montants des "
     "marchés, heures prévues) sont publiés par bailleur, ne sont donnés qu'en médiane, quartiles et rang. "
     "Un lecteur peut donc connaître les valeurs d'un groupe de bailleurs, jamais celle d'un bailleur "
-    "anonyme en particulier. Limite : le tableau de bord ne contrôle pas l'accès ; les chiffres d'un "
-    "bailleur choisi (sur cette page ou avec le filtre « Bailleur social » des autres pages) sont "
-    "affichés sous son nom, dans le respect du secret statistique."
+    "anonyme en particulier. Un bailleur connecté ne voit sous son nom que ses propres établissements "
+    "(voir « Qui voit quoi » ci-dessous) ; l'équipe de l'observatoire voit chaque bailleur sous son nom, "
+    "dans le respect du secret statistique."
+)
+
+st.subheader("Qui voit quoi")
+st.markdown(
+    "Chacun se connecte avec son compte professionnel (ProConnect pour les agents publics, ou le "
+    "fournisseur d'identité de l'observatoire) ; le tableau de bord ne garde aucun mot de passe. Le rôle "
+    "et le périmètre viennent du fichier d'accès tenu par l'observatoire, et sont appliqués par le "
+    "serveur à chaque requête : une adresse de page ou un choix dans un menu ne peut pas les élargir.\n"
+    "- **Observatoire** (équipe de la DREETS) : tout ce que publie le tableau de bord, sous secret "
+    "statistique.\n"
+    "- **Bailleur social** : le détail de son organisme (par SIREN, chacun de ses établissements) ; la "
+    "région et les bailleurs de taille comparable seulement sous forme de distributions anonymes (page "
+    "Bailleurs) ; jamais les chiffres d'exécution d'un autre bailleur.\n"
+    "- **Comité de pilotage** : le détail des opérations et des territoires du comité ; la région et "
+    "les départements en agrégé.\n"
+    "- **Public** (sans connexion) : les chiffres des marchés publics (DECP) et les chiffres sur les "
+    "personnes à l'échelle de la région et des départements, sous secret statistique ; rien par "
+    "bailleur, par opération ni par intercommunalité.\n\n"
+    "Une personne connectée qui n'est pas dans le fichier d'accès voit la vue publique. Sur la base de "
+    "démonstration, le mode démonstration laisse choisir un rôle pour voir ce que voit chaque public."
 )
 
 st.subheader("Paramètres de la base")

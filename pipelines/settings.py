@@ -65,6 +65,16 @@ SETTINGS: dict[str, Setting] = {
         Setting("durable_definition", "OBSERVATOIRE_DURABLE_DEFINITION", "broad",
                 "Définition de l'emploi durable : « broad » (CDI, CDD ou intérim de 6 mois et plus, "
                 "fonction publique, création d'entreprise) ou « strict » (CDI ou CDD de 6 mois et plus)."),
+        Setting("access_path", "OBSERVATOIRE_ACCESS_FILE", str(PROJECT_ROOT / "data" / "secret" / "acces.csv"),
+                "Fichier d'accès (CSV : identifiant;role;siren;operations;territoires) : qui a quel rôle "
+                "une fois connecté ; relu dès qu'il change."),
+        Setting("demo_mode", "OBSERVATOIRE_DEMO_MODE", "auto",
+                "Mode démonstration (choix du rôle sans connexion) : « auto » sur la base de démonstration "
+                "quand la connexion n'est pas configurée, « on » le demande (refusé sur une autre base), "
+                "« off » l'interdit."),
+        Setting("access_contact", "OBSERVATOIRE_ACCESS_CONTACT",
+                "l'équipe de l'observatoire (DREETS Hauts-de-France)",
+                "À qui une personne connectée sans accès doit écrire (texte affiché)."),
     ]
 }
 
