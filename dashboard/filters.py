@@ -213,14 +213,46 @@ def _check_url(key: str, labels: dict[str, str], unknown: str) -> None:
     if value is None or value in labels.values() or value == ALL_LABEL:
         return
     if value in labels:  # a code instead of the shown label
-        _note(key, value, f"écrit sous forme de code : l'adresse attend le libellé « {txt.md(labels[value])} »")
+        e = "e" if key in _FEMININE else ""
+        _note(key, value, f"écrit{e} sous forme de code : l'adresse attend le libellé « {txt.md(labels[value])} »")
     else:
         _note(key, value, unknown)
 
 
+# query parameters the app reads besides the filters: the demo-mode chooser (dashboard/audience.py)
+# and Streamlit's own embedding options
+OTHER_URL_KEYS = {"role", "organisme", "comite_operations", "comite_territoires", "embed", "embed_options"}
+
+
+def _url_keys() -> dict[str, list[str]]:
+    try:
+        return {k: [str(v) for v in st.query_params.get_all(k)] for k in st.query_params.keys()}
+    except Exception:  # noqa: BLE001 - no query string outside a script run
+        return {}
+
+
+def _url_shape_notes() -> list[str]:
+    """Notes for URL parameters that no filter reads, and for a filter given several times."""
+    known = set(KEYS.values()) | OTHER_URL_KEYS
+    notes = []
+    params = _url_keys()
+    for key in sorted(k for k in params if k not in known):
+        notes.append(f"Paramètre d'adresse ignoré : « {txt.md(key, limit=40)} » n'est pas un filtre du tableau "
+                     "de bord (filtres reconnus : " + ", ".join(KEYS.values()) + ").")
+    for name, key in KEYS.items():
+        values = params.get(key, [])
+        if len(values) > 1:
+            label = LABELS[name][0].lower() + LABELS[name][1:]
+            notes.append(f"Filtre {label} donné {len(values)} fois dans l'adresse : seule la dernière valeur "
+                         f"(« {txt.md(values[-1], limit=80)} ») est appliquée, les autres sont ignorées "
+                         "(une seule valeur par filtre).")
+    return notes
+
+
 def url_notes() -> list[str]:
-    """French messages (Markdown, values escaped) for the URL filter values ignored in this session."""
-    return list(st.session_state.get(_NOTES, {}).values())
+    """French messages (Markdown, values escaped) for the URL filter values ignored in this session,
+    the URL parameters no filter reads and the filters given several times in the URL."""
+    return list(st.session_state.get(_NOTES, {}).values()) + _url_shape_notes()
 
 
 # --- widgets --------------------------------------------------------------------------------

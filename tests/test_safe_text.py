@@ -371,3 +371,31 @@ def test_valid_url_filter_gives_no_note_and_hostile_url_value_is_escaped():
     assert len(notes) == 1 and "bailleur social « " in notes[0]
     assert_no_markup(notes, "URL note")
     assert EVIL[:80 - 1] in rendered(notes[0])  # the value is quoted as text, cut at 80 characters
+
+
+def _url_notes(at) -> list[str]:
+    return [w.value for w in at.warning if w.value.startswith(("Paramètre d'adresse", "Filtre "))]
+
+
+def test_url_parameter_that_no_filter_reads_is_said():
+    # before: ?annee=2023 (the filter is annee_min / annee_max) showed every year without a word
+    at = run_page("accueil", stub_db(), query={"annee": "2023", "departement": "59 Nord"})
+    notes = _url_notes(at)
+    assert [n.split(" n'est pas")[0] for n in notes] == [
+        "Paramètre d'adresse ignoré : « annee »", "Paramètre d'adresse ignoré : « departement »"]
+    assert "filtres reconnus : annee_min, annee_max, dep," in notes[0]
+
+
+def test_filter_given_twice_in_the_url_says_which_value_is_applied():
+    # before: ?dep=59 Nord&dep=62 Pas-de-Calais applied 62 and dropped 59 without a word
+    at = run_page("accueil", stub_db(), query={"dep": ["59 Nord", "62 Pas-de-Calais"]})
+    notes = _url_notes(at)
+    assert notes == ["Filtre département donné 2 fois dans l'adresse : seule la dernière valeur "
+                     "(« 62 Pas-de-Calais ») est appliquée, les autres sont ignorées (une seule valeur par filtre)."]
+
+
+def test_feminine_filter_written_as_a_code_agrees():
+    at = run_page("accueil", stub_db(), query={"operation": "OP1"})
+    # before: « opération « OP1 » écrit sous forme de code » (opération is feminine)
+    assert [n.split(" : l'adresse")[0] for n in _notes(at)] == [
+        "Filtre ignoré : opération « OP1 » écrite sous forme de code"]
