@@ -11,13 +11,17 @@
 --          (int_landlord_size_band), n_contracts, amount, n_known, clause_share, hours_planned,
 --          n_participants, is_masked, exit_rate_masked, hours_worked, hours_per_million,
 --          realisation_rate, women_share, qpv_share, tenant_share, hours_per_participant,
---          dynamic_exit_rate, n_exits_known.
+--          dynamic_exit_rate, n_exits_known, women_share_masked, qpv_share_masked,
+--          tenant_share_masked (the share is withheld by statistical secrecy: shown "s"),
+--          mask_reason (French, why people figures are withheld for this period: a partial year
+--          range; null otherwise).
 -- Masking: people figures are null outside the people marts' bounded filter space (a partial year
 --          range), when the landlord's cut total is masked in int_secrecy_cells or its
---          n_participants is below the threshold (int_cell_masked, siblings = all landlords); a share
---          is null when a cell of its breakdown (gender, QPV, tenant) is masked in the landlord's cut; the exit rate and n_exits_known also when
---          1 to threshold - 1 exits are known (exit_rate_masked); hours planned and DECP figures
---          are not masked.
+--          n_participants is below the threshold (int_cell_masked, siblings = all landlords); a
+--          share is null when a cell of its breakdown (gender, QPV, tenant) is masked in the
+--          landlord's cut (as on mart_participants' total row); the exit rate and n_exits_known
+--          also when 1 to threshold - 1 exits are known or a known / dynamic / other exit cell of
+--          the cut is masked (exit_rate_masked); hours planned and DECP figures are not masked.
 create or replace macro int_landlord_indicators(year_from := null, year_to := null) as table
 with decp as (
     select
@@ -128,6 +132,10 @@ select
     case when not m.is_masked then m.hours_worked / nullif(m.n_participants, 0) end as hours_per_participant,
     case when not m.is_masked and not m.few_exits then m.n_exits_dynamic / nullif(m.n_exits_known, 0) end
         as dynamic_exit_rate,
-    case when not m.is_masked and not m.few_exits then m.n_exits_known end as n_exits_known
+    case when not m.is_masked and not m.few_exits then m.n_exits_known end as n_exits_known,
+    m.is_masked or m.women_masked as women_share_masked,
+    m.is_masked or m.qpv_masked as qpv_share_masked,
+    m.is_masked or m.tenant_masked as tenant_share_masked,
+    (select s.reason from scope) as mask_reason
 from masked as m
 left join int_dimension_labels as lb on lb.dim = 'buyer' and lb.dim_value = m.buyer_siret
