@@ -392,3 +392,30 @@ def test_the_viewer_value_is_what_the_people_marts_publish(region_years, period)
                     assert listed[ind] == pytest.approx(value), (viewer, ind)
     # not vacuous: most values are shown over the bounded space, none over 2023-2024
     assert shown == 0 if period.get("year_from") == 2023 else shown >= 50
+
+
+def test_the_page_says_why_a_value_is_absent(tmp_path, region_years):
+    """Bailleurs page: V's women share (masked in its gender breakdown) shows « s », its QPV share its
+    value; over 2023-2024 every people indicator is absent and the page says to choose one year."""
+    from tests.dashboard_apptest import frames, run_page
+
+    path = tmp_path / "years.duckdb"
+    region_years.execute(f"attach '{path}' as page_db")
+    region_years.execute("copy from database memory to page_db")
+    region_years.execute("detach page_db")
+
+    def position_table(query):
+        at = run_page("bailleurs", path, query=query)
+        at.selectbox(key="b_viewer").set_value(V).run()
+        assert not at.exception, [e.value for e in at.exception]
+        table = next(df for df in frames(at) if "Indicateur" in df.columns)
+        return at, dict(zip(table["Indicateur"], table["Bailleur"]))
+
+    at, shown = position_table({})
+    assert shown["Part de femmes"] == "s"
+    assert shown["Part de résidents QPV"] == "30\u00a0%"
+    assert not any("une seule année" in w.value for w in at.warning)
+    at, shown = position_table({"annee_min": "2023", "annee_max": "2024"})
+    assert shown["Part de femmes"] == "s" and shown["Part de résidents QPV"] == "s"
+    assert shown["Part des marchés avec clause"] == "100\u00a0%"
+    assert any("une seule année" in w.value for w in at.warning)
