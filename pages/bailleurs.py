@@ -101,6 +101,9 @@ for ind, (label, kind) in INDICATORS.items():
     })
 display = pd.DataFrame(rows)
 st.dataframe(display, hide_index=True)
+# a partial year range: no people figure (bounded filter space of docs/secrecy.md); the mart says why
+reasons = pos["mask_reason"].dropna() if "mask_reason" in pos else pd.Series(dtype=object)
+ui.people_scope_note({"mask_reason": reasons.iloc[0]} if len(reasons) else None)
 if any_masked:
     ui.mask_note()
 st.caption("Rang centile : part des autres bailleurs de la région (ou des pairs) dont la valeur est plus basse. "

@@ -105,7 +105,10 @@ st.markdown(
     "Les heures par million d'euros et le taux de réalisation, dont les dénominateurs (montants des "
     "marchés, heures prévues) sont publiés par bailleur, ne sont donnés qu'en médiane, quartiles et rang. "
     "Un lecteur peut donc connaître les valeurs d'un groupe de bailleurs, jamais celle d'un bailleur "
-    "anonyme en particulier. Un bailleur connecté ne voit sous son nom que ses propres établissements "
+    "anonyme en particulier. Les valeurs d'un bailleur suivent le secret des autres pages avec le filtre "
+    "« Bailleur social » : une part (femmes, résidents QPV, locataires) est masquée (« s ») quand sa "
+    "répartition y est masquée, et les chiffres sur les personnes ne sont publiés que pour toutes les années "
+    "ou une seule année. Un bailleur connecté ne voit sous son nom que ses propres établissements "
     "(voir « Qui voit quoi » ci-dessous) ; l'équipe de l'observatoire voit chaque bailleur sous son nom, "
     "dans le respect du secret statistique."
 )

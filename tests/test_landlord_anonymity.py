@@ -152,6 +152,7 @@ def test_the_clause_share_list_names_nothing_in_the_other_lists(region):
     (SIRETS[4], SIRETS[7]),    # medium band, the viewer's
     (SIRETS[9], SIRETS[11]),   # large band; 12 has a masked exit rate, 10 does not
     (SIRETS[0], SIRETS[3]),    # small band; 01 has a masked exit rate
+    (SIRETS[5], SIRETS[6]),    # medium band; 06 has a withheld women share (2 women), 07 does not
 ])
 def test_exchanging_two_landlords_of_a_band_changes_nothing_published(region, x, y):
     """The two builds differ only by the facilitators' data of x and y (who had which people): the
@@ -231,15 +232,15 @@ def test_band_lists_are_large_and_all_or_none(region):
 
 
 def test_values_are_rounded_as_published(region):
-    """Exact ratios would give numerators and denominators back (a share 6/7 published as
-    0.857142... says 7 participants, and a QPV share 3/7 of the same 7 joins the two lists): shares
+    """Exact ratios would give numerators and denominators back (a share 9/14 published as
+    0.642857... says 14 participants, and a QPV share 9/14 of the same 14 joins the two lists): shares
     and rates are published to the percent, hours per participant to the hour, quartiles too."""
     exact = {r["buyer_siret"]: r for r in rows(region, "select * from int_landlord_indicators()")}
-    assert exact[SIRETS[4]]["women_share"] == pytest.approx(6 / 7)
+    assert exact[SIRETS[4]]["women_share"] == pytest.approx(9 / 14)
     for r in bench(region, viewer=V) + bench(region, viewer=V, scope="peers"):
         step = 1 if r["indicator"] == "hours_per_participant" else 0.01
         assert abs(r["value"] / step - round(r["value"] / step)) < 1e-9, r
-    assert 0.86 in [r["value"] for r in bench(region, viewer=V) if r["indicator"] == "women_share"]
+    assert 0.64 in [r["value"] for r in bench(region, viewer=V) if r["indicator"] == "women_share"]
     for r in position(region, V):
         step = {"hours_per_participant": 1, "hours_per_million": 10}.get(r["indicator"], 0.01)
         for col in ("viewer_value", "q1", "median", "q3"):
@@ -284,7 +285,8 @@ def test_the_page_shows_and_exports_nothing_more(tmp_path, region):
                         if r["indicator"] == ind and not r["is_viewer"]}
             check.close()
             assert labels == expected, (scope, ind)
-            if (scope, ind) == ("peers", "dynamic_exit_rate"):  # not published (all bands or none)
+            # not published (all bands or none): exit rates (01, 12) and women shares (06, 11) withheld
+            if (scope, ind) in {("peers", "dynamic_exit_rate"), ("peers", "women_share")}:
                 assert not expected and any("Distribution non publiée" in i.value for i in at.info)
             else:
                 assert expected

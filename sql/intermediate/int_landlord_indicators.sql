@@ -11,11 +11,17 @@
 --          (int_landlord_size_band), n_contracts, amount, n_known, clause_share, hours_planned,
 --          n_participants, is_masked, exit_rate_masked, hours_worked, hours_per_million,
 --          realisation_rate, women_share, qpv_share, tenant_share, hours_per_participant,
---          dynamic_exit_rate, n_exits_known.
--- Masking: people figures are null when the landlord's n_participants is below the threshold
---          (int_cell_masked, siblings = all landlords); the exit rate and n_exits_known also when
---          1 to threshold - 1 exits are known (exit_rate_masked); hours planned and DECP figures
---          are not masked.
+--          dynamic_exit_rate, n_exits_known, women_share_masked, qpv_share_masked,
+--          tenant_share_masked (the share is withheld by statistical secrecy: shown "s"),
+--          mask_reason (French, why people figures are withheld for this period: a partial year
+--          range; null otherwise).
+-- Masking: people figures are null outside the people marts' bounded filter space (a partial year
+--          range), when the landlord's cut total is masked in int_secrecy_cells or its
+--          n_participants is below the threshold (int_cell_masked, siblings = all landlords); a
+--          share is null when a cell of its breakdown (gender, QPV, tenant) is masked in the
+--          landlord's cut (as on mart_participants' total row); the exit rate and n_exits_known
+--          also when 1 to threshold - 1 exits are known or a known / dynamic / other exit cell of
+--          the cut is masked (exit_rate_masked); hours planned and DECP figures are not masked.
 create or replace macro int_landlord_indicators(year_from := null, year_to := null) as table
 with decp as (
     select
@@ -66,12 +72,43 @@ joined as (
     left join planned as pl using (buyer_siret)
 ),
 
+scope as (
+    -- the benchmark publishes a landlord's people figures only in the bounded filter space of the
+    -- people marts (all years or one year) and under their linked masks: the landlord's cut of
+    -- int_secrecy_cells (docs/secrecy.md), so the benchmark gives back nothing the marts hide
+    select int_people_cut(year_from, year_to, null, null, null, null, null, null, null) as s
+),
+
+linked as (
+    select
+        c.cut_value as buyer_siret,
+        coalesce(bool_or(c.is_masked) filter (where c.family = 'hours' and c.dim = 'total'), false) as m_total,
+        coalesce(bool_or(c.is_masked) filter (where c.family = 'hours' and c.dim = 'gender'), false) as m_gender,
+        coalesce(bool_or(c.is_masked) filter (where c.family = 'hours' and c.dim = 'qpv_resident'), false) as m_qpv,
+        coalesce(bool_or(c.is_masked) filter (where c.family = 'hours' and c.dim = 'tenant_of_buyer'), false)
+            as m_tenant,
+        coalesce(bool_or(c.is_masked) filter (
+            where c.family = 'exits_end' and c.dim = 'total' and c.category in ('known', 'dynamic', 'other')), false)
+            as m_exits
+    from int_secrecy_cells as c, scope
+    where c.cut_attr = 'landlord' and c.cut_year = scope.s.cut_year
+      and c.family in ('hours', 'exits_end') and c.dim in ('total', 'gender', 'qpv_resident', 'tenant_of_buyer')
+      and (c.family = 'hours' and c.category = '*' or c.family = 'exits_end')
+    group by c.cut_value
+),
+
 masked as (
     select
-        *,
-        int_cell_masked(n_participants, false, 'landlords') as is_masked,
-        coalesce(n_exits_known > 0 and n_exits_known < int_secrecy_threshold(false), false) as few_exits
-    from joined
+        j.*,
+        not (select s.allowed from scope) or coalesce(lk.m_total, false)
+            or int_cell_masked(j.n_participants, false, 'landlords') as is_masked,
+        coalesce(lk.m_gender, false) as women_masked,
+        coalesce(lk.m_qpv, false) as qpv_masked,
+        coalesce(lk.m_tenant, false) as tenant_masked,
+        coalesce(j.n_exits_known > 0 and j.n_exits_known < int_secrecy_threshold(false), false)
+            or coalesce(lk.m_exits, false) as few_exits
+    from joined as j
+    left join linked as lk using (buyer_siret)
 )
 
 select
@@ -89,12 +126,16 @@ select
     case when not m.is_masked then m.hours_worked end as hours_worked,
     case when not m.is_masked then m.hours_worked / nullif(m.amount, 0) * 1e6 end as hours_per_million,
     case when not m.is_masked then m.hours_worked / nullif(m.hours_planned, 0) end as realisation_rate,
-    case when not m.is_masked then m.women_share end as women_share,
-    case when not m.is_masked then m.qpv_share end as qpv_share,
-    case when not m.is_masked then m.tenant_share end as tenant_share,
+    case when not m.is_masked and not m.women_masked then m.women_share end as women_share,
+    case when not m.is_masked and not m.qpv_masked then m.qpv_share end as qpv_share,
+    case when not m.is_masked and not m.tenant_masked then m.tenant_share end as tenant_share,
     case when not m.is_masked then m.hours_worked / nullif(m.n_participants, 0) end as hours_per_participant,
     case when not m.is_masked and not m.few_exits then m.n_exits_dynamic / nullif(m.n_exits_known, 0) end
         as dynamic_exit_rate,
-    case when not m.is_masked and not m.few_exits then m.n_exits_known end as n_exits_known
+    case when not m.is_masked and not m.few_exits then m.n_exits_known end as n_exits_known,
+    m.is_masked or m.women_masked as women_share_masked,
+    m.is_masked or m.qpv_masked as qpv_share_masked,
+    m.is_masked or m.tenant_masked as tenant_share_masked,
+    (select s.reason from scope) as mask_reason
 from masked as m
 left join int_dimension_labels as lb on lb.dim = 'buyer' and lb.dim_value = m.buyer_siret

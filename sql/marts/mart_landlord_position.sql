@@ -10,7 +10,8 @@
 --          (rounded as published), viewer_is_masked (the viewer's value is hidden by statistical
 --          secrecy), is_published, n_landlords (with a value), q1, median, q3 (of the rounded
 --          values, rounded the same way), percentile_rank (share of the other landlords of the scope
---          with a lower value, 0-1; null when the viewer has no value).
+--          with a lower value, 0-1; null when the viewer has no value), mask_reason (French, why
+--          the people indicators are withheld for this period: not all years nor one single year).
 -- Masking: masked landlord values are absent from the distributions (int_landlord_indicators).
 create or replace macro mart_landlord_position(viewer, year_from := null, year_to := null) as table
 with vals as materialized (
@@ -19,7 +20,9 @@ with vals as materialized (
 
 viewer_row as (
     select any_value(i.size_band) as band, bool_or(i.is_masked) as is_masked,
-           bool_or(i.exit_rate_masked) as exit_rate_masked
+           bool_or(i.exit_rate_masked) as exit_rate_masked, bool_or(i.women_share_masked) as women_masked,
+           bool_or(i.qpv_share_masked) as qpv_masked, bool_or(i.tenant_share_masked) as tenant_masked,
+           any_value(i.mask_reason) as mask_reason
     from int_landlord_indicators(year_from := year_from, year_to := year_to) as i
     where i.buyer_siret = viewer
 ),
@@ -65,6 +68,9 @@ select
     v.viewer_value,
     coalesce(case i.indicator when 'clause_share' then false
                               when 'dynamic_exit_rate' then vr.exit_rate_masked
+                              when 'women_share' then vr.women_masked
+                              when 'qpv_share' then vr.qpv_masked
+                              when 'tenant_share' then vr.tenant_masked
                               else vr.is_masked end, false) as viewer_is_masked,
     st.n_landlords is not null as is_published,
     st.n_landlords,
@@ -75,7 +81,8 @@ select
         (select count(*) from scoped as s
          where s.scope_name = sc.scope_name and s.indicator = i.indicator and s.value < v.viewer_value)
         / (st.n_landlords - 1)
-    end as percentile_rank
+    end as percentile_rank,
+    case when i.indicator <> 'clause_share' then vr.mask_reason end as mask_reason
 from indicators as i
 cross join scopes as sc
 cross join viewer_row as vr
