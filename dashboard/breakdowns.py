@@ -115,8 +115,9 @@ def row_label(dimension: str, value, label) -> str:
         return "Non renseigné"
     if value == "other_buyers":
         return "Autres acheteurs"
-    if dimension in ("qpv_resident", "tenant_of_buyer"):
-        return {"true": "Oui", "false": "Non", True: "Oui", False: "Non"}.get(value, str(value))
+    if dimension in ("qpv_resident", "tenant_of_buyer", "pooled"):
+        # the marts emit yes / no (docs/marts.md, value codes)
+        return {"yes": "Oui", "no": "Non", True: "Oui", False: "Non"}.get(value, str(value))
     if dimension == "amount_bracket":
         return AMOUNT_BRACKET.get(str(value), label or str(value))
     if label is not None and not (isinstance(label, float) and label != label) and str(label) != "":

@@ -64,3 +64,20 @@ def test_label_falls_back_to_the_code_and_names_nulls():
     assert glossary.label("buyer_type", "martian") == "martian"
     assert glossary.label("gender", None) == "Non renseigné"
     assert glossary.label("buyer_type_rule", "name:HABITAT") == "Nom de l'acheteur (« HABITAT »)"
+
+
+def test_yes_no_breakdown_rows_are_french_for_every_value_the_marts_emit():
+    # before: the QPV and tenant breakdowns showed "yes" / "no" (SQL emits yes/no, the page mapped true/false)
+    from marts_fixture import add_lines, build, new_db, people, rows
+
+    from dashboard.breakdowns import row_label
+
+    con = new_db()
+    add_lines(con, *people("q", 6, qpv_resident=True, tenant_of_buyer=False),
+              *people("n", 6, qpv_resident=False, tenant_of_buyer=True))
+    build(con)
+    for dim in ("qpv_resident", "tenant_of_buyer"):
+        emitted = {r["value"] for r in rows(con, f"select value from mart_participants('{dim}') where not is_total")}
+        assert emitted == {"yes", "no"}
+        assert {row_label(dim, v, None) for v in emitted} == {"Oui", "Non"}
+    assert row_label("qpv_resident", "unknown", None) == "Non renseigné"
