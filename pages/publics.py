@@ -103,14 +103,24 @@ else:
     fig = go.Figure()
     fig.add_bar(x=rows2["row_label"], y=rows2["avg_path_months"], name="Durée moyenne (mois)",
                 marker_color="#000091", hovertemplate="%{y:.1f} mois<extra></extra>")
-    fig.add_scatter(x=rows2["row_label"], y=rows2["pooled_share"] * 100, name="Parcours mutualisés (échelle de droite)",
-                    yaxis="y2", mode="lines+markers", line=dict(color="#E1000F", width=3),
-                    hovertemplate="%{y:,.1f} %<extra></extra>")
+    # shares are published on a cut's total row only (docs/secrecy.md): a pooled share per row
+    # would publish a two-attribute count, so the line is drawn only where the mart gives one
+    has_pooled = bool(rows2["pooled_share"].notna().any())
+    if has_pooled:
+        fig.add_scatter(x=rows2["row_label"], y=rows2["pooled_share"] * 100,
+                        name="Parcours mutualisés (échelle de droite)", yaxis="y2", mode="lines+markers",
+                        line=dict(color="#E1000F", width=3), hovertemplate="%{y:,.1f} %<extra></extra>")
     fig.update_layout(xaxis=dict(type="category", title="Année d'entrée en parcours"),
                       yaxis=dict(title="Mois"),
-                      yaxis2=dict(title="Part", overlaying="y", side="right", **fmt.PCT_AXIS, rangemode="tozero"))
+                      **({"yaxis2": dict(title="Part", overlaying="y", side="right", **fmt.PCT_AXIS,
+                                         rangemode="tozero")} if has_pooled else {}))
     ok = rows2.dropna(subset=["avg_path_months"])
+    pooled = (f", {fmt.percent(ok.iloc[-1]['pooled_share'])} sur plusieurs marchés" if has_pooled and len(ok)
+              else "")
     summary = (f"Parcours entrés en {ok.iloc[-1]['row_label']} : {fmt.number(ok.iloc[-1]['avg_path_months'], 1)} mois "
-               f"en moyenne, {fmt.percent(ok.iloc[-1]['pooled_share'])} sur plusieurs marchés."
-               if len(ok) else "Valeurs masquées (secret statistique).")
+               f"en moyenne{pooled}." if len(ok) else "Valeurs masquées (secret statistique).")
+    if not has_pooled:
+        summary += (" La part des parcours mutualisés n'est publiée que pour l'ensemble de la sélection "
+                    "(indicateur « Parcours mutualisés » ci-dessus) : par année, elle croiserait deux "
+                    "caractéristiques des personnes (secret statistique).")
     ui.chart(fig, summary, rows2, COLUMNS, "parcours-par-annee", key="p-year")
