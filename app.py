@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, filters, ui
+from dashboard import db, filters, runlog, ui
 
 PAGES = {
     "": [
@@ -49,6 +49,7 @@ def main() -> None:
     # `pages/` (multipage v1) and would otherwise answer "page not found" to a deep link;
     # a page file run that way routes itself back through this script (ui.route_through_app).
     page = st.navigation(PAGES)
+    runlog.note_page(page.url_path)
 
     with st.sidebar:
         st.caption("Observatoire régional des clauses sociales d'insertion · DREETS Hauts-de-France")
@@ -72,5 +73,5 @@ def main() -> None:
             pass
 
 
-with ui.in_app():
+with ui.in_app(), runlog.rerun():  # runlog: timing record for the load benchmark, off by default
     main()

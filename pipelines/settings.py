@@ -55,6 +55,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("durable_definition", "OBSERVATOIRE_DURABLE_DEFINITION", "broad",
                 "Définition de l'emploi durable : « broad » (CDI, CDD ou intérim de 6 mois et plus, "
                 "fonction publique, création d'entreprise) ou « strict » (CDI ou CDD de 6 mois et plus)."),
+        Setting("run_log_path", "OBSERVATOIRE_RUN_LOG", "",
+                "Fichier où le tableau de bord ajoute une ligne JSON par exécution de page (durée, temps "
+                "CPU) pour le banc d'essai de charge ; vide (par défaut) : rien n'est écrit."),
     ]
 }
 

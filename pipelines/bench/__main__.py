@@ -1,4 +1,4 @@
-"""`python -m pipelines.bench ingest|clauses|marts|pages|all [options]`: run a benchmark and print its table."""
+"""`python -m pipelines.bench ingest|clauses|marts|pages|load|all [options]`: run a benchmark and print its table."""
 from __future__ import annotations
 
 import importlib
@@ -9,13 +9,14 @@ BENCHES = {
     "clauses": "pipelines.bench.clauses",
     "marts": "pipelines.bench.marts",
     "pages": "pipelines.bench.pages",
+    "load": "pipelines.bench.load",
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*BENCHES, "all"):
-        print("usage: python -m pipelines.bench {ingest|clauses|marts|pages|all} [options]", file=sys.stderr)
+        print("usage: python -m pipelines.bench {ingest|clauses|marts|pages|load|all} [options]", file=sys.stderr)
         return 2
     names = list(BENCHES) if argv[0] == "all" else [argv[0]]
     status = 0
