@@ -145,3 +145,91 @@ def test_a_swap_during_a_running_query_is_picked_up_once_the_query_ends(tmp_path
     assert done["n"] > 0  # and the running query was not broken by the swap
     db._connect.clear()
     db._cached_query.clear()
+
+
+def _nginx_site(tmp: Path, ports: list[int]) -> tuple[Path, int]:
+    """deploy/nginx/observatoire.conf on loopback test ports, a self-signed certificate, temp paths."""
+    import re
+
+    from pipelines.bench.pages import free_port
+
+    ssl = tmp / "ssl"
+    ssl.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-keyout", str(ssl / "privkey.pem"), "-out", str(ssl / "fullchain.pem")],
+                   check=True, capture_output=True, timeout=60)
+    https, http = free_port(), free_port()
+    site = (ROOT / "deploy" / "nginx" / "observatoire.conf").read_text(encoding="utf-8")
+    site = site.replace("/etc/ssl/observatoire", str(ssl))
+    site = re.sub(r"listen \[::\]:\d+[^;]*;", "", site)
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http};")
+    servers = re.findall(r"^\s*server 127\.0\.0\.1:\d+ [^;]*;", site, re.M)
+    assert len(servers) == 2, "the shipped site lists two replicas"
+    for line, port in zip(servers, ports):
+        site = site.replace(line, re.sub(r":\d+", f":{port}", line))
+    (tmp / "site.conf").write_text(site, encoding="utf-8")
+    (tmp / "nginx.conf").write_text(
+        f"pid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\nevents {{}}\nhttp {{\n"
+        f"  access_log {tmp}/access.log;\n"
+        + "".join(f"  {k}_temp_path {tmp}/{k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        + f"  include {tmp}/site.conf;\n}}\n", encoding="utf-8")
+    return tmp / "nginx.conf", https
+
+
+@pytest.mark.skipif(not __import__("shutil").which("nginx"), reason="nginx absent (apt-get install nginx-light)")
+def test_nginx_site_keeps_each_browser_on_one_replica_over_https_and_websocket(tmp_path):
+    """The shipped nginx site in front of two replicas: pages render through HTTPS and the
+    WebSocket, the route cookie is set, every rerun of a browser runs on the same replica."""
+    pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+
+    from dashboard import runlog
+
+    db = tmp_path / "observatoire.duckdb"
+    _build(db, [])
+    runs = tmp_path / "runs.jsonl"
+    logs = [open(tmp_path / f"replica-{i}.log", "wb") for i in range(2)]
+    replicas, nginx = [], None
+    try:
+        for log in logs:
+            replicas.append(start_app(db, env={"OBSERVATOIRE_RUN_LOG": str(runs)}, stderr=log))
+        conf, https = _nginx_site(tmp_path, [int(base.rsplit(":", 1)[1]) for _, base in replicas])
+        nginx = subprocess.Popen(["nginx", "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
+                                 stderr=subprocess.PIPE)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            by_browser = []
+            for _ in range(4):  # four browsers (contexts: own cookies)
+                ctx = browser.new_context(ignore_https_errors=True, viewport={"width": 1400, "height": 1000})
+                page = ctx.new_page()
+                errors: list[str] = []
+                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+                since = runlog.read(runs)
+                page.goto(f"https://127.0.0.1:{https}/vide")
+                wait_rendered(page)
+                wait_rerun(page, lambda page=page: page.get_by_role("link", name="Méthode").click())
+                page.reload()
+                wait_rendered(page)
+                cookies = {c["name"]: c["value"] for c in ctx.cookies()}
+                assert cookies.get("obs_route"), cookies
+                _no_error(page, errors)
+                pids = {r["pid"] for r in runlog.read(runs)[len(since):]}
+                assert len(pids) == 1, pids  # every run of this browser on one replica
+                by_browser.append(pids.pop())
+                ctx.close()
+            browser.close()
+        assert set(by_browser) <= {proc.pid for proc, _ in replicas}
+        statuses = [line.split('"')[2].split()[0] for line in (tmp_path / "access.log").read_text().splitlines()]
+        assert statuses.count("101") == 8  # every page load upgraded its WebSocket
+        # none refused by a limit (429) nor failed (5xx); the front end's probes of
+        # /<page>/_stcore/health answer 404 without a proxy too
+        assert not [s for s in statuses if s == "429" or s.startswith("5")], "refused or failed requests"
+    finally:
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+        for proc, _ in replicas:
+            stop_app(proc)
+        for log in logs:
+            log.close()
