@@ -14,6 +14,7 @@ from pipelines.bench.pages import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app, 
 from tests.decp_helpers import marche_2022
 
 ROOT = Path(__file__).resolve().parent.parent
+MIME_TYPES = "/etc/nginx/mime.types"  # included by every distribution's nginx.conf
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason=f"chromium absent ({CHROMIUM}): `make chromium` installs it")
@@ -161,6 +162,11 @@ def _nginx_site(tmp: Path, ports: list[int]) -> tuple[Path, int]:
     https, http = free_port(), free_port()
     site = (ROOT / "deploy" / "nginx" / "observatoire.conf").read_text(encoding="utf-8")
     site = site.replace("/etc/ssl/observatoire", str(ssl))
+    import streamlit
+
+    static = Path(streamlit.__file__).parent / "static" / "static"
+    site = re.sub(r"alias /opt/observatoire/\S*/streamlit/static/static/;", f"alias {static}/;", site)
+    assert f"alias {static}/;" in site
     site = re.sub(r"listen \[::\]:\d+[^;]*;", "", site)
     site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;")
     site = site.replace("listen 80;", f"listen 127.0.0.1:{http};")
@@ -171,16 +177,20 @@ def _nginx_site(tmp: Path, ports: list[int]) -> tuple[Path, int]:
     (tmp / "site.conf").write_text(site, encoding="utf-8")
     (tmp / "nginx.conf").write_text(
         f"pid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\nevents {{}}\nhttp {{\n"
-        f"  access_log {tmp}/access.log;\n"
+        f"  access_log {tmp}/access.log;\n  include {MIME_TYPES};\n  default_type application/octet-stream;\n"
         + "".join(f"  {k}_temp_path {tmp}/{k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         + f"  include {tmp}/site.conf;\n}}\n", encoding="utf-8")
     return tmp / "nginx.conf", https
 
 
-@pytest.mark.skipif(not __import__("shutil").which("nginx"), reason="nginx absent (apt-get install nginx-light)")
+@pytest.mark.skipif(not __import__("shutil").which("nginx") or not Path(MIME_TYPES).exists(),
+                    reason="nginx absent (apt-get install nginx-light)")
 def test_nginx_site_keeps_each_browser_on_one_replica_over_https_and_websocket(tmp_path):
     """The shipped nginx site in front of two replicas: pages render through HTTPS and the
-    WebSocket, the route cookie is set, every rerun of a browser runs on the same replica."""
+    WebSocket, the route cookie is set, every rerun of a browser runs on the same replica, no
+    request is refused by the rate limits, static files are served compressed and cached."""
+    import re
+
     pytest.importorskip("playwright.sync_api")
     from playwright.sync_api import sync_playwright
 
@@ -220,6 +230,16 @@ def test_nginx_site_keeps_each_browser_on_one_replica_over_https_and_websocket(t
                 ctx.close()
             browser.close()
         assert set(by_browser) <= {proc.pid for proc, _ in replicas}
+        # the front end's files come from nginx, compressed and cached (not from a replica)
+        import ssl as ssl_lib
+        import urllib.request
+
+        index = urllib.request.urlopen(f"https://127.0.0.1:{https}/vide", context=ssl_lib._create_unverified_context())
+        js = re.search(r'src="\.?/?(static/js/[^"]+\.js)"', index.read().decode()).group(1)
+        req = urllib.request.Request(f"https://127.0.0.1:{https}/{js}", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(req, context=ssl_lib._create_unverified_context()) as r:
+            assert "immutable" in r.headers.get("Cache-Control", "")
+            assert r.headers.get("Content-Encoding") == "gzip"
         statuses = [line.split('"')[2].split()[0] for line in (tmp_path / "access.log").read_text().splitlines()]
         assert statuses.count("101") == 8  # every page load upgraded its WebSocket
         # none refused by a limit (429) nor failed (5xx); the front end's probes of

@@ -1,4 +1,4 @@
-"""`python -m pipelines.bench ingest|clauses|marts|pages|load|all [options]`: run a benchmark and print its table."""
+"""`python -m pipelines.bench ingest|clauses|marts|pages|load|profile|all [options]`: run a benchmark and print its table."""
 from __future__ import annotations
 
 import importlib
@@ -10,13 +10,14 @@ BENCHES = {
     "marts": "pipelines.bench.marts",
     "pages": "pipelines.bench.pages",
     "load": "pipelines.bench.load",
+    "profile": "pipelines.bench.profile",
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*BENCHES, "all"):
-        print("usage: python -m pipelines.bench {ingest|clauses|marts|pages|load|all} [options]", file=sys.stderr)
+        print("usage: python -m pipelines.bench {ingest|clauses|marts|pages|load|profile|all} [options]", file=sys.stderr)
         return 2
     names = list(BENCHES) if argv[0] == "all" else [argv[0]]
     status = 0
