@@ -83,14 +83,19 @@ async def _load(page, url: str) -> float:
     return time.perf_counter() - started
 
 
-async def _choose_dep(page, label: str) -> float:
-    """Choose `label` in the sidebar's département filter; seconds from the click to a settled page."""
+async def _choose_dep(page, label: str, marks: list | None = None) -> float:
+    """Choose `label` in the sidebar's département filter; seconds from the click on the option to
+    a settled page."""
     before = await page.evaluate(RUN_NUMBER_JS)
-    started = time.perf_counter()
     await page.locator(".st-key-dep input[role='combobox']").click(timeout=ACTION_TIMEOUT_S * 1000)
-    await page.get_by_role("option", name=label, exact=True).click(timeout=ACTION_TIMEOUT_S * 1000)
+    option = page.get_by_role("option", name=label, exact=True)
+    await option.wait_for(timeout=ACTION_TIMEOUT_S * 1000)
+    started, clicked_at = time.perf_counter(), time.time()  # the click on the option (opening the list is client-side)
+    await option.click(timeout=ACTION_TIMEOUT_S * 1000)
     await page.wait_for_function(RUN_AFTER_JS, arg=before, timeout=ACTION_TIMEOUT_S * 1000, polling=20)
     await _settled(page)
+    if marks is not None:
+        marks.append((clicked_at, time.time()))
     return time.perf_counter() - started
 
 
@@ -106,10 +111,10 @@ async def _session(browser, base: str, paths: list[str], start: int, deadline: f
                 out["load"].append(await _load(page, f"{base}/{path}"))
                 if time.perf_counter() >= deadline:
                     break
-                out["filter"].append(await _choose_dep(page, DEPARTEMENTS[i % len(DEPARTEMENTS)]))
+                out["filter"].append(await _choose_dep(page, DEPARTEMENTS[i % len(DEPARTEMENTS)], out["marks"]))
                 if time.perf_counter() >= deadline:
                     break
-                out["filter"].append(await _choose_dep(page, "Tous"))
+                out["filter"].append(await _choose_dep(page, "Tous", out["marks"]))
                 body = await page.locator("[data-testid='stMain']").inner_text()
                 if "Traceback" in body:
                     out["errors"].append(f"{path}: traceback on the page")
@@ -121,11 +126,25 @@ async def _session(browser, base: str, paths: list[str], start: int, deadline: f
 
 
 async def _phase(browser, base: str, n: int, paths: list[str], seconds: float) -> dict:
-    out = {"load": [], "filter": [], "errors": []}
+    out = {"load": [], "filter": [], "errors": [], "marks": []}
     deadline = time.perf_counter() + seconds
     await asyncio.gather(*(_session(browser, base, paths, k * max(1, len(paths) // max(n, 1)), deadline, out)
                            for k in range(n)))
     return out
+
+
+def _split(marks: list[tuple[float, float]], runs: list[dict]) -> tuple[list[float], list[float]]:
+    """With one session: for each filter change (click, settled), the time from the click to the
+    start of its script run, and from the end of the run to the settled page (transfer, drawing)."""
+    before, after = [], []
+    for clicked, settled in marks:
+        mine = [r for r in runs if clicked <= r["t"] <= settled]
+        if len(mine) == 1:
+            end = mine[0]["t"]
+            start = end - mine[0]["wall_ms"] / 1000
+            before.append(max(0.0, start - clicked))
+            after.append(max(0.0, settled - end))
+    return before, after
 
 
 # --- the benchmark ----------------------------------------------------------------------------
@@ -156,6 +175,7 @@ def bench(db: Path, sessions: list[int], seconds: float, scale: int, workdir: Pa
                     t1, cpu1 = time.time(), process_cpu_s(proc.pid)
                     runs = [r for r in runlog.read(log_path) if t0 <= r["t"] <= t1]
                     wall = [r["wall_ms"] / 1000 for r in runs]
+                    before_s, after_s = _split(out["marks"], runs) if n == 1 else ([], [])
                     results.append({
                         "scale": scale, "sessions": n, "phase": phase, "seconds": t1 - t0,
                         "n_loads": len(out["load"]), "n_filters": len(out["filter"]), "errors": out["errors"],
@@ -163,6 +183,7 @@ def bench(db: Path, sessions: list[int], seconds: float, scale: int, workdir: Pa
                         "filter_med": pct(out["filter"], 50), "filter_p95": pct(out["filter"], 95),
                         "n_reruns": len(runs), "server_med": pct(wall, 50), "server_p95": pct(wall, 95),
                         "thread_cpu_med": pct([r["cpu_ms"] / 1000 for r in runs], 50),
+                        "to_script_med": pct(before_s, 50), "after_script_med": pct(after_s, 50),
                         "process_cpu_per_rerun": (cpu1 - cpu0) / len(runs) if runs else float("nan"),
                         "process_cpu_share": (cpu1 - cpu0) / (t1 - t0),
                         "loadavg": f"{load_before} -> {load_average()}",
@@ -181,7 +202,7 @@ def bench(db: Path, sessions: list[int], seconds: float, scale: int, workdir: Pa
 
 _HEADER = (f"{'scale':>5} {'N':>3}  {'phase':<15} {'loads':>5} {'load med/p95 s':>15} {'filters':>7} "
            f"{'filter med/p95 s':>17} {'reruns':>6} {'server med/p95 s':>17} {'cpu thr':>7} "
-           f"{'cpu/rerun':>9} {'cpu %':>6} {'err':>4}  load average")
+           f"{'cpu/rerun':>9} {'cpu %':>6} {'err':>4} {'to/after s':>11}  load average")
 
 
 def _row(r: dict) -> str:
@@ -189,15 +210,21 @@ def _row(r: dict) -> str:
             f"{r['load_med']:>7.2f}/{r['load_p95']:<7.2f} {r['n_filters']:>7} "
             f"{r['filter_med']:>8.2f}/{r['filter_p95']:<8.2f} {r['n_reruns']:>6} "
             f"{r['server_med']:>8.3f}/{r['server_p95']:<8.3f} {r['thread_cpu_med']:>7.3f} "
-            f"{r['process_cpu_per_rerun']:>9.3f} {r['process_cpu_share'] * 100:>5.0f}% {len(r['errors']):>4}  "
-            f"{r['loadavg']}")
+            f"{r['process_cpu_per_rerun']:>9.3f} {r['process_cpu_share'] * 100:>5.0f}% {len(r['errors']):>4} "
+            f"{_pair(r['to_script_med'], r['after_script_med']):>11}  {r['loadavg']}")
+
+
+def _pair(a: float, b: float) -> str:
+    return "-" if a != a or b != b else f"{a:.2f}/{b:.2f}"
 
 
 def print_summary(results: list[dict]) -> None:
     print("\nload: navigation to a settled page; filter: click on a département to a settled page "
           "(script finished, charts drawn); server: script run time per rerun (run log); cpu thr: CPU of "
           "the script thread per rerun (median); cpu/rerun: CPU seconds of the whole Streamlit process "
-          "per rerun logged; cpu %: Streamlit process CPU over the phase (100 % = one core).")
+          "per rerun logged; cpu %: Streamlit process CPU over the phase (100 % = one core); to/after s "
+          "(one session only): median time from the click to the start of its script run, and from the "
+          "end of the run to the settled page (transfer and drawing in the browser).")
     for r in results:
         for e in r["errors"][:3]:
             print(f"  N={r['sessions']} {r['phase']}: {e}")
