@@ -1,4 +1,4 @@
-"""`python -m pipelines.bench load [--sessions 1,5,10] [--scale 1|10] [--seconds 20] [--out bench/out]`
+"""`python -m pipelines.bench load [--sessions 1,5,10] [--scale 1|10] [--seconds 20] [--replicas 1] [--out bench/out]`
 
 Several people at once: starts the dashboard on the demo built at `--scale` (see
 pipelines/bench/marts.py build_demo) with the per-rerun run log on (dashboard/runlog.py), then,
@@ -14,7 +14,9 @@ phase it prints the median and p95 of what users see (load, filter change), of t
 script time per rerun (from the run log), the CPU of the script thread per rerun (run log) and the
 CPU of the whole Streamlit process per rerun (/proc/<pid>/stat over the phase, divided by the
 reruns logged in it: event loop, WebSocket and serialisation included), so that the browsers' own
-CPU on a small machine does not hide where the time goes.
+CPU on a small machine does not hide where the time goes. `--replicas R` starts R Streamlit
+processes on the same database and puts session k on replica k mod R (as deploy/'s proxy would);
+CPU is then summed over them.
 
 Loopback only; every wait is bounded (`ACTION_TIMEOUT_S`), a session stops starting new actions
 at the end of its phase. Targets (issue 15, scale 1): one session, median filter change < 0.5 s;
@@ -125,11 +127,12 @@ async def _session(browser, base: str, paths: list[str], start: int, deadline: f
         await ctx.close()
 
 
-async def _phase(browser, base: str, n: int, paths: list[str], seconds: float) -> dict:
+async def _phase(browser, bases: list[str], n: int, paths: list[str], seconds: float) -> dict:
     out = {"load": [], "filter": [], "errors": [], "marks": []}
     deadline = time.perf_counter() + seconds
-    await asyncio.gather(*(_session(browser, base, paths, k * max(1, len(paths) // max(n, 1)), deadline, out)
-                           for k in range(n)))
+    # session k on replica k mod R (what the proxy's sticky hash does, evenly)
+    await asyncio.gather(*(_session(browser, bases[k % len(bases)], paths, k * max(1, len(paths) // max(n, 1)),
+                                    deadline, out) for k in range(n)))
     return out
 
 
@@ -149,35 +152,40 @@ def _split(marks: list[tuple[float, float]], runs: list[dict]) -> tuple[list[flo
 
 # --- the benchmark ----------------------------------------------------------------------------
 
-def bench(db: Path, sessions: list[int], seconds: float, scale: int, workdir: Path) -> list[dict]:
+def bench(db: Path, sessions: list[int], seconds: float, scale: int, workdir: Path, replicas: int = 1) -> list[dict]:
     from playwright.async_api import async_playwright
 
     log_path = workdir / f"runlog-{os.getpid()}.jsonl"
     log_path.unlink(missing_ok=True)
     server_log = open(workdir / "streamlit-load.log", "wb")
-    proc, base = start_app(db, env={"OBSERVATOIRE_RUN_LOG": str(log_path)}, stderr=server_log)
+    apps = [start_app(db, env={"OBSERVATOIRE_RUN_LOG": str(log_path)}, stderr=server_log) for _ in range(replicas)]
+    bases = [base for _, base in apps]
+
+    def cpu() -> float:
+        return sum(process_cpu_s(proc.pid) for proc, _ in apps)
     page_paths = [p for p, _ in PAGES if p != "vide"]
     results = []
 
     async def run() -> None:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for path in page_paths:  # warm-up: server imports, every page's caches once
-                ctx = await browser.new_context()
-                pg = await ctx.new_page()
-                await _load(pg, f"{base}/{path}")
-                await ctx.close()
+            for base in bases:
+                for path in page_paths:  # warm-up: server imports, every page's caches once
+                    ctx = await browser.new_context()
+                    pg = await ctx.new_page()
+                    await _load(pg, f"{base}/{path}")
+                    await ctx.close()
             for n in sessions:
                 for phase, paths in (("baseline /vide", ["vide"]), ("pages", page_paths)):
                     load_before = load_average()
-                    t0, cpu0 = time.time(), process_cpu_s(proc.pid)
-                    out = await _phase(browser, base, n, paths, seconds)
-                    t1, cpu1 = time.time(), process_cpu_s(proc.pid)
+                    t0, cpu0 = time.time(), cpu()
+                    out = await _phase(browser, bases, n, paths, seconds)
+                    t1, cpu1 = time.time(), cpu()
                     runs = [r for r in runlog.read(log_path) if t0 <= r["t"] <= t1]
                     wall = [r["wall_ms"] / 1000 for r in runs]
                     before_s, after_s = _split(out["marks"], runs) if n == 1 else ([], [])
                     results.append({
-                        "scale": scale, "sessions": n, "phase": phase, "seconds": t1 - t0,
+                        "scale": scale, "replicas": replicas, "sessions": n, "phase": phase, "seconds": t1 - t0,
                         "n_loads": len(out["load"]), "n_filters": len(out["filter"]), "errors": out["errors"],
                         "load_med": pct(out["load"], 50), "load_p95": pct(out["load"], 95),
                         "filter_med": pct(out["filter"], 50), "filter_p95": pct(out["filter"], 95),
@@ -195,7 +203,8 @@ def bench(db: Path, sessions: list[int], seconds: float, scale: int, workdir: Pa
         print(_HEADER, flush=True)
         asyncio.run(run())
     finally:
-        stop_app(proc)
+        for proc, _ in apps:
+            stop_app(proc)
         server_log.close()
     return results
 
@@ -247,6 +256,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=int, default=1, choices=(1, 10), help="demo scale (default 1)")
     p.add_argument("--seconds", type=float, default=20, help="duration of each phase, per N (default 20)")
     p.add_argument("--out", default=str(settings.PROJECT_ROOT / "bench" / "out"), help="work folder")
+    p.add_argument("--replicas", type=int, default=1,
+                   help="Streamlit processes on the same database, sessions spread over them (default 1)")
     p.add_argument("--rebuild", action="store_true", help="regenerate the demo and rebuild the database")
     return p
 
@@ -265,10 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     db = build_demo(out, args.scale, args.rebuild)
-    print(f"demo scale {args.scale}, {args.seconds:.0f} s per phase, load average at start: {load_average()} "
+    print(f"demo scale {args.scale}, {max(1, args.replicas)} replica(s), {args.seconds:.0f} s per phase, "
+          f"load average at start: {load_average()} "
           f"({os.cpu_count()} cores)")
     with tempfile.TemporaryDirectory(prefix="obs-load-", dir=out) as work:
-        results = bench(db, sessions, args.seconds, args.scale, Path(work))
+        results = bench(db, sessions, args.seconds, args.scale, Path(work), max(1, args.replicas))
     print_summary(results)
     return 0
 
