@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, audience, db, filters, policy, ui
+from dashboard import access, audience, db, filters, policy, runlog, ui
 
 PAGES = {
     "": [
@@ -64,6 +64,7 @@ def main() -> None:
     # a page file run that way routes itself back through this script (ui.route_through_app).
     page = st.navigation(audience.pages(PAGES, scope))
     audience.panel(scope, access_box)
+    runlog.note_page(page.url_path)
     if db_ok:
         try:
             filters.sidebar(filter_box)
@@ -82,7 +83,7 @@ def main() -> None:
             pass
 
 
-with ui.in_app():
+with ui.in_app(), runlog.rerun():  # runlog: timing record for the load benchmark, off by default
     try:
         main()
     finally:

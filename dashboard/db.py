@@ -1,7 +1,9 @@
 """The dashboard's one read-only DuckDB connection, and cached queries on it.
 
 - `connection()` is cached with `st.cache_resource`, keyed by the database path and its
-  modification time: a rebuild (atomic `os.replace`) is picked up without restarting the app.
+  modification time: a rebuild (atomic `os.replace`) is picked up without restarting the app
+  (the old connection is closed once the queries running on it end; several replicas on one
+  file each do the same: deploy/README.md).
 - `query(sql, params)` runs on a cursor of its own (thread-safe in DuckDB) and its result is
   cached with `st.cache_data`, keyed by the SQL text, the parameters (the filter set) and the
   database signature.
@@ -64,6 +66,29 @@ _OPEN: dict[str, duckdb.DuckDBPyConnection] = {}
 _OPEN_LOCK = threading.Lock()
 
 
+_CLOSE_WAIT_S = 10.0
+
+
+def _close(con: duckdb.DuckDBPyConnection, wait_s: float = _CLOSE_WAIT_S) -> None:
+    """Close `con`, waiting for a query another session runs on one of its cursors to end.
+
+    DuckDB refuses to close a connection whose cursor is busy (ResourceInUseException); left open,
+    its database instance would be reused by the next `connect` on the same path, and the process
+    would go on serving the replaced file until the next rebuild.
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            con.close()
+            return
+        except duckdb.ResourceInUseException:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.01)
+        except duckdb.Error:
+            return
+
+
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _connect(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
     # DuckDB keeps one database instance per path in the process: the connection to the previous
@@ -71,10 +96,7 @@ def _connect(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
     with _OPEN_LOCK:
         old = _OPEN.pop(path, None)
         if old is not None:
-            try:
-                old.close()
-            except duckdb.Error:
-                pass
+            _close(old)
         try:
             con = duckdb.connect(path, read_only=True)
         except duckdb.Error as exc:  # corrupt file, locked by a writer, wrong version
@@ -88,13 +110,36 @@ def connection() -> duckdb.DuckDBPyConnection:
     return _connect(*signature())
 
 
+def _cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on the connection to the current file.
+
+    Always the current signature, never the one a caller read earlier: a run that started before
+    a swap would otherwise reopen the old signature and close the connection other sessions use.
+    """
+    return connection().cursor()
+
+
+def _run(fn):
+    """fn(cursor) on a fresh cursor; once more on a new cursor when a swap closed the connection
+    under it (the window between `execute` and fetching the result)."""
+    for attempt in (1, 2):
+        cur = _cursor()
+        try:
+            return fn(cur)
+        except (duckdb.ConnectionException, duckdb.InvalidInputException):
+            if attempt == 2:
+                raise
+        finally:
+            try:
+                cur.close()
+            except duckdb.Error:
+                pass
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached_query(sql: str, params: tuple, sig: tuple[str, int]) -> pd.DataFrame:
-    cur = _connect(*sig).cursor()
-    try:
-        return cur.execute(sql, list(params)).df()
-    finally:
-        cur.close()
+    # `sig` is the cache key (a rebuild makes new keys); the query runs on the current file
+    return _run(lambda cur: cur.execute(sql, list(params)).df())
 
 
 def _record(sql: str, ms: float, rows: int) -> None:
@@ -162,13 +207,9 @@ def mart(name: str, *, filters=None, columns: str = "*", order_by: str | None = 
 
 @st.cache_data(show_spinner=False)
 def _macro_parameters(sig: tuple[str, int]) -> dict[str, tuple[str, ...]]:
-    cur = _connect(*sig).cursor()
-    try:
-        rows = cur.execute(
-            "select function_name, parameters from duckdb_functions() where function_type = 'table_macro'"
-        ).fetchall()
-    finally:
-        cur.close()
+    rows = _run(lambda cur: cur.execute(
+        "select function_name, parameters from duckdb_functions() where function_type = 'table_macro'"
+    ).fetchall())
     return {name: tuple(params or ()) for name, params in rows}
 
 
@@ -197,15 +238,11 @@ def table(name: str, *, columns: str = "*", order_by: str | None = None, limit: 
 
 @st.cache_data(show_spinner=False)
 def _relations(sig: tuple[str, int]) -> frozenset[str]:
-    cur = _connect(*sig).cursor()
-    try:
-        rows = cur.execute(
-            "select table_name from information_schema.tables "
-            "union select function_name from duckdb_functions() "
-            "where function_type in ('table_macro', 'macro') and not internal"
-        ).fetchall()
-    finally:
-        cur.close()
+    rows = _run(lambda cur: cur.execute(
+        "select table_name from information_schema.tables "
+        "union select function_name from duckdb_functions() "
+        "where function_type in ('table_macro', 'macro') and not internal"
+    ).fetchall())
     return frozenset(r[0] for r in rows)
 
 

@@ -172,10 +172,24 @@ def downloads(export: pd.DataFrame, name: str, key: str) -> None:
                            on_click="ignore", help="Télécharger au format Excel (XLSX)")
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _present_cached(df: pd.DataFrame, columns: tuple[Col, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return present(df, list(columns))
+
+
+def _present(df: pd.DataFrame, columns: list[Col]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`present`, cached per rows and columns: formatting every cell in French (babel) was the
+    largest part of a rerun on table-heavy pages (pipelines.bench profile)."""
+    try:
+        return _present_cached(df, tuple(columns))
+    except Exception:  # a frame Streamlit cannot hash: format it again
+        return present(df, columns)
+
+
 def table(df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = None,
           height: int | str = "auto") -> pd.DataFrame:
     """Show rows as a French table with its downloads; returns the display frame."""
-    display, export = present(df, columns)
+    display, export = _present(df, columns)
     st.dataframe(display, hide_index=True, height=height)
     if has_masked(display):
         mask_note()

@@ -32,6 +32,16 @@ def outlines(level: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def outlines_of(level: str, codes: tuple[str, ...]) -> dict:
+    """The outlines of `codes` only: each trace carries (and sends to the browser) the geometry
+    it draws, not the whole region's (the map used to send it twice, once per trace)."""
+    wanted = set(codes)
+    geo = outlines(level) or {}
+    return {"type": "FeatureCollection",
+            "features": [f for f in geo.get("features", []) if f["properties"]["code"] in wanted]}
+
+
 @st.cache_data(show_spinner=False)
 def bounds(level: str) -> tuple[float, float, float, float]:
     """(min lon, min lat, max lon, max lat) of the outlines."""
@@ -117,17 +127,19 @@ if frame is not None:
         z = pd.to_numeric(frame["metric"], errors="coerce")
         z_plot = z * 100 if kind == "pct" else z
         # MapLibre with the blank "white-bg" style: outlines only, nothing fetched from the network.
+        codes = {feat["properties"]["code"] for feat in geo.get("features", [])}
+        empty_codes = sorted(codes - set(frame.loc[z.notna(), "value"]))
+        drawn = tuple(sorted(codes & set(frame["value"])))
         fig = go.Figure(go.Choroplethmap(
-            geojson=geo, featureidkey="properties.code", locations=frame["value"], z=z_plot,
+            geojson=outlines_of(level, drawn), featureidkey="properties.code", locations=frame["value"], z=z_plot,
             text=frame["row_label"], colorscale="Blues", marker_line_color="white", marker_line_width=0.6,
             colorbar=dict(title=None, **(fmt.PCT_AXIS if kind == "pct" else {"tickformat": ",.0f"})),
             hovertemplate="%{text}<br>%{z" + (fmt.PCT_HOVER if kind == "pct" else ":,.1f}") + "<extra></extra>",
         ))
-        codes = {feat["properties"]["code"] for feat in geo.get("features", [])}
-        empty_codes = sorted(codes - set(frame.loc[z.notna(), "value"]))
         if empty_codes:  # territories without data (or masked) are drawn in grey, not as zero
             fig.add_trace(go.Choroplethmap(
-                geojson=geo, featureidkey="properties.code", locations=empty_codes, z=[0] * len(empty_codes),
+                geojson=outlines_of(level, tuple(empty_codes)), featureidkey="properties.code",
+                locations=empty_codes, z=[0] * len(empty_codes),
                 colorscale=[[0, "#E5E5E5"], [1, "#E5E5E5"]], showscale=False, marker_line_color="white",
                 hovertemplate="Pas de donnée publiable<extra></extra>"))
         lon0, lat0, lon1, lat1 = bounds(level)

@@ -75,6 +75,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("access_contact", "OBSERVATOIRE_ACCESS_CONTACT",
                 "l'équipe de l'observatoire (DREETS Hauts-de-France)",
                 "À qui une personne connectée sans accès doit écrire (texte affiché)."),
+        Setting("run_log_path", "OBSERVATOIRE_RUN_LOG", "",
+                "Fichier où le tableau de bord ajoute une ligne JSON par exécution de page (durée, temps "
+                "CPU) pour le banc d'essai de charge ; vide (par défaut) : rien n'est écrit."),
     ]
 }
 

@@ -1,4 +1,4 @@
-"""`python -m pipelines.bench ingest|clauses|marts|pages|all [options]`: run a benchmark and print its table."""
+"""`python -m pipelines.bench ingest|clauses|marts|pages|load|profile|all [options]`: run a benchmark and print its table."""
 from __future__ import annotations
 
 import importlib
@@ -10,13 +10,15 @@ BENCHES = {
     "clauses": "pipelines.bench.clauses",
     "marts": "pipelines.bench.marts",
     "pages": "pipelines.bench.pages",
+    "load": "pipelines.bench.load",
+    "profile": "pipelines.bench.profile",
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*BENCHES, "all"):
-        print("usage: python -m pipelines.bench {ingest|consolidated|clauses|marts|pages|all} [options]", file=sys.stderr)
+        print("usage: python -m pipelines.bench {ingest|consolidated|clauses|marts|pages|load|profile|all} [options]", file=sys.stderr)
         return 2
     # `all` leaves out the national-scale consolidated bench (minutes, GBs of files): run it by name
     names = [n for n in BENCHES if n != "consolidated"] if argv[0] == "all" else [argv[0]]

@@ -57,6 +57,18 @@ _RENDERED_JS = """() => {
   return drawn >= charts;
 }"""
 
+# number of the last finished script run (footer's `st-key-obs-run-N` class), and "a later run ended"
+RUN_NUMBER_JS = """() => {
+  const el = document.querySelector('[class*="st-key-obs-run-"]');
+  const m = el && el.className.match(/st-key-obs-run-(\\d+)/);
+  return m ? parseInt(m[1]) : 0;
+}"""
+RUN_AFTER_JS = """(before) => {
+  const el = document.querySelector('[class*="st-key-obs-run-"]');
+  const m = el && el.className.match(/st-key-obs-run-(\\d+)/);
+  return m && parseInt(m[1]) > before;
+}"""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -64,21 +76,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(db: Path | str, port: int | None = None, timeout: float = 60) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run app.py` on `db`; return (process, base URL) once it answers."""
+def start_app(db: Path | str, port: int | None = None, timeout: float = 60, *, env: dict | None = None,
+              stderr=subprocess.PIPE) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on `db`; return (process, base URL) once it answers.
+
+    `env` adds environment variables (OBSERVATOIRE_RUN_LOG...); `stderr` is where the server's
+    log goes (a pipe by default: pass a file for long runs, a pipe nobody reads fills up).
+    """
     port = port or free_port()
-    env = dict(os.environ, OBSERVATOIRE_DB=str(db))
+    env = dict(os.environ, **(env or {}), OBSERVATOIRE_DB=str(db))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(settings.PROJECT_ROOT / "app.py"),
          "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
-        cwd=settings.PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=settings.PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {proc.stderr.read().decode(errors='replace')[-500:]}")
+            detail = proc.stderr.read().decode(errors="replace")[-500:] if proc.stderr else ""
+            raise RuntimeError(f"streamlit exited: {detail}")
         try:
             with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
                 if r.status == 200:
@@ -131,23 +149,14 @@ def _load(page, url: str) -> tuple[float, float | None]:
 
 def run_number(page) -> int:
     """Number of the last finished script run, from the footer's `st-key-obs-run-N` class (0 if none)."""
-    return page.evaluate("""() => {
-      const el = document.querySelector('[class*="st-key-obs-run-"]');
-      const m = el && el.className.match(/st-key-obs-run-(\\d+)/);
-      return m ? parseInt(m[1]) : 0;
-    }""")
+    return page.evaluate(RUN_NUMBER_JS)
 
 
 def wait_rerun(page, action, timeout_ms: float = 60_000) -> None:
     """Do `action` (a click...) and wait for the rerun it triggers to be fully rendered."""
     before = run_number(page)
     action()
-    page.wait_for_function(
-        """(before) => {
-          const el = document.querySelector('[class*="st-key-obs-run-"]');
-          const m = el && el.className.match(/st-key-obs-run-(\\d+)/);
-          return m && parseInt(m[1]) > before;
-        }""", arg=before, timeout=timeout_ms, polling=20)
+    page.wait_for_function(RUN_AFTER_JS, arg=before, timeout=timeout_ms, polling=20)
     wait_rendered(page, timeout_ms)
 
 

@@ -1,0 +1,66 @@
+"""What a rerun repeats (issue 15): the map's outlines sent once, tables formatted once per rows
+and columns, and the per-rerun run log of the load benchmark (off by default)."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from dashboard import runlog, ui
+from dashboard.tables import Col
+from tests.dashboard_apptest import run_page, stub_db
+
+
+def _map_spec(at) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.spec)
+
+
+def test_the_map_sends_each_outline_once(monkeypatch):
+    # stub: hours by operation département, Nord and Pas-de-Calais only; the region has 5
+    monkeypatch.setenv("OBSERVATOIRE_RUN_LOG", "")
+    at = run_page("territoires", stub_db())
+    at.selectbox(key="t_ind").set_value("hours_worked").run()
+    assert not at.exception
+    traces = _map_spec(at)["data"]
+    sent = [f["properties"]["code"] for t in traces for f in t["geojson"]["features"]]
+    assert sorted(sent) == ["02", "59", "60", "62", "80"]  # every département once, not 5 x 2
+    coloured, grey = traces
+    assert sorted(f["properties"]["code"] for f in coloured["geojson"]["features"]) == ["59", "62"]
+    assert sorted(grey["locations"]) == ["02", "60", "80"]
+
+
+def test_a_table_is_formatted_once_per_rows_and_columns(monkeypatch):
+    calls = []
+    real = ui.present
+
+    def counting(df, columns):
+        calls.append(len(df))
+        return real(df, columns)
+
+    monkeypatch.setattr(ui, "present", counting)
+    ui._present_cached.clear()
+    df = pd.DataFrame({"n": [1234, 5], "share": [0.125, None], "is_masked": [False, True]})
+    cols = [Col("n", "Nombre", "int"), Col("share", "Part", "pct")]
+    first, _ = ui._present(df, cols)
+    again, _ = ui._present(df.copy(), cols)
+    assert calls == [2]  # the second rerun did not format again
+    assert again.equals(first) and first["Nombre"].tolist() == ["1\u202f234", "5"]
+    assert first["Part"].tolist()[1] == "s"  # masking unchanged
+    ui._present(df.assign(n=[1, 2]), cols)  # other rows: formatted
+    assert calls == [2, 2]
+    ui._present_cached.clear()
+
+
+def test_the_run_log_records_each_script_run_only_when_asked(tmp_path, monkeypatch):
+    log = tmp_path / "runs.jsonl"
+    monkeypatch.setenv("OBSERVATOIRE_RUN_LOG", "")
+    run_page("methode", stub_db())
+    assert not log.exists()
+    monkeypatch.setenv("OBSERVATOIRE_RUN_LOG", str(log))
+    at = run_page("methode", stub_db())  # first run (home page), then the switch to Méthode
+    at.run()
+    runs = runlog.read(log)
+    assert [r["page"] for r in runs] == ["", "methode", "methode"]  # "": the home page
+    assert all(r["wall_ms"] > 0 and r["cpu_ms"] >= 0 and r["pid"] for r in runs)
