@@ -128,7 +128,8 @@ def pages(sections: dict, scope: Scope) -> dict:
         return sections
     out = {}
     for name, items in sections.items():
-        kept = [p for p in items if p.url_path in allowed]
+        # the default page (Accueil) has the empty URL path in Streamlit, whatever url_path says
+        kept = [p for p in items if (p.url_path or "accueil") in allowed]
         if kept:
             out[name] = kept
     return out

@@ -461,3 +461,18 @@ def test_demo_mode_is_refused_on_a_real_database(observatoire_view, monkeypatch,
     at = run_page("accueil", real_db)
     assert "Connexion non configurée" in warnings(at) and "Déploiement" in warnings(at)
     assert not [s for s in at.selectbox if s.key == "role"]
+
+
+def test_every_role_keeps_the_home_page_in_its_navigation():
+    # before: Accueil (the default page, whose URL path Streamlit makes empty at run time) was
+    # dropped from the navigation of every role but the observatoire
+    from types import SimpleNamespace as Page
+
+    from dashboard import audience
+
+    sections = {"": [Page(title="Accueil", url_path="")],
+                "Pilotage": [Page(title="Bailleurs", url_path="bailleurs"), Page(title="Méthode", url_path="methode")]}
+    for role, expected in [("public", ["Accueil", "Méthode"]), ("bailleur", ["Accueil", "Bailleurs", "Méthode"]),
+                           ("comite", ["Accueil", "Méthode"])]:
+        kept = [p.title for items in audience.pages(sections, Scope(role=role)).values() for p in items]
+        assert kept == expected, role

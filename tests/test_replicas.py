@@ -46,6 +46,9 @@ def test_two_replicas_serve_the_new_build_after_an_atomic_swap(tmp_path):
 
     decp = tmp_path / "decp"
     decp.mkdir()
+    # labelled as demonstration data (the marker beside the inputs): without sign-in configured the app
+    # then serves the demo mode's default observatoire view, whose navigation holds every page used here
+    (tmp_path / "demo.json").write_text("{}", encoding="utf-8")
     a, b = decp / "decp-a.json", decp / "decp-b.json"
     a.write_text(json.dumps({"marches": {"marche": [marche_2022()]}}), encoding="utf-8")
     b.write_text(json.dumps({"marches": {"marche": [marche_2022(id="2024-043", objet="Espaces verts")]}}),
