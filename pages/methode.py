@@ -83,9 +83,14 @@ st.markdown(
     "de 26 ans) n'est affiché que si son numérateur et son complément sont eux-mêmes publiés ; les parts "
     "sont données pour l'ensemble du périmètre, pas pour chaque ligne d'une ventilation.\n"
     "- **Présence.** Quand l'effectif total d'un périmètre est masqué, aucune ligne de ventilation n'est "
-    "listée (la seule présence d'une ligne « RQTH » dirait quelque chose de ces personnes).\n\n"
+    "listée (la seule présence d'une ligne « RQTH » dirait quelque chose de ces personnes).\n"
+    "- **Objectifs.** Un objectif est masqué quand la différence avec un autre objectif (ou avec plusieurs "
+    "objectifs qu'il contient), ou avec le total publié de son bailleur, de son opération ou d'une année, "
+    "porte sur 1 à 4 personnes ; les heures des résidents QPV d'une opération sont masquées quand les "
+    "autres heures sont celles de 1 à 4 personnes.\n\n"
     "Limites : la méthode masque parfois plus que nécessaire ; les moyennes (durée des parcours) ne sont pas "
-    "auditées. Le détail est dans la documentation technique (docs/secrecy.md)."
+    "auditées ; le nombre de personnes encore en parcours (participants moins sortants) n'est pas protégé. "
+    "Le détail est dans la documentation technique (docs/secrecy.md)."
 )
 st.markdown(
     "Publics éligibles : une personne relevant de plusieurs publics est comptée dans chacun ; les "

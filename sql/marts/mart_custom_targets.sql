@@ -9,8 +9,13 @@
 --          n_participants, is_masked, hours_worked, progress_rate, elapsed_share, on_track.
 -- Masking: hours and progress masked when n_participants is below the threshold; when a target's
 --          lines all lie within another's and the other lines are 1 to threshold - 1 people (the
---          difference would give their hours back); when it counts exactly the people of a masked
---          cell of int_secrecy_cells (docs/secrecy.md).
+--          difference would give their hours back); every inner target of an outer one when the
+--          outer's lines outside its inner targets of at least threshold people are 1 to threshold
+--          - 1 people (outer - inner 1 - inner 2); likewise against the total of a shown cut of
+--          the people marts (all years or one year x no filter or one filter: a target over a
+--          free period and mart_hours(landlord := ...) of its buyer differ by the lines outside
+--          the period); when it counts exactly the people of a masked cell of int_secrecy_cells
+--          (docs/secrecy.md).
 create or replace macro mart_custom_targets(as_of := null, landlord := null, operation := null) as table
 with all_targets as (
     -- every target, whatever the parameters: the masks depend on all of them
@@ -74,6 +79,97 @@ nested as (
     having count(distinct x.participant_id) between 1 and int_secrecy_threshold(false) - 1
 ),
 
+nested_sum as (
+    -- an outer target holding two inner targets or more: the outer minus the inner targets that
+    -- can be shown (at least threshold people) is the hours of the outer's lines outside all of
+    -- them; when they are 1 to threshold - 1 people, every inner target of that outer is masked
+    -- (buyer - OP1 - OP2 = the one person of OP3)
+    select p.inner_no as target_no
+    from nested_pairs as p
+    where p.outer_no in (
+        select x.target_no
+        from scoped_lines as x
+        where x.target_no in (select q.outer_no from nested_pairs as q group by q.outer_no having count(*) >= 2)
+          and not exists (
+              select 1
+              from nested_pairs as q
+              join progress as pi on pi.target_no = q.inner_no
+              join scoped_lines as y on y.target_no = q.inner_no
+              where q.outer_no = x.target_no and y.line_id = x.line_id
+                and pi.n_participants >= int_secrecy_threshold(false))
+        group by x.target_no
+        having count(distinct x.participant_id) between 1 and int_secrecy_threshold(false) - 1)
+),
+
+cut_lines as (
+    -- the lines of every cut the people marts publish a total of
+    select * from int_line_cut_members
+),
+
+cut_candidates as (
+    -- (target, cut) where one may hold the other with fewer than threshold people apart: a cut
+    -- holding the target holds its first line; a cut within the target has its first line in it
+    select p.target_no, cl.cut_year, cl.cut_attr, cl.cut_value, true as target_within, false as cut_within
+    from progress as p
+    join (select target_no, min(line_id) as line_id from scoped_lines group by target_no) as f using (target_no)
+    join cut_lines as cl on cl.line_id = f.line_id
+    where cl.cut_people - p.n_participants < int_secrecy_threshold(false)
+    union all
+    select p.target_no, cl.cut_year, cl.cut_attr, cl.cut_value, false, true
+    from progress as p
+    join scoped_lines as s using (target_no)
+    join cut_lines as cl on cl.line_id = s.line_id and cl.is_first_line
+    where p.n_participants - cl.cut_people < int_secrecy_threshold(false)
+),
+
+cut_pairs as (
+    -- the candidates where the containment holds
+    select cc.target_no, cc.cut_year, cc.cut_attr, cc.cut_value, bool_or(cc.target_within) as target_within,
+           bool_or(cc.cut_within) as cut_within
+    from cut_candidates as cc
+    join line_counts as lc using (target_no)
+    where (cc.target_within and lc.n_lines = (
+               select count(*) from scoped_lines as s join cut_lines as cl using (line_id)
+               where s.target_no = cc.target_no and cl.cut_year = cc.cut_year and cl.cut_attr = cc.cut_attr
+                 and cl.cut_value = cc.cut_value))
+       or (cc.cut_within and (
+               select count(*) from scoped_lines as s join cut_lines as cl using (line_id)
+               where s.target_no = cc.target_no and cl.cut_year = cc.cut_year and cl.cut_attr = cc.cut_attr
+                 and cl.cut_value = cc.cut_value) = (
+               select any_value(cl.cut_lines) from cut_lines as cl
+               where cl.cut_year = cc.cut_year and cl.cut_attr = cc.cut_attr and cl.cut_value = cc.cut_value))
+    group by all
+),
+
+cut_nested as (
+    -- a target against the total of a shown cut of the people marts (mart_hours(landlord := ...),
+    -- a year...): when one holds the lines of the other and the other lines are 1 to threshold - 1
+    -- people, the difference gives their hours back: the target is masked (its free period is not
+    -- part of the bounded space)
+    select cp.target_no
+    from cut_pairs as cp
+    join cut_lines as cl using (cut_year, cut_attr, cut_value)
+    left join scoped_lines as s on s.target_no = cp.target_no and s.line_id = cl.line_id
+    where cp.target_within and s.line_id is null
+      and not exists (select 1 from int_secrecy_cells as c
+                      where c.family = 'hours' and c.dim = 'total' and c.is_masked and c.cut_year = cp.cut_year
+                        and c.cut_attr = cp.cut_attr and c.cut_value = cp.cut_value)
+    group by cp.target_no, cp.cut_year, cp.cut_attr, cp.cut_value
+    having count(distinct cl.participant_id) between 1 and int_secrecy_threshold(false) - 1
+    union
+    select cp.target_no
+    from cut_pairs as cp
+    join scoped_lines as s on s.target_no = cp.target_no
+    left join cut_lines as cl on cl.cut_year = cp.cut_year and cl.cut_attr = cp.cut_attr
+                             and cl.cut_value = cp.cut_value and cl.line_id = s.line_id
+    where cp.cut_within and cl.line_id is null
+      and not exists (select 1 from int_secrecy_cells as c
+                      where c.family = 'hours' and c.dim = 'total' and c.is_masked and c.cut_year = cp.cut_year
+                        and c.cut_attr = cp.cut_attr and c.cut_value = cp.cut_value)
+    group by cp.target_no, cp.cut_year, cp.cut_attr, cp.cut_value
+    having count(distinct s.participant_id) between 1 and int_secrecy_threshold(false) - 1
+),
+
 linked as (
     -- a target counting exactly the people of a masked cell of the linked tables is masked too
     select p.target_no
@@ -90,6 +186,8 @@ joined as (
         p.hours_worked,
         int_cell_masked(p.n_participants, false, t.target_no)
             or t.target_no in (select target_no from nested)
+            or t.target_no in (select target_no from cut_nested)
+            or t.target_no in (select target_no from nested_sum)
             or t.target_no in (select target_no from linked) as is_masked,
         case when t.period_start is not null and t.period_end > t.period_start then
             greatest(0, least(1,

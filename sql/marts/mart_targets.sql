@@ -18,7 +18,9 @@
 --          figures when n_participants is below the threshold (int_cell_masked,
 --          siblings = the operation x buyer rows); hours_worked_qpv (and the floor rate) also when
 --          the QPV residents behind it are fewer than the threshold (but not zero), with the
---          same secondary masking among the rows, so that it cannot be recomputed from the total.
+--          same secondary masking among the rows, so that it cannot be recomputed from the total;
+--          and when the row's other people (hours_worked - hours_worked_qpv) are 1 to threshold - 1,
+--          or the QPV residents are the people of a masked linked cell.
 create or replace macro mart_targets(
     year_from := null, year_to := null, departement := null, epci := null, buyer_type := null,
     landlord := null, operation := null
@@ -81,6 +83,10 @@ worked as (
         count(distinct y.participant_id) as n_participants,
         bit_xor(distinct hash(y.participant_id)) as people_hash,
         count(distinct y.participant_id) filter (where y.qpv_resident and y.on_anru_lot) as n_qpv_participants,
+        bit_xor(distinct hash(y.participant_id)) filter (where y.qpv_resident and y.on_anru_lot) as qpv_people_hash,
+        -- the people of the other hours (hours_worked - hours_worked_qpv are theirs)
+        count(distinct y.participant_id) filter (where not coalesce(y.qpv_resident and y.on_anru_lot, false))
+            as n_rest_participants,
         sum(y.hours) as hours_worked,
         coalesce(sum(y.hours) filter (where y.qpv_resident and y.on_anru_lot), 0) as hours_worked_qpv
     from lines as y
@@ -101,6 +107,8 @@ joined as (
         coalesce(w.n_participants, 0) as n_participants,
         w.people_hash,
         coalesce(w.n_qpv_participants, 0) as n_qpv_participants,
+        w.qpv_people_hash,
+        coalesce(w.n_rest_participants, 0) as n_rest_participants,
         coalesce(w.hours_worked, 0) as hours_worked,
         coalesce(w.hours_worked_qpv, 0) as hours_worked_qpv
     from planned as p
@@ -121,7 +129,18 @@ masked as (
                          and c.people_hash = joined.people_hash)
             or not int_people_cut(year_from, year_to, departement, epci, buyer_type, landlord, null, operation,
                                   null).allowed as row_masked,
-        int_cell_masked(n_qpv_participants, false, is_total) as qpv_row_masked
+        -- the QPV hours are also withheld (as a cell below the threshold, so that the secondary
+        -- masking follows) when the other hours are 1 to threshold - 1 people (hours_worked -
+        -- hours_worked_qpv would be theirs) or when the QPV people are those of a masked cell of
+        -- the linked tables (the QPV residents of the operation in mart_hours)
+        int_cell_masked(
+            case when n_rest_participants between 1 and int_secrecy_threshold(false) - 1
+                      or (n_qpv_participants > 0 and exists (
+                          select 1 from int_secrecy_cells as c
+                          where c.family = 'hours' and c.is_masked and c.n = n_qpv_participants
+                            and c.people_hash = joined.qpv_people_hash))
+                 then least(n_qpv_participants, int_secrecy_threshold(false) - 1)
+                 else n_qpv_participants end, false, is_total) as qpv_row_masked
     from joined
 ),
 
