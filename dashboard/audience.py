@@ -121,6 +121,12 @@ def set_landlord(landlord: str | None) -> None:
         access.set_current(replace(scope, default_landlord=landlord))
 
 
+def may_open(url_path: str, scope: Scope | None) -> bool:
+    """True when the role of `scope` (None: the observatoire of tests and tools) may open the page."""
+    allowed = PAGES_BY_ROLE.get(scope.role, PUBLIC_PAGES) if scope is not None else None
+    return allowed is None or url_path in allowed
+
+
 def pages(sections: dict, scope: Scope) -> dict:
     """The navigation with only the pages the role may open."""
     allowed = PAGES_BY_ROLE.get(scope.role, PUBLIC_PAGES)

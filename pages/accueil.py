@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, filters, ui
+from dashboard import access, audience, db, filters, ui
 from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
@@ -85,21 +85,27 @@ if ui.need("mart_headlines"):
             ui.mask_note()
 
 st.subheader("Pour chaque public")
+def _link(path: str, label: str, icon: str) -> None:
+    """A link to a page the visitor's role may open (st.page_link fails on a page not in the navigation)."""
+    if audience.may_open(path, access.current()):
+        st.page_link(f"pages/{path}.py", label=label, icon=icon)
+
+
 c1, c2, c3 = st.columns(3)
 with c1:
     st.markdown("**Équipe de l'observatoire**")
-    st.page_link("pages/marches_clauses.py", label="Part des marchés clausés", icon=":material/gavel:")
-    st.page_link("pages/heures.py", label="Heures d'insertion", icon=":material/schedule:")
-    st.page_link("pages/territoires.py", label="Cartes par territoire", icon=":material/map:")
+    _link("marches_clauses", "Part des marchés clausés", ":material/gavel:")
+    _link("heures", "Heures d'insertion", ":material/schedule:")
+    _link("territoires", "Cartes par territoire", ":material/map:")
 with c2:
     st.markdown("**Bailleurs sociaux**")
-    st.page_link("pages/bailleurs.py", label="Se comparer à la région", icon=":material/apartment:")
-    st.page_link("pages/calculateur.py", label="Calculer les heures d'un marché", icon=":material/calculate:")
+    _link("bailleurs", "Se comparer à la région", ":material/apartment:")
+    _link("calculateur", "Calculer les heures d'un marché", ":material/calculate:")
 with c3:
     st.markdown("**Comités de pilotage**")
-    st.page_link("pages/sorties.py", label="Sorties vers l'emploi", icon=":material/work:")
-    st.page_link("pages/objectifs.py", label="Objectifs et planchers ANRU", icon=":material/flag:")
-    st.page_link("pages/rapport.py", label="Rapport imprimable", icon=":material/print:")
+    _link("sorties", "Sorties vers l'emploi", ":material/work:")
+    _link("objectifs", "Objectifs et planchers ANRU", ":material/flag:")
+    _link("rapport", "Rapport imprimable", ":material/print:")
 
 st.subheader("Fraîcheur des données")
 built = info.get("built_at")

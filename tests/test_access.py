@@ -476,3 +476,17 @@ def test_every_role_keeps_the_home_page_in_its_navigation():
                            ("comite", ["Accueil", "Méthode"])]:
         kept = [p.title for items in audience.pages(sections, Scope(role=role)).values() for p in items]
         assert kept == expected, role
+
+
+def test_home_page_links_only_to_pages_the_role_may_open(sign_in, real_db):
+    # before: Accueil linked every page; st.page_link to a page outside the public navigation
+    # broke the public home page with an error box ("This app has encountered an error")
+    sign_in(None)
+    at = run_page("accueil", real_db)
+    assert not at.exception
+    from dashboard import audience
+
+    assert audience.may_open("bailleurs", Scope(role="public")) is False
+    assert audience.may_open("calculateur", Scope(role="public")) is True
+    assert audience.may_open("bailleurs", Scope(role="bailleur")) is True
+    assert audience.may_open("qualite", None) is True
