@@ -23,13 +23,12 @@ times the procurement marts on the all-regions database (pipelines.bench.marts, 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from pipelines import settings
+from pipelines.bench import run_in_child
 from pipelines.settings import PROJECT_ROOT
 
 CACHE = PROJECT_ROOT / "bench" / "out" / "cache"
@@ -228,14 +227,8 @@ def child_build(path: str, region: str) -> dict:
 
 
 def run_child(func: str, *args: str) -> dict:
-    code = (f"import json, resource; from pipelines.bench.consolidated import {func}; "
-            f"r = {func}(*{list(args)!r}); "
-            f"u = resource.getrusage(resource.RUSAGE_SELF); r['peak_mb'] = u.ru_maxrss / 1024; "
-            f"r['cpu_seconds'] = u.ru_utime + u.ru_stime; print(json.dumps(r))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
-    if proc.returncode != 0:
-        return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    """One measurement of this module in a fresh process (peak memory and CPU of its own)."""
+    return run_in_child("pipelines.bench.consolidated", func, *args)
 
 
 def _fmt_int(n) -> str:

@@ -14,12 +14,11 @@ import argparse
 import json
 import os
 import random
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from pipelines.bench import run_in_child
 from pipelines.settings import PROJECT_ROOT
 
 CACHE = PROJECT_ROOT / "bench" / "out" / "cache"
@@ -149,14 +148,7 @@ def child_ours(path: str, fmt: str) -> dict:
 
 def run_child(kind: str, path: Path, fmt: str) -> dict:
     """Run one measurement in a fresh process; adds its peak RSS in MB."""
-    code = (f"import json, resource; from pipelines.bench.ingest import child_{kind}; "
-            f"r = child_{kind}({str(path)!r}, {fmt!r}); "
-            f"u = resource.getrusage(resource.RUSAGE_SELF); r['peak_mb'] = u.ru_maxrss / 1024; "
-            f"r['cpu_seconds'] = u.ru_utime + u.ru_stime; print(json.dumps(r))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
-    if proc.returncode != 0:
-        return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_in_child("pipelines.bench.ingest", f"child_{kind}", str(path), fmt)
 
 
 def main(argv: list[str] | None = None) -> int:
