@@ -303,3 +303,64 @@ def test_mappings_in_slices_give_the_same_values(tmp_path, fmt, monkeypatch):
            for r in rows(con, "select contract_id, amount, commune_code from contracts")}
     assert got == {"S0": (2000.0, "59350"), "S1": (3000.0, "62041"), "S2": (4000.0, "80021"),
                    "S3": (5000.0, "60057"), "S4": (6000.0, "02408")}
+
+
+def test_consolidated_and_platform_versions_of_one_contract_collapse_together(tmp_path, fmt):
+    # The consolidated file is collapsed to one row per contract before the shared collapse: the
+    # versions of another file of the same contract still order against it by date. Here the
+    # consolidated versions (dated 2024-03-10) come first, the platform's 2024-06-01 publication last.
+    import json
+
+    from decp_helpers import marche_2022, new_db
+
+    con, ctx = new_db("32")
+    data = [row(modification_id=0, donneesActuelles=False, montant=100000.0, dureeMois=12, objet="Initial"),
+            row(modification_id=1, donneesActuelles=True, montant=130000.0, dureeMois=None, objet="Avenant 1")]
+    ingest_decp_file(con, WRITERS[fmt](tmp_path / f"decp.{fmt}", data), ctx)
+    platform = marche_2022(id="2024-001", acheteur={"id": LILLE}, objet="Avenant 2 (plateforme)",
+                           montant=150000.0, dureeMois=None, datePublicationDonnees="2024-06-01",
+                           lieuExecution={"code": "59350", "typeCode": "Code commune"})
+    path = tmp_path / "plateforme.json"
+    path.write_text(json.dumps({"marches": {"marche": [platform]}}), encoding="utf-8")
+    ingest_decp_file(con, path, ctx)
+    build_contracts(con, ctx)
+    c = contract(con, "2024-001")
+    assert c["n_versions"] == 3                       # 2 consolidated modifications + 1 publication
+    assert c["object"] == "Avenant 2 (plateforme)"    # the latest publication
+    assert c["amount"] == 150000.0 and c["amount_initial"] == 100000.0
+    assert c["duration_months"] == 12.0               # the latest stated one (consolidated, initial)
+    assert c["source_file"] == "plateforme.json"
+
+
+def test_moved_out_of_region_counts_rows_and_drops_every_version_reject(tmp_path, fmt):
+    # A contract with no place and no buyer address, whose buyer's other contract (another file) is
+    # in Paris: a regional build moves it out of region. Its 3 rows (2 titulaires x modification 0,
+    # 1 x modification 1) leave n_loaded, and the reject of each version leaves with it.
+    from decp_helpers import marche_2022, new_db
+
+    import json
+
+    paris = "21750001600019"
+    con, ctx = new_db("32")
+    other = marche_2022(id="P-1", acheteur={"id": paris}, lieuExecution={"code": "75056", "typeCode": "Code commune"})
+    first = tmp_path / "paris.json"
+    first.write_text(json.dumps({"marches": {"marche": [other]}}), encoding="utf-8")
+    ingest_decp_file(con, first, ctx)
+    nowhere = dict(acheteur_id=paris, id="X", lieuExecution_code=None, lieuExecution_typeCode=None,
+                   acheteur_commune_code=None, acheteur_departement_code=None)
+    data = [row(**nowhere, titulaire_id="40483304800022", modification_id=0, donneesActuelles=False,
+                procedure="Procédure inventée"),
+            row(**nowhere, titulaire_id="11111111111111", modification_id=0, donneesActuelles=False,
+                procedure="Procédure inventée"),
+            row(**nowhere, modification_id=1, donneesActuelles=True, procedure="Autre inventée")]
+    path = WRITERS[fmt](tmp_path / f"decp.{fmt}", data)
+    result = ingest_decp_file(con, path, ctx)
+    assert (result.n_loaded, result.n_out_of_region) == (3, 0)       # not placed yet
+    assert len(rows(con, f"select * from rejects where source_file = 'decp.{fmt}'")) == 2
+    con.execute("insert into ingest_log (source_file, kind, n_read, n_loaded, n_out_of_region) "
+                f"values ('decp.{fmt}', 'decp', 3, 3, 0)")
+    build_contracts(con, ctx)
+    assert rows(con, "select * from contracts where contract_id = 'X'") == []
+    assert rows(con, f"select n_loaded, n_out_of_region from ingest_log where source_file = 'decp.{fmt}'") == \
+        [{"n_loaded": 0, "n_out_of_region": 3}]
+    assert rows(con, f"select * from rejects where source_file = 'decp.{fmt}'") == []

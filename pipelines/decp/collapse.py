@@ -13,33 +13,43 @@ from pipelines.decp.ingest import ensure_versions_table
 COLLAPSE_SQL = """
 create or replace temp table _collapsed as
 with versions as (
-    select *, coalesce(publication_date, notification_date) as order_date
+    select * exclude (n_versions), coalesce(publication_date, notification_date) as order_date,
+        coalesce(n_versions, 1) as weight,
+        count(*) over (partition by buyer_siret, contract_id) as n_rows
     from decp_versions
 ),
-ranked as (
-    select *,
-        row_number() over (partition by buyer_siret, contract_id
-                           order by order_date desc nulls last, load_seq desc) as rank_latest,
-        count(*) over (partition by buyer_siret, contract_id) as n_versions
-    from versions
+-- most contracts have one row: it is the contract (no ordering needed)
+single as (
+    select buyer_siret, contract_id, buyer_name, siret_valid, nature, is_concession, object,
+        cpv_code, cpv_division, procedure, notification_date, amount_initial,
+        case when amount is not null or amount_flag is not null then amount end as amount,
+        amount_flag, duration_months, place_code, place_type, commune_code, departement_code,
+        region_code, epci_code, territory_status, territory_reason, supplier_sirets, n_suppliers,
+        social_considerations, social_info_known, has_social_clause, has_social_criterion,
+        is_reserved, weight as n_versions, format_version, source_format, source_file
+    from versions where n_rows = 1
+),
+multi as (
+    -- `order by order_date desc nulls last` (latest) and `asc nulls last` (first) both put the
+    -- versions without a date last: two keys
+    select *, {'d': coalesce(order_date, '-infinity'::date), 's': load_seq} as latest_key,
+        {'d': coalesce(order_date, 'infinity'::date), 's': load_seq} as first_key
+    from versions where n_rows > 1
 ),
 stated as (
-    select buyer_siret, contract_id,
-        first(amount order by order_date desc nulls last, load_seq desc)
-            filter (where amount is not null or amount_flag is not null) as amount,
-        first(amount_flag order by order_date desc nulls last, load_seq desc)
-            filter (where amount is not null or amount_flag is not null) as amount_flag,
-        first(amount_initial order by order_date asc nulls last, load_seq asc)
-            filter (where amount_initial is not null) as amount_initial,
-        first(duration_months order by order_date desc nulls last, load_seq desc)
-            filter (where duration_months is not null) as duration_months,
-        first(buyer_name order by order_date desc nulls last, load_seq desc)
-            filter (where buyer_name is not null) as buyer_name,
-        first(notification_date order by order_date asc nulls last, load_seq asc)
-            filter (where notification_date is not null) as notification_date
-    from versions
+    select buyer_siret, contract_id, sum(weight) as n_versions,
+        arg_max(load_seq, latest_key) as latest_seq,
+        arg_max_null(amount, latest_key) filter (where amount is not null or amount_flag is not null) as amount,
+        arg_max_null(amount_flag, latest_key) filter (where amount is not null or amount_flag is not null) as amount_flag,
+        arg_min(amount_initial, first_key) filter (where amount_initial is not null) as amount_initial,
+        arg_max(duration_months, latest_key) filter (where duration_months is not null) as duration_months,
+        arg_max(buyer_name, latest_key) filter (where buyer_name is not null) as buyer_name,
+        arg_min(notification_date, first_key) filter (where notification_date is not null) as notification_date
+    from multi
     group by buyer_siret, contract_id
 )
+select * from single
+union all
 select
     r.buyer_siret, r.contract_id, s.buyer_name, r.siret_valid, r.nature, r.is_concession,
     r.object, r.cpv_code, r.cpv_division, r.procedure, s.notification_date,
@@ -47,10 +57,9 @@ select
     r.commune_code, r.departement_code, r.region_code, r.epci_code, r.territory_status,
     r.territory_reason, r.supplier_sirets, r.n_suppliers, r.social_considerations,
     r.social_info_known, r.has_social_clause, r.has_social_criterion, r.is_reserved,
-    r.n_versions, r.format_version, r.source_format, r.source_file
-from ranked r
-join stated s using (buyer_siret, contract_id)
-where r.rank_latest = 1
+    s.n_versions, r.format_version, r.source_format, r.source_file
+from stated s
+join multi r on r.buyer_siret = s.buyer_siret and r.contract_id = s.contract_id and r.load_seq = s.latest_seq
 """
 
 INSERT_SQL = """
@@ -78,12 +87,13 @@ def place_from_buyer(con, ctx: BuildContext) -> dict[str, int]:
     département, when so). In a regional build, those placed in another région are moved from
     loaded to out of region (with their field rejects), and ingest_log is corrected.
     Returns {source_file: number moved out of region}."""
-    unknown = con.execute("select load_seq, buyer_siret, source_file, record_no, territory_reason "
+    unknown = con.execute("select load_seq, buyer_siret, source_file, record_no, territory_reason, "
+                          "coalesce(n_records, 1), coalesce(record_nos, [record_no]) "
                           "from decp_versions where region_code is null").fetchall()
     updates = {"load_seq": [], "region_code": [], "departement_code": [], "territory_status": [],
                "territory_reason": []}
-    removed: list[tuple[int, str, int]] = []
-    for load_seq, buyer, source_file, record_no, reason in unknown:
+    removed: list[tuple[int, str, int, int]] = []
+    for load_seq, buyer, source_file, _, reason, n_records, record_nos in unknown:
         places = ctx.buyer_places.get(buyer)
         if not places:
             continue
@@ -92,7 +102,8 @@ def place_from_buyer(con, ctx: BuildContext) -> dict[str, int]:
             continue
         region = regions.pop()
         if ctx.region_code is not None and region != ctx.region_code:
-            removed.append((load_seq, source_file, record_no))
+            removed.extend((load_seq, source_file, record_no, n_records if i == 0 else 0)
+                           for i, record_no in enumerate(record_nos))
             continue
         deps = {d for _, d in places}
         dep = deps.pop() if len(deps) == 1 else None
@@ -119,8 +130,8 @@ def place_from_buyer(con, ctx: BuildContext) -> dict[str, int]:
         con.execute("delete from rejects where (source_file, record_no) in "
                     "(select (source_file, record_no) from _removed)")
         con.unregister("_removed")
-        for _, source_file, _ in removed:
-            moved[source_file] = moved.get(source_file, 0) + 1
+        for _, source_file, _, n_records in removed:
+            moved[source_file] = moved.get(source_file, 0) + n_records
         for source_file, n in moved.items():
             con.execute("update ingest_log set n_loaded = n_loaded - ?, n_out_of_region = n_out_of_region + ? "
                         "where kind = 'decp' and source_file = ?", [n, n, source_file])

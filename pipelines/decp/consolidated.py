@@ -336,18 +336,24 @@ def _missing_text(col: str) -> str:
             f"else nullif(trim({col}), '') end")
 
 
-ROWS_SQL = """
-create or replace temp table _cons_rows as
+# Every row's key and what the duplicate and version rules need (narrow: all rows)
+KEYS_SQL = """
+create or replace temp table _cons_keys as
 with base as (
-    select r.*,
-        _m_buyer.buyer_siret, _m_buyer.siret_valid,
+    select r.record_no, r.uid, r.codeCPV, r.titulaire_id, r.titulaire_labels, r.modification_id,
+        r.donneesActuelles, _m_buyer.buyer_siret, _m_buyer.siret_valid,
         {id_text} as id_text,
-        -- the uid (buyer SIRET + id), some with a `_<codeCPV>` suffix: only read when id is missing
-        case when {id_text} is null then
-             case when r.codeCPV is not null and ends_with(r.uid, '_' || r.codeCPV)
-                  then left(r.uid, length(r.uid) - length(r.codeCPV) - 1) else r.uid end end as uid_clean
+        hash({all_raw}) as row_hash
     from _cons_raw r
     {j_buyer}
+),
+keyed as (
+    select *,
+        -- the uid (buyer SIRET + id), some with a `_<codeCPV>` suffix: only read when id is missing
+        case when id_text is null then
+             case when codeCPV is not null and ends_with(uid, '_' || codeCPV)
+                  then left(uid, length(uid) - length(codeCPV) - 1) else uid end end as uid_clean
+    from base
 )
 select r.record_no, r.buyer_siret, r.siret_valid,
     coalesce(r.id_text,
@@ -360,6 +366,19 @@ select r.record_no, r.buyer_siret, r.siret_valid,
     coalesce(try_cast(r.modification_id as bigint), try_cast(try_cast(r.modification_id as double) as bigint))
         as modification_id,
     _m_current.is_current,
+    r.row_hash
+from keyed r
+{j_current}
+"""
+
+# The fields of each version's first row (the rows of _cons_vagg), normalised through the
+# distinct-value mappings, with the version's titulaires and rank key: the current row
+# (donneesActuelles) last, then by modification_id (none first), then by position in the file
+VERSIONS_ROWS_SQL = """
+create or replace temp table _cons_versions as
+select v.buyer_siret, v.contract_id, v.record_no, v.supplier_sirets, v.supplier_siae, v.n_rows,
+    {{'c': v.v_current, 'm': coalesce(v.modification_id, -9223372036854775807), 'r': v.record_no}} as vkey,
+    v.siret_valid,
     {buyer_name} as buyer_name,
     {object} as object,
     r.acheteur_categorie,
@@ -393,26 +412,30 @@ select r.record_no, r.buyer_siret, r.siret_valid,
     _m_social.social_considerations, coalesce(_m_social.social_info_known, false) as social_info_known,
     _m_social.has_social_clause, _m_social.has_social_criterion, _m_social.is_reserved,
     coalesce(_m_social.format_version, '2019') as format_version, _m_social.social_problems,
-    r.considerationsSociales as raw_social,
-    hash({all_raw}) as row_hash
-from base r
+    r.considerationsSociales as raw_social
+from _cons_vagg v
+join _cons_raw r using (record_no)
 {joins}
 """
 
 
-def _rows_sql(has_labels: bool) -> str:
-    maps = [("_m_current", ["donneesActuelles"]), ("_m_nature", ["nature", "techniques"]),
+def _rows_sql(has_labels: bool) -> tuple[str, str]:
+    """The keys statement (every row) and the versions statement (each version's first row)."""
+    maps = [("_m_nature", ["nature", "techniques"]),
             ("_m_cpv", ["codeCPV"]), ("_m_proc", ["procedure"]), ("_m_notif", ["dateNotification"]),
             ("_m_pub", ["datePublicationDonnees"]), ("_m_amount", ["montant"]),
             ("_m_duration", ["dureeMois"]), ("_m_social", ["considerationsSociales"]),
             ("_m_place", ["lieuExecution_code", "lieuExecution_typeCode"]),
             ("_m_buyer_place", ["acheteur_commune_code", "acheteur_departement_code"])]
     all_raw = ", ".join(f"r.{c}" for c in REQUIRED + OPTIONAL)
-    return ROWS_SQL.format(
+    keys = KEYS_SQL.format(
         id_text=_missing_text("r.id"), j_buyer=_join("_m_buyer", ["acheteur_id"]),
-        has_labels="true" if has_labels else "false",
-        buyer_name=_missing_text("r.acheteur_nom"), object=_missing_text("r.objet"), all_raw=all_raw,
-        joins="\n".join(_join(name, keys) for name, keys in maps))
+        j_current=_join("_m_current", ["donneesActuelles"]),
+        has_labels="true" if has_labels else "false", all_raw=all_raw)
+    versions = VERSIONS_ROWS_SQL.format(
+        buyer_name=_missing_text("r.acheteur_nom"), object=_missing_text("r.objet"),
+        joins="\n".join(_join(name, keys_) for name, keys_ in maps))
+    return keys, versions
 
 
 VERSIONS_SQL = [
@@ -421,34 +444,46 @@ VERSIONS_SQL = [
     select record_no from (
         select record_no, row_number() over (partition by buyer_siret, contract_id, titulaire_id,
                                              modification_id, row_hash order by record_no) as rn
-        from _cons_rows where buyer_siret is not null and contract_id is not null)
+        from _cons_keys where buyer_siret is not null and contract_id is not null)
     where rn > 1""",
     # one row per contract x modification (its titulaires gathered); its fields from its first row
     """create or replace temp table _cons_vagg as
     select buyer_siret, contract_id, modification_id,
-        bool_or(coalesce(is_current, false)) as v_current,
+        bool_or(coalesce(is_current, false)) as v_current, any_value(siret_valid) as siret_valid,
         min(record_no) as record_no,
         count(*) as n_rows,
         list_sort(list_distinct(list(titulaire_id) filter (where titulaire_id is not null))) as supplier_sirets,
         bool_or(titulaire_siae) as supplier_siae
-    from _cons_rows
+    from _cons_keys
     where buyer_siret is not null and contract_id is not null
       and record_no not in (select record_no from _cons_dups)
     group by buyer_siret, contract_id, modification_id""",
-    # version order: the current row (donneesActuelles) last, then by modification_id
-    """create or replace temp table _cons_versions as
-    select *, row_number() over (partition by buyer_siret, contract_id
-                                 order by v_current, modification_id nulls first, record_no) as v_order
-    from _cons_vagg""",
-    # one row per contract: its territory from the current version, the buyer's place as fallback
+    # one row per contract, collapsed here with the rules of pipelines/decp/collapse.py (the
+    # current version's fields; the latest stated amount and duration, the first stated amount as
+    # initial amount, the latest buyer name, the first notification date), the territory from the
+    # current version with the buyer's place as fallback
     """create or replace temp table _cons_contracts as
     with c as (
-        select v.buyer_siret, v.contract_id, sum(v.n_rows) as n_rows, count(*) as n_versions,
-            max(coalesce(r.publication_date, r.notification_date)) as order_date, max(v.v_order) as last
-        from _cons_versions v join _cons_rows r using (record_no)
-        group by v.buyer_siret, v.contract_id
+        select buyer_siret, contract_id, sum(n_rows) as n_rows, count(*) as n_versions,
+            max(coalesce(publication_date, notification_date)) as order_date,
+            arg_max(record_no, vkey) as last_record,
+            list(record_no) as record_nos,
+            arg_max_null(amount, vkey) filter (where amount is not null or amount_flag is not null) as amount,
+            arg_max_null(amount_flag, vkey) filter (where amount is not null or amount_flag is not null)
+                as amount_flag,
+            arg_min(amount, vkey) filter (where amount is not null) as amount_initial,
+            arg_max(duration_months, vkey) filter (where duration_months is not null) as duration_months,
+            arg_max(buyer_name, vkey) filter (where buyer_name is not null) as buyer_name,
+            arg_min(notification_date, vkey) filter (where notification_date is not null)
+                as notification_date,
+            bool_or(format_version = '2019') as has_2019, bool_or(format_version = '2022') as has_2022
+        from _cons_versions
+        group by buyer_siret, contract_id
     )
-    select c.buyer_siret, c.contract_id, c.n_rows, c.n_versions, c.order_date, cur.supplier_siae,
+    select c.* exclude (last_record), c.last_record as record_no,
+        r.supplier_siae, r.supplier_sirets, r.siret_valid, r.nature, r.is_concession, r.object,
+        r.cpv_code, r.cpv_division, r.procedure, r.social_considerations, r.social_info_known,
+        r.has_social_clause, r.has_social_criterion, r.is_reserved, r.format_version,
         r.acheteur_categorie, r.place_code_raw, r.place_type,
         r.region_code is not null as placed_by_own_place,
         case when r.region_code is not null then r.commune_code end as commune_code,
@@ -463,35 +498,26 @@ VERSIONS_SQL = [
              else coalesce(r.territory_reason, 'lieu d''exécution absent') || ' ; ' || r.b_reason end
             as territory_reason
     from c
-    join _cons_versions cur
-        on cur.buyer_siret = c.buyer_siret and cur.contract_id = c.contract_id and cur.v_order = c.last
-    join _cons_rows r on r.record_no = cur.record_no""",
+    join _cons_versions r on r.record_no = c.last_record""",
 ]
 
+# One decp_versions row per contract, already collapsed: n_versions and n_records carry its
+# versions and rows, record_nos the versions' first records (for place_from_buyer). Its load_seq is
+# the one its last version would have had if each version were a row, so that the order against
+# other files' versions of the same contract is unchanged: seq + (n_versions - 1) x rows + record_no.
 INSERT_VERSIONS_SQL = """
 insert into decp_versions by name
-select v.buyer_siret as buyer_siret, v.contract_id as contract_id, r.buyer_name as buyer_name,
-    r.siret_valid as siret_valid, r.nature as nature, r.is_concession as is_concession,
-    r.object as object, r.cpv_code as cpv_code, r.cpv_division as cpv_division,
-    r.procedure as procedure, r.notification_date as notification_date,
-    -- every version of a contract gets the contract's latest date: the collapse then orders them
-    -- by load_seq, i.e. by (donneesActuelles, modification_id)
-    c.order_date as publication_date,
-    r.amount as amount_initial, r.amount as amount, r.amount_flag as amount_flag,
-    r.duration_months as duration_months,
-    nullif(trim(c.place_code_raw), '') as place_code, c.place_type as place_type,
-    c.commune_code as commune_code, c.departement_code as departement_code, c.region_code as region_code,
-    c.epci_code as epci_code, c.territory_status as territory_status, c.territory_reason as territory_reason,
-    v.supplier_sirets as supplier_sirets, len(v.supplier_sirets)::integer as n_suppliers,
-    r.social_considerations as social_considerations, r.social_info_known as social_info_known,
-    r.has_social_clause as has_social_clause, r.has_social_criterion as has_social_criterion,
-    r.is_reserved as is_reserved, r.format_version as format_version, ? as source_format,
-    ? as source_file, v.record_no as record_no,
-    -- unique, and ordered by version within a contract, without a sort: seq + (v_order - 1) x rows + record_no
-    ? + (v.v_order - 1) * ? + v.record_no as load_seq
-from _cons_versions v
-join _cons_contracts c on c.buyer_siret = v.buyer_siret and c.contract_id = v.contract_id
-join _cons_rows r on r.record_no = v.record_no
+select c.buyer_siret, c.contract_id, c.buyer_name, c.siret_valid, c.nature, c.is_concession,
+    c.object, c.cpv_code, c.cpv_division, c.procedure, c.notification_date,
+    c.order_date as publication_date, c.amount_initial, c.amount, c.amount_flag, c.duration_months,
+    nullif(trim(c.place_code_raw), '') as place_code, c.place_type, c.commune_code, c.departement_code,
+    c.region_code, c.epci_code, c.territory_status, c.territory_reason,
+    c.supplier_sirets, len(c.supplier_sirets)::integer as n_suppliers,
+    c.social_considerations, c.social_info_known, c.has_social_clause, c.has_social_criterion,
+    c.is_reserved, c.format_version, ? as source_format, ? as source_file, c.record_no,
+    ? + (c.n_versions - 1) * ? + c.record_no as load_seq,
+    c.n_versions::integer as n_versions, c.n_rows::integer as n_records, c.record_nos
+from _cons_contracts c
 where c.loaded
 """
 
@@ -518,9 +544,13 @@ def ingest_consolidated(con, path: Path, ctx: BuildContext, kind: str | None = N
     result = FileResult(format=f"{kind} consolidé")
     n_read, n_bad_lines, columns = _read_raw(con, path, kind)
     _build_mappings(con, ctx)
-    con.execute(_rows_sql("titulaire_labels" in columns))
-    for statement in VERSIONS_SQL:
-        con.execute(statement)
+    keys_sql, versions_sql = _rows_sql("titulaire_labels" in columns)
+    con.execute(keys_sql)
+    dups_sql, vagg_sql, contracts_sql = VERSIONS_SQL
+    con.execute(dups_sql)
+    con.execute(vagg_sql)
+    con.execute(versions_sql)
+    con.execute(contracts_sql)
     region = ctx.region_code
     con.execute("alter table _cons_contracts add column loaded boolean")
     con.execute("update _cons_contracts set loaded = (region_code is null or ? is null or region_code = ?)",
@@ -543,8 +573,9 @@ def ingest_consolidated(con, path: Path, ctx: BuildContext, kind: str | None = N
     n_field = con.execute(f"""
         insert into rejects
         with v as materialized (
-            select r.* from _cons_versions v join _cons_contracts c using (buyer_siret, contract_id)
-            join _cons_rows r using (record_no) where c.loaded)
+            select r.* from _cons_versions r
+            semi join (select buyer_siret, contract_id from _cons_contracts where loaded) c
+                using (buyer_siret, contract_id))
         select ? as source_file, record_no, field, reason, raw from ({' union all '.join(parts)})
         where reason is not null""", [source]).fetchall()[0][0]
     con.execute("""insert into contract_labels
@@ -559,13 +590,14 @@ def ingest_consolidated(con, path: Path, ctx: BuildContext, kind: str | None = N
     if n_field:
         result.warnings.append(f"{n_field} valeur(s) invalide(s) mise(s) en quarantaine "
                                f"(table rejects), marchés chargés avec ces champs vides")
-    versions = {r[0] for r in con.execute(
-        "select distinct r.format_version from _cons_versions v join _cons_contracts c "
-        "using (buyer_siret, contract_id) join _cons_rows r using (record_no) where c.loaded").fetchall()}
+    has_2019, has_2022 = con.execute(
+        "select coalesce(bool_or(has_2019), false), coalesce(bool_or(has_2022), false) "
+        "from _cons_contracts where loaded").fetchall()[0]
+    versions = {v for v, present in (("2019", has_2019), ("2022", has_2022)) if present}
     if versions:
         result.format += " " + "+".join(sorted(versions))
     con.execute(f"drop {'view' if kind == 'parquet' else 'table'} if exists _cons_raw")
-    for t in ("_cons_rows", "_cons_dups", "_cons_vagg", "_cons_versions", "_cons_contracts", "_cons_badlines",
+    for t in ("_cons_keys", "_cons_dups", "_cons_vagg", "_cons_versions", "_cons_contracts", "_cons_badlines",
               "_m_buyer", "_m_nature", "_m_cpv", "_m_proc", "_m_notif", "_m_pub", "_m_amount", "_m_duration",
               "_m_social", "_m_current", "_m_place", "_m_buyer_place"):
         con.execute(f"drop table if exists {t}")
@@ -589,7 +621,7 @@ def _record_rejects(con, source: str) -> int:
                'clé incomplète : ' || case when buyer_siret is null then 'SIRET de l''acheteur'
                                            else 'identifiant du marché (id)' end || ' absent',
                left(coalesce(uid, '') || ' | ' || coalesce(objet, ''), 2000)
-        from _cons_rows join _cons_raw using (record_no)
+        from _cons_keys join _cons_raw using (record_no)
         where buyer_siret is null or contract_id is null""", [source]).fetchall()[0][0]
     return n
 

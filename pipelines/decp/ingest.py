@@ -43,8 +43,13 @@ I_SOCIAL = NAMES.index("social_considerations")
 I_CONTENT_END = NAMES.index("source_format")  # source format, file and record_no are not content
 
 
+# Written by the consolidated reader only, which inserts one row per contract already collapsed:
+# how many versions and rows it stands for, and its versions' record numbers (null elsewhere: 1).
+COLLAPSED_DDL = "n_versions integer, n_records integer, record_nos bigint[]"
+
+
 def ensure_versions_table(con) -> None:
-    con.execute(f"create table if not exists decp_versions ({VERSIONS_DDL})")
+    con.execute(f"create table if not exists decp_versions ({VERSIONS_DDL}, {COLLAPSED_DDL})")
 
 
 def _get(rec: dict, name: str, sub: str):
@@ -330,7 +335,7 @@ def _flush(con, rows: list[tuple], seq_start: int) -> None:
     table = pa.Table.from_arrays(arrays, schema=VERSION_SCHEMA)
     con.register("_decp_batch", table)
     try:
-        con.execute("insert into decp_versions select * from _decp_batch")
+        con.execute("insert into decp_versions by name select * from _decp_batch")
     finally:
         con.unregister("_decp_batch")
 
