@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, audience, db, filters, policy, runlog, ui
+from dashboard import access, audience, db, filters, policy, runlog, search, ui
 
 PAGES = {
     "": [
@@ -49,7 +49,7 @@ def main() -> None:
         st.caption("Observatoire régional des clauses sociales d'insertion · DREETS Hauts-de-France")
     # the filters first, the access panel (and the demo chooser) below them, although the scope is
     # decided before the filters are drawn
-    filter_box, access_box = st.sidebar.container(), st.sidebar.container()
+    search_box, filter_box, access_box = st.sidebar.container(), st.sidebar.container(), st.sidebar.container()
     try:
         db.signature()
         info = db.build_info()
@@ -66,6 +66,7 @@ def main() -> None:
     audience.panel(scope, access_box)
     runlog.note_page(page.url_path)
     if db_ok:
+        search.sidebar(search_box, page.url_path)
         try:
             filters.sidebar(filter_box)
         except db.DatabaseMissing:

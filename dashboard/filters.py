@@ -221,7 +221,8 @@ def _check_url(key: str, labels: dict[str, str], unknown: str) -> None:
 
 # query parameters the app reads besides the filters: the demo-mode chooser (dashboard/audience.py)
 # and Streamlit's own embedding options
-OTHER_URL_KEYS = {"role", "organisme", "comite_operations", "comite_territoires", "embed", "embed_options"}
+OTHER_URL_KEYS = {"role", "organisme", "comite_operations", "comite_territoires", "embed", "embed_options",
+                  "recherche"}
 
 
 def _url_keys() -> dict[str, list[str]]:
