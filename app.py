@@ -11,7 +11,9 @@ from dashboard import access, audience, db, filters, policy, runlog, search, ui
 
 PAGES = {
     "": [
-        st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", url_path="accueil", default=True),
+        # the default page is served at "/" but reserves its url_path: "index", so that the hidden
+        # page below can answer /accueil
+        st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", url_path="index", default=True),
     ],
     "Observatoire": [
         st.Page("pages/marches_clauses.py", title="Marchés clausés", icon=":material/gavel:",
@@ -33,6 +35,8 @@ PAGES = {
         st.Page("pages/methode.py", title="Méthode", icon=":material/menu_book:", url_path="methode"),
         # baseline of the page benchmark, reachable by its URL only
         st.Page("pages/vide.py", title="Page vide", url_path="vide", visibility="hidden"),
+        # Streamlit serves the default page at "/" only: /accueil (a link, a bookmark) opens Accueil
+        st.Page(ui.open_home, title="Accueil", url_path="accueil", visibility="hidden"),
     ],
 }
 

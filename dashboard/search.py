@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, audience, db
+from dashboard import access, audience, db, urlstate
 from dashboard import text as txt
 from pipelines.settings import PROJECT_ROOT
 
@@ -90,9 +90,9 @@ def box(*, main: bool = False) -> str | None:
     """The search field (text bound to `?recherche=`) and its results; returns the text typed."""
     if not db.has("mart_search"):
         return None
-    q = st.text_input(
+    q = urlstate.text(
         "Rechercher un acheteur, une opération, un marché",
-        key=URL_KEY, bind="query-params", max_chars=MAX_CHARS,
+        key=URL_KEY, url_key=URL_KEY, max_chars=MAX_CHARS,
         placeholder="Nom, SIREN ou SIRET, code d'opération, n° de marché",
         help="Sans tenir compte des accents ni des majuscules ; une faute de frappe est tolérée.",
         label_visibility="visible" if main else "collapsed", icon=":material/search:",

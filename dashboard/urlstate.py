@@ -95,7 +95,8 @@ def text(label: str, *, key: str, url_key: str, **kwargs) -> str:
     """st.text_input bound to `?url_key=text` (removed from the URL when empty)."""
     raw = url_value(url_key)
     if key not in st.session_state or _fresh(url_key, raw):
-        st.session_state[key] = raw or ""
+        limit = kwargs.get("max_chars")
+        st.session_state[key] = (raw or "")[:limit] if limit else (raw or "")
         st.session_state.setdefault(_SEEN, {})[url_key] = raw
     value = st.text_input(label, key=key, **kwargs)
     _write(url_key, (value or "").strip() or None)
