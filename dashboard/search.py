@@ -10,10 +10,13 @@ to the *Marchés clausés* list filtered on its id.
 """
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import access, audience, db, urlstate
+from dashboard import formatting as fmt
 from dashboard import text as txt
 from pipelines.settings import PROJECT_ROOT
 
@@ -46,7 +49,10 @@ def find(q: str | None, max_per_kind: int = 5) -> pd.DataFrame:
     q = (q or "").strip()[:MAX_CHARS]
     if not q or not db.has("mart_search"):
         return pd.DataFrame(columns=["kind", "key", "buyer_siret", "buyer_siren", "label", "detail", "score"])
-    return db.mart("mart_search", q=q, max_per_kind=max_per_kind)
+    started = time.perf_counter()
+    found = db.mart("mart_search", q=q, max_per_kind=max_per_kind)
+    st.session_state["_obs_search_ms"] = (time.perf_counter() - started) * 1000
+    return found
 
 
 def _result(row, compact: bool) -> None:
@@ -70,6 +76,10 @@ def results(q: str | None, *, compact: bool = False) -> None:
     if not q:
         return
     found = find(q, max_per_kind=3 if compact else 5)
+    # the search's own time (read by the page benchmark, pipelines/bench/pages.py)
+    if not compact:
+        with st.container(key="obs-search-ms"):
+            st.caption(f"Recherche en {fmt.number(st.session_state.get('_obs_search_ms', 0), 1)} ms")
     if found.empty:
         st.caption(f"Aucun résultat pour « {txt.md(q, limit=MAX_CHARS)} ».")
         return
