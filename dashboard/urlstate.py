@@ -74,8 +74,9 @@ def choice(widget, label: str, options, *, key: str, url_key: str, default=None,
     """Draw `widget` (st.selectbox, st.segmented_control, st.radio) with the options `options`
     ({code: French label} or a list of codes shown as they are), bound to `?url_key=code`."""
     options = dict(options) if isinstance(options, dict) else {o: str(o) for o in options}
-    if not options:
-        return None
+    if not options:  # drawn empty, as before: the visitor sees there is nothing to pick
+        st.session_state.pop(key, None)
+        return widget(label, [], key=key, **kwargs)
     raw = url_value(url_key)
     if key not in st.session_state or _fresh(url_key, raw) or st.session_state.get(key) not in options:
         code = code_of(raw, options)
