@@ -4,7 +4,8 @@
 --          (operation code = the clause data's operation_id) and DECP contracts exist, under which
 --          name, and whether only execution data (clause exports) know them.
 -- Grain: one row per entity (kind, key; a contract is buyer SIRET + contract id).
--- Columns: entity_id, kind (buyer, operation, contract), kind_order (buyer 1, operation 2,
+-- Columns: entity_id (kind_order x 10^9 + 10^8 when execution-only + the rank within them: more
+--          weight first, then label), kind (buyer, operation, contract), kind_order (buyer 1, operation 2,
 --          contract 3), key (SIREN, operation code, contract id), buyer_siret (contracts),
 --          buyer_siren (buyers, contracts), label (buyer: name from the buyers register, else
 --          the most frequent name; operation: most frequent name; contract: object), detail
@@ -107,7 +108,11 @@ contracts as (
 )
 
 select
-    row_number() over (order by kind_order, key, buyer_siret) as entity_id,
+    -- the id carries the kind, whether execution-only and the tie-break order (more contracts or
+    -- lines first, then the label), so that mart_search ranks from the posting lists alone
+    kind_order::bigint * 1000000000 + (case when execution_only then 100000000 else 0 end)
+        + row_number() over (partition by kind_order, execution_only
+                             order by weight desc, label, key, buyer_siret) as entity_id,
     kind,
     kind_order,
     key,
