@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, audience, db, filters, policy, runlog, ui
+from dashboard import access, audience, db, filters, policy, runlog, search, ui
 
 PAGES = {
     "": [
-        st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", url_path="accueil", default=True),
+        # the default page is served at "/" but reserves its url_path: "index", so that the hidden
+        # page below can answer /accueil
+        st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", url_path="index", default=True),
     ],
     "Observatoire": [
         st.Page("pages/marches_clauses.py", title="Marchés clausés", icon=":material/gavel:",
@@ -33,6 +35,8 @@ PAGES = {
         st.Page("pages/methode.py", title="Méthode", icon=":material/menu_book:", url_path="methode"),
         # baseline of the page benchmark, reachable by its URL only
         st.Page("pages/vide.py", title="Page vide", url_path="vide", visibility="hidden"),
+        # Streamlit serves the default page at "/" only: /accueil (a link, a bookmark) opens Accueil
+        st.Page(ui.open_home, title="Accueil", url_path="accueil", visibility="hidden"),
     ],
 }
 
@@ -49,7 +53,7 @@ def main() -> None:
         st.caption("Observatoire régional des clauses sociales d'insertion · DREETS Hauts-de-France")
     # the filters first, the access panel (and the demo chooser) below them, although the scope is
     # decided before the filters are drawn
-    filter_box, access_box = st.sidebar.container(), st.sidebar.container()
+    search_box, filter_box, access_box = st.sidebar.container(), st.sidebar.container(), st.sidebar.container()
     try:
         db.signature()
         info = db.build_info()
@@ -66,6 +70,7 @@ def main() -> None:
     audience.panel(scope, access_box)
     runlog.note_page(page.url_path)
     if db_ok:
+        search.sidebar(search_box, page.url_path)
         try:
             filters.sidebar(filter_box)
         except db.DatabaseMissing:

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 import streamlit as st
 
-from dashboard import db, glossary
+from dashboard import db, glossary, urlstate
 from dashboard import text as txt
 from dashboard.formatting import is_null
 
@@ -221,7 +221,8 @@ def _check_url(key: str, labels: dict[str, str], unknown: str) -> None:
 
 # query parameters the app reads besides the filters: the demo-mode chooser (dashboard/audience.py)
 # and Streamlit's own embedding options
-OTHER_URL_KEYS = {"role", "organisme", "comite_operations", "comite_territoires", "embed", "embed_options"}
+OTHER_URL_KEYS = {"role", "organisme", "comite_operations", "comite_territoires", "embed", "embed_options",
+                  "recherche"} | urlstate.PAGE_URL_KEYS  # the search box, the pages' own settings
 
 
 def _url_keys() -> dict[str, list[str]]:

@@ -16,6 +16,9 @@ Roles (docs/access.md):
 - public: marts about people only at region or département level (no landlord, operation or EPCI
   filter, breakdowns by year, sector, sex, public... or département only); the per-operation and
   per-landlord marts are refused. Procurement (DECP) marts are open to every role.
+- search (`mart_search`): every role; entities known only from execution data (operations, buyers
+  seen in clause exports only) are found by the observatoire, by a bailleur for its own SIRENs and
+  by a committee for its own operations, never by the public (`execution_keys` forced).
 Marts not listed here are refused to every role but observatoire (fail closed: a new mart must be
 classified before other audiences see it).
 """
@@ -28,6 +31,8 @@ OPEN = frozenset({
     "mart_contract_share", "mart_contract_list", "mart_hours_grid", "mart_hours_grid_defaults",
     "mart_territory_population", "mart_build_info", "mart_filter_options", "mart_ingest_log",
 })
+# The search: open to every role, execution-only entities narrowed to the role's own (execution_keys).
+SEARCH = frozenset({"mart_search"})
 # Marts about people with a `dimension` breakdown.
 BREAKDOWNS = frozenset({"mart_hours", "mart_participants", "mart_exits"})
 # Marts about people, one row for the filter set.
@@ -69,6 +74,8 @@ def enforce(name: str, params: dict, scope: Scope | None) -> dict:
         return dict(params)
     if name in OPEN:
         return dict(params)
+    if name in SEARCH:
+        return _search(params, scope)
     if name in OBSERVATORY_ONLY:
         raise Denied("Ces contrôles de qualité des données sont réservés à l'équipe de l'observatoire.")
     known = BREAKDOWNS | SINGLE | DETAIL | BENCHMARK
@@ -81,6 +88,18 @@ def enforce(name: str, params: dict, scope: Scope | None) -> dict:
             raise Denied("La comparaison entre bailleurs est réservée aux bailleurs et à l'observatoire.")
         return dict(params)
     return _public(name, params, scope)
+
+
+def _search(params: dict, scope: Scope) -> dict:
+    """The search finds execution-only entities (operations...) only inside the role's own scope."""
+    out = dict(params)
+    if scope.role == "bailleur":
+        out["execution_keys"] = list(scope.sirens)
+    elif scope.role == "comite":
+        out["execution_keys"] = list(scope.operations)
+    else:
+        out["execution_keys"] = []
+    return out
 
 
 def _bailleur(name: str, params: dict, scope: Scope) -> dict:

@@ -59,6 +59,15 @@ def route_through_app() -> None:
     st.stop()
 
 
+def open_home() -> None:
+    """The hidden page at /accueil: Accueil (the default page, served at "/"), with the same query."""
+    try:
+        params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    except Exception:  # noqa: BLE001
+        params = {}
+    st.switch_page("pages/accueil.py", query_params={k: v[-1] for k, v in params.items() if v})
+
+
 def slug(text: str) -> str:
     """File-name-safe version of a French title."""
     import unicodedata

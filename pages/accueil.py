@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, audience, db, filters, ui
+from dashboard import access, audience, db, filters, search, ui
 from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
@@ -17,6 +17,7 @@ info = ui.header(
     "s'appliquent à toutes les pages et se retrouvent dans l'adresse de la page : copiez-la pour "
     "partager la vue.",
 )
+search.box(main=True)
 f = filters.current()
 st.caption(f"Périmètre : {txt.md(f.describe(filters.names()))}")
 

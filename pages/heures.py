@@ -4,6 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import urlstate
 from dashboard import breakdowns, db, filters, ui
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
@@ -77,7 +78,7 @@ else:
 
 st.subheader("Répartition des heures")
 dims = {k: v for k, v in breakdowns.HOURS_DIMENSIONS.items() if k != "year"}
-dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, width=360, key="h_dim")
+dim = urlstate.choice(st.selectbox, "Ventiler par", dims, key="h_dim", url_key="ventilation", width=360)
 raw = db.mart("mart_hours", filters=f, dimension=dim, fte_hours=fte_hours)
 rows, total_row = breakdowns.split(raw)
 if rows.empty:

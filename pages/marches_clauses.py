@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import breakdowns, db, filters, ui
+from dashboard import breakdowns, db, filters, rankings, ui, urlstate
 from dashboard import formatting as fmt
 from dashboard.tables import Col
 
@@ -31,11 +31,11 @@ MEASURES = {
 }
 c1, c2 = st.columns([3, 1])
 with c1:
-    measure = st.segmented_control("Considération", list(MEASURES), format_func=MEASURES.get,
-                                   default="social", required=True, key="mc_measure")
+    measure = urlstate.choice(st.segmented_control, "Considération", MEASURES, key="mc_measure",
+                              url_key="consideration", default="social", required=True)
 with c2:
-    basis = st.segmented_control("Mesure", ["count", "amount"], default="count", required=True, key="mc_basis",
-                                 format_func={"count": "En nombre", "amount": "En montant"}.get)
+    basis = urlstate.choice(st.segmented_control, "Mesure", {"count": "En nombre", "amount": "En montant"},
+                            key="mc_basis", url_key="mesure", default="count", required=True)
 share_col = f"share_{measure}" if basis == "count" else f"amount_share_{measure}"
 n_col = f"n_{measure}"
 
@@ -107,7 +107,8 @@ else:
 # --- breakdowns ------------------------------------------------------------------------------
 st.subheader("Répartition")
 dims = {k: v for k, v in breakdowns.CONTRACT_DIMENSIONS.items() if k not in ("year",)}
-dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, width=360, key="mc_dim")
+dim = urlstate.choice(st.selectbox, "Ventiler par", dims, key="mc_dim", url_key="ventilation",
+                      default="buyer_type", width=360)
 rows, total = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension=dim))
 if rows.empty:
     ui.empty()
@@ -127,27 +128,46 @@ else:
                       annotation_text=f"Ensemble : {fmt.percent(total[share_col])}")
     fig.update_layout(xaxis=dict(**fmt.PCT_AXIS, title=MEASURES[measure]), yaxis=dict(title=None),
                       showlegend=False)
-    best = rows.dropna(subset=[share_col]).sort_values(share_col)
-    summary = (f"Part la plus haute : {best.iloc[-1]['row_label']} ({fmt.percent(best.iloc[-1][share_col])}) ; "
-               f"la plus basse : {best.iloc[0]['row_label']} ({fmt.percent(best.iloc[0][share_col])}). "
-               if len(best) else "")
+    # the highest / lowest named among the rows with enough contracts of known status only
+    high, low, left_out = rankings.extremes(rows, share_col, "n_known")
+    summary = (f"Part la plus haute : {high['row_label']} ({fmt.percent(high[share_col])}, "
+               f"{fmt.integer(high['n_known'])} marchés au statut connu) ; la plus basse : {low['row_label']} "
+               f"({fmt.percent(low[share_col])}, {fmt.integer(low['n_known'])} marchés). "
+               if high is not None else "")
+    summary += rankings.small_note(left_out)
+    summary += rankings.coverage(rows, total, dim)
     summary += "Le nombre de marchés au statut inconnu de chaque ligne figure dans le tableau."
     ui.chart(fig, summary, rows if total is None else pd.concat([rows, total.to_frame().T]),
              SHARE_COLUMNS, f"marches-clauses-par-{dim}", key="mc-dim", height=max(300, 28 * len(shown) + 80))
 
-# --- top buyers ------------------------------------------------------------------------------
-st.subheader("Acheteurs qui clausent le plus")
+# --- buyers that clause the most and the least -----------------------------------------------
 buyers, _ = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension="buyer"))
+minimum = rankings.min_contracts()
+BUYER_COLUMNS = [
+    Col("row_label", "Acheteur"), Col("value", "SIRET"),
+    Col("n_contracts", "Marchés", "int"), Col("n_unknown_status", "Statut inconnu", "int"),
+    Col("n_known", "Statut connu", "int"), Col(n_col, f"Avec « {MEASURES[measure].lower()} »", "int"),
+    Col(f"share_{measure}", "Part (nombre)", "pct"), Col(f"amount_share_{measure}", "Part (montant)", "pct"),
+]
+st.subheader("Acheteurs qui clausent le plus")
+st.caption(f"Classement {'en nombre' if basis == 'count' else 'en montant'} parmi les acheteurs d'au moins "
+           f"{fmt.integer(minimum)} marchés au statut connu (réglage `ranking_min_contracts`) : une part "
+           "calculée sur un ou deux marchés ne classe pas un acheteur.")
 if buyers.empty:
     ui.empty()
 else:
-    top = buyers[buyers["value"] != "unknown"].sort_values([n_col, "n_known"], ascending=False).head(15)
-    ui.table(top, [
-        Col("row_label", "Acheteur"), Col("value", "SIRET"),
-        Col("n_contracts", "Marchés", "int"), Col("n_unknown_status", "Statut inconnu", "int"),
-        Col("n_known", "Statut connu", "int"), Col(n_col, f"Avec « {MEASURES[measure].lower()} »", "int"),
-        Col(f"share_{measure}", "Part (nombre)", "pct"), Col(f"amount_share_{measure}", "Part (montant)", "pct"),
-    ], "acheteurs-top", key="mc-top")
+    top, bottom = rankings.top_and_bottom(buyers, share_col, n=15)
+    ranked = int(rankings.reliable(buyers[buyers["value"] != "unknown"]).sum())
+    left = int((buyers["value"] != "unknown").sum()) - ranked
+    if top.empty:
+        ui.empty(f"Aucun acheteur n'a {fmt.integer(minimum)} marchés au statut connu ou plus avec ces filtres.")
+    else:
+        ui.table(top, BUYER_COLUMNS, "acheteurs-qui-clausent-le-plus", key="mc-top")
+        st.subheader("Acheteurs qui clausent le moins")
+        ui.table(bottom, BUYER_COLUMNS, "acheteurs-qui-clausent-le-moins", key="mc-bottom")
+    if left:
+        st.caption(f"{fmt.integer(ranked)} acheteurs classés ; {fmt.integer(left)} acheteurs de moins de "
+                   f"{fmt.integer(minimum)} marchés au statut connu ne sont pas classés.")
 
 # --- drill-down ------------------------------------------------------------------------------
 st.subheader("Liste des marchés")
@@ -156,10 +176,12 @@ if ui.need("mart_contract_list"):
               "reserved": "Réservés", "none": "Sans considération sociale", "unknown": "Statut inconnu"}
     c1, c2 = st.columns([1, 2])
     with c1:
-        status = st.selectbox("Statut social", [None] + list(STATUS), key="mc_status",
-                              format_func=lambda s: "Tous" if s is None else STATUS[s])
+        status = urlstate.choice(st.selectbox, "Statut social", {"all": "Tous", **STATUS}, key="mc_status",
+                                 url_key="statut", default="all")
+        status = None if status == "all" else status
     with c2:
-        search = st.text_input("Rechercher (objet, acheteur, identifiant)", key="mc_search").strip() or None
+        search = urlstate.text("Rechercher (objet, acheteur, identifiant)", key="mc_search",
+                               url_key="recherche_marche").strip() or None
     contracts = db.mart("mart_contract_list", filters=f, social_status=status, search=search, max_rows=200)
     if contracts.empty:
         ui.empty("Aucun marché ne correspond.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import db, glossary, ui
+from dashboard import db, glossary, rankings, ui
 from dashboard import formatting as fmt
 from pipelines import settings
 
@@ -95,6 +95,29 @@ st.markdown(
 st.markdown(
     "Publics éligibles : une personne relevant de plusieurs publics est comptée dans chacun ; les "
     "lignes d'une ventilation par public ne s'additionnent donc pas au total."
+)
+
+# --- Classements et cartes (dashboard/rankings.py, setting ranking_min_contracts) -----------------------
+st.subheader("Classements, synthèses et cartes")
+st.markdown(
+    f"Une part calculée sur un ou deux marchés (100 % sur 1 marché) ne dit rien d'un acheteur ni d'un "
+    f"territoire : les classements (acheteurs qui clausent le plus et le moins), les phrases de synthèse "
+    f"(part la plus haute, la plus basse) et les couleurs des cartes ne retiennent que les lignes d'au "
+    f"moins **{rankings.min_contracts()} marchés au statut connu** (réglage `ranking_min_contracts`). "
+    "Les autres restent dans les tableaux avec leur nombre de marchés ; sur la carte, elles sont dessinées "
+    "en beige au contour brun (« trop peu de marchés »). Chaque carte et chaque ventilation par "
+    "territoire disent aussi leur **couverture** : combien de marchés n'ont pas de territoire connu (et "
+    "ne sont donc sur aucune carte), et quelle part des marchés a un statut inconnu (format 2019)."
+)
+
+st.subheader("Recherche")
+st.markdown(
+    "Le champ de recherche (page d'accueil et haut du panneau de gauche) trouve les acheteurs "
+    "(organismes : SIREN, les 9 premiers chiffres du SIRET ; tous leurs établissements sous un seul "
+    "résultat), les opérations (par leur code ou leur nom) et les marchés (par leur objet ou leur "
+    "identifiant), sans tenir compte des accents ni des majuscules, en tolérant une faute de frappe par "
+    "mot. Tous les mots tapés doivent se retrouver dans le résultat. La vue publique ne trouve que les "
+    "données publiques (acheteurs et marchés des DECP), jamais les opérations ni les données d'exécution."
 )
 
 # --- Comparaison entre bailleurs (landlord benchmark anonymity, docs/secrecy_landlords.md) ---------------

@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import urlstate
 from dashboard import breakdowns, db, filters, ui
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
@@ -73,7 +74,8 @@ if bool(total.get("is_masked")):
 
 st.subheader("Profil des participants")
 dims = {k: v for k, v in breakdowns.PARTICIPANT_DIMENSIONS.items()}
-dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, width=360, key="p_dim", index=1)
+dim = urlstate.choice(st.selectbox, "Ventiler par", dims, key="p_dim", url_key="ventilation",
+                      default=list(dims)[1], width=360)
 raw = db.mart("mart_participants", filters=f, dimension=dim)
 rows, total_row = breakdowns.split(raw)
 if rows.empty:

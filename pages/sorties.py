@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import urlstate
 from dashboard import breakdowns, db, filters, ui
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
@@ -31,7 +32,8 @@ with st.container(border=True):
     SCOPES = {"filters": "Filtres du panneau", "operation": "Une opération", "epci": "Une intercommunalité",
               "departement": "Un département"}
     with c1:
-        scope = st.selectbox("Périmètre", list(SCOPES), format_func=SCOPES.get, key="s_scope")
+        scope = urlstate.choice(st.selectbox, "Périmètre", SCOPES, key="s_scope", url_key="perimetre",
+                                default="filters")
     scope_value = None
     with c2:
         if scope != "filters":
@@ -39,17 +41,17 @@ with st.container(border=True):
                     "departement": filters.departements}[scope]()
             ids = list(opts)
             big = filters.largest(scope)
-            scope_value = st.selectbox(SCOPES[scope], ids, format_func=lambda v: opts.get(v, v),
-                                       key=f"s_scope_{scope}",
-                                       index=(ids.index(big) if big in ids else 0) if ids else None)
+            scope_value = urlstate.choice(st.selectbox, SCOPES[scope], {i: opts.get(i, i) for i in ids},
+                                          key=f"s_scope_{scope}", url_key="perimetre_code",
+                                          default=big if big in ids else None)
     with c3:
-        timepoint = st.segmented_control("Moment", ["end", "6m"], default="end", required=True, key="s_time",
-                                         format_func={"end": "Fin", "6m": "6 mois après"}.get)
+        timepoint = urlstate.choice(st.segmented_control, "Moment", {"end": "Fin", "6m": "6 mois après"},
+                                    key="s_time", url_key="moment", default="end", required=True)
     with c4:
         default_def = settings.get("durable_definition")
-        definition = st.segmented_control(
-            "Emploi durable", ["broad", "strict"], default=default_def, required=True, key="s_def",
-            format_func={"broad": "Large", "strict": "Stricte"}.get,
+        definition = urlstate.choice(
+            st.segmented_control, "Emploi durable", {"broad": "Large", "strict": "Stricte"}, key="s_def",
+            url_key="definition", default=default_def, required=True,
             help="Large : CDI, CDD ou intérim de 6 mois et plus, fonction publique, création d'entreprise. "
                  "Stricte : CDI ou CDD de 6 mois et plus.")
 
@@ -123,7 +125,7 @@ ui.chart(fig, summary, total_df, COLUMNS, f"sorties-{timepoint}", key="s-total",
 
 st.subheader("Taux de sortie dynamique par …")
 dims = dict(breakdowns.EXIT_DIMENSIONS)
-dim = st.selectbox("Ventiler par", list(dims), format_func=dims.get, width=360, key="s_dim")
+dim = urlstate.choice(st.selectbox, "Ventiler par", dims, key="s_dim", url_key="ventilation", width=360)
 raw = exits(dim)
 rows, total_row = breakdowns.split(raw)
 if rows.empty:

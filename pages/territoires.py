@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import breakdowns, db, filters, ui
+from dashboard import breakdowns, db, filters, rankings, ui, urlstate
 from dashboard import formatting as fmt
 from dashboard.tables import Col
 from pipelines.settings import PROJECT_ROOT
@@ -69,21 +69,29 @@ INDICATORS = {
 }
 c1, c2 = st.columns([1, 2])
 with c1:
-    level = st.segmented_control("Échelle", ["departement", "epci"], default="departement", required=True,
-                                 format_func={"departement": "Départements", "epci": "Intercommunalités"}.get,
-                                 key="t_level")
+    level = urlstate.choice(st.segmented_control, "Échelle",
+                            {"departement": "Départements", "epci": "Intercommunalités"}, key="t_level",
+                            url_key="echelle", default="departement", required=True)
 with c2:
-    indicator = st.selectbox("Indicateur", list(INDICATORS), format_func=lambda k: INDICATORS[k][0], key="t_ind")
+    indicator = urlstate.choice(st.selectbox, "Indicateur", {k: v[0] for k, v in INDICATORS.items()},
+                                key="t_ind", url_key="indicateur", default="clause_share")
 label, kind = INDICATORS[indicator]
 
 frame = None
 note = ""
+too_small = pd.Series(dtype=bool)  # rows with too few contracts of known status to be coloured
 if indicator in ("clause_share", "social_share"):
     if ui.need("mart_contract_share"):
-        rows, _ = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension=level))
+        rows, total_row = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension=level))
         col = "share_clause" if indicator == "clause_share" else "share_social"
         frame = rows.assign(metric=rows[col], n=rows["n_known"])
-        note = "Sur les marchés au statut connu (format 2022) ; le nombre de marchés au statut inconnu est dans le tableau."
+        too_small = ~rankings.reliable(frame) & frame["metric"].notna()
+        minimum = rankings.min_contracts()
+        note = ("Sur les marchés au statut connu (format 2022) ; le nombre de marchés au statut inconnu est "
+                "dans le tableau. " + rankings.coverage(rows, total_row, level, on_map=True)
+                + (f"Territoires de moins de {fmt.integer(minimum)} marchés au statut connu : en beige au contour brun, "
+                   "ni colorés ni nommés (trop peu de marchés pour une part fiable)."
+                   if too_small.any() else ""))
         table_cols = [Col("value", "Code"), Col("row_label", "Territoire"), Col("n_contracts", "Marchés", "int"),
                       Col("n_unknown_status", "Statut inconnu", "int"), Col("n_known", "Statut connu", "int"),
                       Col("metric", label, kind)]
@@ -116,7 +124,8 @@ else:
             note = "Part des participants résidant dans un quartier prioritaire, par EPCI de résidence."
 
 if frame is not None:
-    frame = frame[frame["value"] != "unknown"]
+    keep = frame["value"] != "unknown"
+    frame, too_small = frame[keep], too_small.reindex(frame.index, fill_value=False)[keep]
     geo = outlines(level)
     if frame.empty:
         ui.empty()
@@ -124,15 +133,19 @@ if frame is not None:
         st.warning("Contours des territoires absents (`data/reference/`) : la carte ne peut pas être tracée.")
         ui.table(frame, table_cols, f"carte-{indicator}-{level}", key="t-table")
     else:
-        z = pd.to_numeric(frame["metric"], errors="coerce")
+        z_all = pd.to_numeric(frame["metric"], errors="coerce")
+        z = z_all.where(~too_small)  # too small: neither coloured nor named in the summary
         z_plot = z * 100 if kind == "pct" else z
         # MapLibre with the blank "white-bg" style: outlines only, nothing fetched from the network.
         codes = {feat["properties"]["code"] for feat in geo.get("features", [])}
-        empty_codes = sorted(codes - set(frame.loc[z.notna(), "value"]))
-        drawn = tuple(sorted(codes & set(frame["value"])))
+        small_codes = sorted(codes & set(frame.loc[too_small, "value"]))
+        empty_codes = sorted(codes - set(frame.loc[z.notna(), "value"]) - set(small_codes))
+        coloured = frame[z.notna()]
+        drawn = tuple(sorted(codes & set(coloured["value"])))
         fig = go.Figure(go.Choroplethmap(
-            geojson=outlines_of(level, drawn), featureidkey="properties.code", locations=frame["value"], z=z_plot,
-            text=frame["row_label"], colorscale="Blues", marker_line_color="white", marker_line_width=0.6,
+            geojson=outlines_of(level, drawn), featureidkey="properties.code", locations=coloured["value"],
+            z=z_plot[z.notna()], text=coloured["row_label"],
+            colorscale="Blues", marker_line_color="white", marker_line_width=0.6,
             colorbar=dict(title=None, **(fmt.PCT_AXIS if kind == "pct" else {"tickformat": ",.0f"})),
             hovertemplate="%{text}<br>%{z" + (fmt.PCT_HOVER if kind == "pct" else ":,.1f}") + "<extra></extra>",
         ))
@@ -142,6 +155,15 @@ if frame is not None:
                 locations=empty_codes, z=[0] * len(empty_codes),
                 colorscale=[[0, "#E5E5E5"], [1, "#E5E5E5"]], showscale=False, marker_line_color="white",
                 hovertemplate="Pas de donnée publiable<extra></extra>"))
+        if small_codes:  # too few contracts of known status: drawn apart, hatched, not coloured
+            small = frame[frame["value"].isin(small_codes)]
+            fig.add_trace(go.Choroplethmap(
+                geojson=outlines_of(level, tuple(small_codes)), featureidkey="properties.code",
+                locations=small["value"], z=[0] * len(small), text=small["row_label"],
+                customdata=small[["n_known"]], colorscale=[[0, "#F3E3C3"], [1, "#F3E3C3"]], showscale=False,
+                marker_line_color="#B08D57", marker_line_width=1.2, name="Trop peu de marchés",
+                hovertemplate="%{text}<br>Trop peu de marchés au statut connu (%{customdata[0]}) : "
+                              "part non colorée<extra></extra>"))
         lon0, lat0, lon1, lat1 = bounds(level)
         fig.update_layout(map=dict(style="white-bg", center=dict(lon=(lon0 + lon1) / 2, lat=(lat0 + lat1) / 2),
                                    zoom=6.9), margin=dict(l=0, r=0, t=10, b=0))
@@ -152,5 +174,10 @@ if frame is not None:
                    f"({fmt.percent(ok.iloc[0]['z']) if kind == 'pct' else fmt.number(ok.iloc[0]['z'], 1)}). "
                    if len(ok) else "")
         summary += note + " Territoires sans donnée ou dont la valeur est masquée (« s ») : en gris."
+        if too_small.any():
+            st.caption("Sur la carte, en beige au contour brun : "
+                       + ", ".join(str(v) for v in frame.loc[too_small, "row_label"].head(12))
+                       + (" …" if int(too_small.sum()) > 12 else "")
+                       + f" — moins de {fmt.integer(rankings.min_contracts())} marchés au statut connu.")
         ui.chart(fig, summary, frame.sort_values("row_label"), table_cols, f"carte-{indicator}-{level}",
                  key="t-map", height=560)

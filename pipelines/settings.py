@@ -62,6 +62,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("secrecy_threshold_sensitive", "OBSERVATOIRE_SECRECY_THRESHOLD_SENSITIVE", 11,
                 "Seuil de masquage quand un public sensible (RQTH, minima sociaux) est croisé avec une "
                 "commune ou un QPV."),
+        Setting("ranking_min_contracts", "OBSERVATOIRE_RANKING_MIN_CONTRACTS", 10,
+                "Nombre minimal de marchés au statut connu pour qu'une ligne (acheteur, territoire...) soit "
+                "classée, nommée dans une phrase de synthèse ou colorée sur une carte."),
         Setting("durable_definition", "OBSERVATOIRE_DURABLE_DEFINITION", "broad",
                 "Définition de l'emploi durable : « broad » (CDI, CDD ou intérim de 6 mois et plus, "
                 "fonction publique, création d'entreprise) ou « strict » (CDI ou CDD de 6 mois et plus)."),

@@ -52,6 +52,11 @@ CALLS: list[tuple[str, str, list[str]]] = [
     ("mart_unknown_territories", "mart_unknown_territories", PROCUREMENT),
     ("mart_filter_options", "mart_filter_options", BOTH),
     ("mart_build_info", "mart_build_info", ["build_info"]),
+    # the search box (target < 200 ms at scale 10: pipelines/bench/pages.py measures it in the page)
+    ("mart_search", "mart_search('aubepine habiat')", ["int_search_words"]),
+    ("mart_search", "mart_search('rehabilitation logements tilleuls')", ["int_search_words"]),
+    ("mart_search", "mart_search('27832116192233')", ["int_search_words"]),
+    ("mart_search", "mart_search('moulin lile', execution_keys := [])", ["int_search_words"]),
 ]
 
 

@@ -4,7 +4,8 @@ Starts the dashboard on the demo built at each scale (`bench/out/demo-sN`, built
 `python -m pipelines demo` + `python -m pipelines build` when absent), loads every page in headless
 chromium and prints, per page: the time to a fully rendered page (script finished, no skeleton
 left, every Plotly chart drawn), the query time within it (the footer written by dashboard/db.py),
-and the time of one interaction (the département filter changed in the sidebar). Ratios are
+and the time of one interaction (the département filter changed in the sidebar); then the search
+box of Accueil (SEARCHES typed, target: the search query under 200 ms at scale 10). Ratios are
 against the empty page (`/vide`) measured in the same run. Target: an interaction under 1 s
 at scale 1.
 
@@ -46,6 +47,9 @@ PAGES = [
     ("methode", "Méthode"),
 ]
 INTERACTION_TARGET_S = 1.0
+# the search box on Accueil: typed words (a typo, no accents, an id) and the target of its answer
+SEARCHES = ["aubepine habiat", "rehabilitation logements tilleuls", "moulin lile", "27832116192233"]
+SEARCH_TARGET_MS = 200.0
 
 _RENDERED_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -169,7 +173,59 @@ def _interact(page, dep_label: str, back_label: str = "Tous") -> tuple[float, fl
     return elapsed, q
 
 
-def bench_scale(db: Path, scale: int, repeat: int) -> list[dict]:
+def search_ms(page) -> float | None:
+    """Time of the search query in the run just rendered (`obs-search-ms` caption of dashboard/search.py)."""
+    el = page.query_selector(".st-key-obs-search-ms")
+    if not el:
+        return None
+    m = re.search(r"([\d\s\u202f\u00a0]+(?:,\d+)?)\s*ms", el.inner_text())
+    return float(re.sub(r"[\s\u202f\u00a0]", "", m.group(1)).replace(",", ".")) if m else None
+
+
+def _search(page, text: str) -> tuple[float, float | None]:
+    """Type `text` in the Accueil search box; (seconds to the rendered answer, search query ms)."""
+    field = page.locator(".st-key-recherche input")
+
+    def type_it():
+        field.fill(text)
+        field.press("Enter")
+
+    started = time.perf_counter()
+    wait_rerun(page, type_it)
+    return time.perf_counter() - started, search_ms(page)
+
+
+def bench_search(page, base: str, scale: int, repeat: int) -> list[dict]:
+    """One row per typed text: median time to the rendered answer and of the search query."""
+    page.goto(base + "/")
+    wait_rendered(page)
+    out = []
+    for text in SEARCHES:
+        # the same words written differently (case, punctuation: folded away by the search) are new
+        # query texts for the dashboard's query cache: every timed run is a cache miss
+        variants = ["-" + text, text + ".", "(" + text + ")", "« " + text + " »", "/" + text, text + " ;"]
+        _search(page, text)  # warm-up
+        runs = []
+        for i in range(repeat):
+            runs.append(_search(page, variants[i % len(variants)] + (" !" * (i // len(variants)))))
+        out.append({"scale": scale, "search": text, "answer_s": statistics.median(r[0] for r in runs),
+                    "search_ms": statistics.median(r[1] or 0 for r in runs)})
+    return out
+
+
+def print_search_table(rows: list[dict]) -> None:
+    if not rows:
+        return
+    print(f"\n{'scale':>5}  {'search (Accueil)':<36} {'answer s':>9} {'query ms':>9}  target")
+    for r in rows:
+        ok = "ok" if r["search_ms"] < SEARCH_TARGET_MS else "SLOW"
+        print(f"{r['scale']:>5}  {r['search']:<36} {r['answer_s']:>9.2f} {r['search_ms']:>9.1f}  {ok} "
+              f"(query < {SEARCH_TARGET_MS:.0f} ms)")
+    print("answer: from Enter to the rendered results; query ms: mart_search as timed by the page "
+          "(dashboard/search.py), each timed run a cache miss (the text written differently).")
+
+
+def bench_scale(db: Path, scale: int, repeat: int, searches: list | None = None) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     proc, base = start_app(db)
@@ -192,6 +248,8 @@ def bench_scale(db: Path, scale: int, repeat: int) -> list[dict]:
                     "interaction_s": statistics.median(x[0] for x in inter),
                     "interaction_query_ms": statistics.median(x[1] or 0 for x in inter),
                 })
+            if searches is not None:
+                searches += bench_search(page, base, scale, repeat)
             browser.close()
     finally:
         stop_app(proc)
@@ -225,7 +283,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(settings.PROJECT_ROOT / "bench" / "out"), help="work folder")
     p.add_argument("--repeat", type=int, default=3, help="loads per page (median kept)")
     p.add_argument("--rebuild", action="store_true", help="regenerate the demo and rebuild the database")
+    p.add_argument("--search-only", action="store_true", help="only the search box of Accueil (SEARCHES)")
+    p.add_argument("--db", help="with --search-only: this database instead of the demo build (one scale)")
     return p
+
+
+def search_only(db: Path, scale: int, repeat: int) -> list[dict]:
+    """The search part alone (app started on `db`)."""
+    from playwright.sync_api import sync_playwright
+
+    proc, base = start_app(db)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            rows = bench_search(page, base, scale, repeat)
+            browser.close()
+    finally:
+        stop_app(proc)
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,11 +313,19 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    results = []
-    for scale in [int(s) for s in args.scales.split(",") if s.strip()]:
+    results, searches = [], []
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    if args.search_only:
+        for scale in scales[:1] if args.db else scales:
+            db = Path(args.db) if args.db else build_demo(out, scale, args.rebuild)
+            searches += search_only(db, scale, args.repeat)
+        print_search_table(searches)
+        return 0
+    for scale in scales:
         db = build_demo(out, scale, args.rebuild)
-        results += bench_scale(db, scale, args.repeat)
+        results += bench_scale(db, scale, args.repeat, searches)
     print_table(results)
+    print_search_table(searches)
     return 0
 
 
