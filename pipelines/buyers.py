@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.context import FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.messages import cite
-from pipelines.textfile import csv_rows, decode_lines, long_cell, mixed_encoding_warning
+from pipelines.text import csv_rows, decode_lines, long_cell, mixed_encoding_warning, name_key, sniff_delimiter
 
 BUYER_TYPES = ("landlord", "commune", "epci", "departement", "region", "state", "hospital", "other")
 
-# French labels (and common variants) accepted in the register's type column, after fold().
+# French labels (and common variants) accepted in the register's type column, after name_key().
 TYPE_LABELS = {
     "BAILLEUR SOCIAL": "landlord", "BAILLEUR": "landlord", "OPH": "landlord", "ESH": "landlord",
     "COMMUNE": "commune", "EPCI": "epci", "INTERCOMMUNALITE": "epci",
@@ -65,15 +64,6 @@ SIREN_PREFIXES: list[tuple[str, str]] = [
 ]
 
 
-def fold(text: str | None) -> str:
-    """Upper case, accents removed, punctuation as single spaces."""
-    if not text:
-        return ""
-    t = unicodedata.normalize("NFKD", text)
-    t = "".join(ch for ch in t if not unicodedata.combining(ch)).upper()
-    return re.sub(r"[^A-Z0-9]+", " ", t).strip()
-
-
 @dataclass
 class BuyersRegister:
     """Buyer id (SIRET or SIREN) -> (name, type)."""
@@ -104,7 +94,7 @@ def classify_buyer(register: BuyersRegister | None, siret: str | None, name: str
         btype = CATEGORY_TYPES.get(category.strip())
         if btype is not None:
             return btype, f"categorie:{category.strip()}"
-    folded = fold(name)
+    folded = name_key(name)
     if folded:
         for rx, label, btype in _COMPILED:
             if rx.search(folded):
@@ -121,11 +111,11 @@ def parse_buyer_type(value: str | None) -> str | None:
     v = (value or "").strip()
     if v.lower() in BUYER_TYPES:
         return v.lower()
-    return TYPE_LABELS.get(fold(v))
+    return TYPE_LABELS.get(name_key(v))
 
 
 def _pick(header: list[str], names) -> int | None:
-    norm = [fold(h).lower().replace(" ", "_") for h in header]
+    norm = [name_key(h).lower().replace(" ", "_") for h in header]
     for n in names:
         if n in norm:
             return norm.index(n)
@@ -140,7 +130,7 @@ def load_buyers_register(con, path: Path, quarantine=None) -> tuple[BuyersRegist
     except OSError as exc:
         raise UnreadableFile(path, "un CSV siret;nom;type", exc.strerror or str(exc)) from exc
     first = text.splitlines()[0] if text.strip() else ""
-    delim = ";" if first.count(";") >= first.count(",") else ","
+    delim = sniff_delimiter(first)
     rows = csv_rows(text, delim)
     if not rows:
         raise UnreadableFile(path, "un CSV siret;nom;type", "fichier vide")

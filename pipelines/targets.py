@@ -14,12 +14,11 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipelines.clauses import values as v
-from pipelines.clauses.text import fold
 from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.messages import cite
 from pipelines.quarantine import Quarantine
-from pipelines.textfile import csv_rows, decode_lines, long_cell, mixed_encoding_warning
+from pipelines.text import csv_rows, decode_lines, fold, long_cell, mixed_encoding_warning, sniff_delimiter
 
 EXPECTED = ("un CSV d'objectifs avec les colonnes type_perimetre, identifiant, libelle, heures_objectif, "
             "date_debut, date_fin (voir docs/clause_export_format.md)")
@@ -58,7 +57,7 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
     except OSError as e:
         raise UnreadableFile(path, EXPECTED, str(e)) from None
     first = text.splitlines()[0] if text.strip() else ""
-    delim = max((";", ",", "\t"), key=first.count)
+    delim = sniff_delimiter(first)
     rows = csv_rows(text, delim)
     if not rows:
         raise UnreadableFile(path, EXPECTED, "fichier vide")

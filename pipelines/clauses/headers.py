@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipelines.clauses.text import fold, without_brackets
+from pipelines.text import fold, without_brackets
 
 # Canonical input fields -> French description (used in messages and in docs/clause_export_format.md).
 FIELDS: dict[str, str] = {

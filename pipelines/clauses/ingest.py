@@ -169,9 +169,10 @@ def _common(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
     out["operation_commune_code"] = row.parse("operation_commune_code", v.commune_code)
     for f in ("buyer_siret",):
         s = v.siret(row.cell(f))
-        if s is not None and not v.is_valid_siret(s):
+        problem = v.siret_problem(s)
+        if problem:
             s = row.withhold(f, s)
-            row.field_rejects.append((f, f"{hdr.FIELDS[f]} : SIRET invalide (14 chiffres attendus), "
+            row.field_rejects.append((f, f"{hdr.FIELDS[f]} : SIRET invalide ({problem}), "
                                          "valeur gardée telle que lue, sans espaces", s))
         out[f] = s
     out["buyer_type"] = row.parse("buyer_type", lambda x: v.code("buyer_type", x))
@@ -195,9 +196,10 @@ def _register_type(ctx: BuildContext, siret: str | None, name: str | None) -> st
 def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> dict:
     out = _common(row, ctx, region_of)
     s = v.siret(row.cell("company_siret"))
-    if s is not None and not v.is_valid_siret(s):
+    problem = v.siret_problem(s)
+    if problem:
         s = row.withhold("company_siret", s)
-        row.field_rejects.append(("company_siret", "SIRET de l'entreprise invalide (14 chiffres attendus), "
+        row.field_rejects.append(("company_siret", f"SIRET de l'entreprise invalide ({problem}), "
                                   "valeur gardée telle que lue, sans espaces", s))
     out["company_siret"] = s
     pid = v.text(row.cell("participant_id"))

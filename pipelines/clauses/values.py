@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from pipelines.clauses.text import fold
+from pipelines.text import fold, identifier, key_text, siret_shape_ok
 
 
 class BadValue(ValueError):
@@ -444,33 +444,32 @@ def age_band_of_age(age: float) -> str:
 
 
 # --- identifiers --------------------------------------------------------------------------------
-_DIGITS_ONLY = re.compile(r"\d+")
-
-
 def siret(value) -> str | None:
-    """A SIRET normalised exactly as `contracts.buyer_siret` (pipelines.decp.normalise.clean_identifier:
-    spaces, dots and non-breaking spaces removed); None when empty."""
-    from pipelines.decp.normalise import clean_identifier
-
+    """A SIRET normalised exactly as `contracts.buyer_siret` (pipelines.text.identifier: spaces, dots
+    and non-breaking spaces removed); None when empty."""
     s = text(value)
     if is_empty(s):
         return None
-    return clean_identifier(s)
+    return identifier(s)
 
 
-def is_valid_siret(s: str | None) -> bool:
-    return s is not None and len(s) == 14 and s.isdigit()
+def siret_problem(s: str | None) -> str | None:
+    """Why a SIRET read cannot be a SIRET (pipelines.text.siret_shape_ok: 14 digits), None when it
+    can or is absent. The key (Luhn) is not checked here: the DECP reader keeps a SIRET whose key is
+    wrong and flags it (`contracts.siret_valid`), so a clause row with the same SIRET still links to
+    its contract; only a value that is no SIRET at all is reported."""
+    if s is None or siret_shape_ok(s):
+        return None
+    return "14 chiffres attendus"
 
 
 def contract_id(value) -> str | None:
-    """A DECP contract id normalised exactly as `contracts.contract_id` (pipelines.decp.normalise.text:
+    """A DECP contract id normalised exactly as `contracts.contract_id` (pipelines.text.key_text:
     surrounding spaces and the `INX ` prefix removed); Excel's integral numbers lose their `.0`."""
-    from pipelines.decp.normalise import text as decp_text
-
     s = text(value)
     if s is None or is_empty(s):
         return None
-    return decp_text(s)
+    return key_text(s)
 
 
 _COMMUNE = re.compile(r"^(\d[\dAB]\d{3})$")

@@ -24,6 +24,7 @@ from pipelines.context import BuildContext, FileResult
 from pipelines.decp import normalise as N
 from pipelines.decp.ingest import ensure_versions_table
 from pipelines.decp.territory import TerritoryResolver
+from pipelines.text import siret_is_valid
 from pipelines.errors import UnreadableFile
 
 EXPECTED = "le fichier DECP consolidé (decp.parquet ou decp.csv de decp-processing)"
@@ -215,7 +216,7 @@ def _split(value: str | None) -> list[str]:
 
 def _buyer(raw):
     siret = N.clean_identifier(raw)
-    return siret, N.siret_is_valid(siret) if siret else None
+    return siret, siret_is_valid(siret) if siret else None
 
 
 def _nature(raw, techniques):

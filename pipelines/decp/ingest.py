@@ -12,6 +12,7 @@ from pipelines.context import BuildContext, FileResult
 from pipelines.decp import normalise as N
 from pipelines.decp.readers import MAX_DEPTH, XML_STOP_DEPTH, detect_format, iter_records
 from pipelines.decp.territory import TerritoryResolver
+from pipelines.text import siret_is_valid
 from pipelines.quarantine import Quarantine
 
 BATCH_ROWS = 20_000
@@ -174,7 +175,7 @@ class RecordNormaliser:
             return self._reject(f"clé incomplète : {missing} absent",
                                 "id" if contract_id is None else f"{buyer_key}.id")
         buyer_name = N.text(_get(rec, buyer_key, "nom"))
-        siret_valid = N.siret_is_valid(buyer_siret)
+        siret_valid = siret_is_valid(buyer_siret)
 
         raw_nature = N.text(rec.get("nature"))
         nature = N.nature_code(raw_nature) if raw_nature else None
