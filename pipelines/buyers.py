@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.context import FileResult
+from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.messages import cite
 from pipelines.text import csv_rows, decode_lines, long_cell, mixed_encoding_warning, name_key, sniff_delimiter
@@ -56,6 +56,14 @@ NAME_PATTERNS: list[tuple[str, str, str]] = [
     ("COMMUNE DE", r"^(COMMUNE|VILLE|MAIRIE)\b", "commune"),
     ("VILLE DE", r"\b(COMMUNE|VILLE) D(E|U|ES)?\b", "commune"),
 ]
+# acheteur_categorie of the consolidated DECP file (INSEE legal category, as labelled by
+# decp-processing) -> buyer_type. EPIC is not mapped: public housing offices (OPH) are EPICs, the
+# name rule tells them apart.
+CATEGORY_TYPES = {
+    "Commune": "commune", "Groupement de communes": "epci", "Syndicat mixte": "epci",
+    "Département": "departement", "Département outre-mer": "departement", "Région": "region",
+    "État": "state", "Établissement hospitalier": "hospital",
+}
 _COMPILED = [(re.compile(rx), label, t) for label, rx, t in NAME_PATTERNS]
 # INSEE numbers public bodies by legal category: the first SIREN digits tell the kind of body.
 SIREN_PREFIXES: list[tuple[str, str]] = [
@@ -80,6 +88,12 @@ class BuyersRegister:
         return hit
 
 
+def buyer_type(ctx: BuildContext, siret: str | None, name: str | None) -> tuple[str, str]:
+    """(buyer_type, buyer_type_rule) for a buyer of this build: register first, then the category
+    given by the consolidated file, then the name and SIREN fallbacks."""
+    return classify_buyer(ctx.buyers, siret, name, ctx.buyer_categories.get(siret) if siret else None)
+
+
 def classify_buyer(register: BuyersRegister | None, siret: str | None, name: str | None,
                    category: str | None = None) -> tuple[str, str]:
     """(buyer_type, rule): register, else `categorie:<label>` (acheteur_categorie of the consolidated
@@ -89,8 +103,6 @@ def classify_buyer(register: BuyersRegister | None, siret: str | None, name: str
         if hit is not None:
             return hit[1], "register"
     if category:
-        from pipelines.decp.consolidated import CATEGORY_TYPES
-
         btype = CATEGORY_TYPES.get(category.strip())
         if btype is not None:
             return btype, f"categorie:{category.strip()}"
