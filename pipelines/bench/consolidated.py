@@ -23,7 +23,6 @@ times the procurement marts on the all-regions database (pipelines.bench.marts, 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
@@ -272,8 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         ratio = r["seconds"] / bare[base]["seconds"] if base and base in bare else 1.0
         results.append((label, r, ratio, base))
     print()
-    print(f"| measure | seconds | CPU s | peak MB | ratio | rows -> contracts |")
-    print(f"|---|---:|---:|---:|---:|---|")
+    print("| measure | seconds | CPU s | peak MB | ratio | rows -> contracts |")
+    print("|---|---:|---:|---:|---:|---|")
     all_db = None
     for label, r, ratio, base in results:
         detail = ""

@@ -161,7 +161,7 @@ class _Row:
         return value
 
 
-def _common(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
+def _common(row: _Row, ctx: BuildContext) -> dict:
     """Fields shared by execution rows and contracts/lots rows."""
     out: dict = {}
     for f in TEXT_FIELDS:
@@ -195,8 +195,8 @@ def _register_type(ctx: BuildContext, siret: str | None, name: str | None) -> st
     return cache[key]
 
 
-def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> dict:
-    out = _common(row, ctx, region_of)
+def _hours_row(row: _Row, ctx: BuildContext, salt: bytes) -> dict:
+    out = _common(row, ctx)
     s = P.siret(row.cell("company_siret"))
     problem = P.siret_problem(s)
     if problem:
@@ -307,8 +307,8 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
     return out
 
 
-def _planned_row(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
-    out = _common(row, ctx, region_of)
+def _planned_row(row: _Row, ctx: BuildContext) -> dict:
+    out = _common(row, ctx)
     for f in ("trade", "contract_kind", "legal_basis"):
         out[f] = row.parse(f, lambda x, k=CODED[f]: v.code(k, x))
     amount = row.parse("contract_amount", P.number)
@@ -480,7 +480,7 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
         row = _Row(cells, hm)
         if long:
             row.problems.extend(long_problems)
-        out = _hours_row(row, ctx, salt, region_of) if kind == "clauses" else _planned_row(row, ctx, region_of)
+        out = _hours_row(row, ctx, salt) if kind == "clauses" else _planned_row(row, ctx)
         withheld.update(row.withheld)
         if long:
             row.field_rejects.extend(long_rejects)
@@ -517,7 +517,7 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
                 prev = planned_rows.get(key)
                 if prev is None:
                     p_row = _Row(cells, hm)
-                    p = _planned_row(p_row, ctx, region_of)
+                    p = _planned_row(p_row, ctx)
                     for field, reason, raw in p_row.field_rejects:   # the lot's own fields, once
                         if field in PLANNED_ONLY:
                             q.reject_field(record_no, field, reason, raw)

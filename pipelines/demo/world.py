@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
