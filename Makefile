@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run   -> virtualenv + dependencies, demo data, database build, dashboard on http://localhost:8501
-#   make test  -> virtualenv + test dependencies (Debian's chromium included), whole test suite
+#   make test  -> virtualenv + test dependencies (Debian's chromium included), linter (ruff.toml), whole test suite
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -49,6 +49,7 @@ run: build
 	OBSERVATOIRE_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
 
 test: venv-dev chromium
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 
 bench: venv-dev

@@ -259,34 +259,6 @@ GLOSSARY: dict[str, tuple[str, dict[str, str]]] = {
     "departement": ("Département", DEPARTEMENT),
 }
 
-# Column names that hold codes of a glossary kind (for `translate_codes`).
-COLUMN_KIND = {
-    "buyer_type": "buyer_type",
-    "nature": "nature",
-    "procedure": "procedure",
-    "sector": "sector",
-    "territory_status": "territory_status",
-    "amount_flag": "amount_flag",
-    "modality": "modality",
-    "gender": "gender",
-    "age_band": "age_band",
-    "qualification_level": "qualification_level",
-    "public": "public",
-    "employment_contract_type": "employment_contract_type",
-    "outcome": "outcome",
-    "outcome_end": "outcome",
-    "outcome_6m": "outcome",
-    "category": "outcome_category",
-    "outcome_category": "outcome_category",
-    "trade": "trade",
-    "contract_kind": "contract_kind",
-    "legal_basis": "legal_basis",
-    "scope_type": "scope_type",
-    "match_status": "match_status",
-    "kind": "kind",
-    "status": "status",
-}
-
 
 def label(kind: str, code) -> str:
     """French label of `code` in the glossary `kind`; the code itself when unknown, "Non renseigné" when null."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import db, glossary, rankings, ui
+from dashboard import glossary, rankings, ui
 from dashboard import formatting as fmt
 from pipelines import settings
 

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.context import FileResult
+from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.messages import cite
-from pipelines.textfile import csv_rows, decode_lines, long_cell, mixed_encoding_warning
+from pipelines.text import csv_rows, decode_lines, long_cell, mixed_encoding_warning, name_key, sniff_delimiter
 
 BUYER_TYPES = ("landlord", "commune", "epci", "departement", "region", "state", "hospital", "other")
 
-# French labels (and common variants) accepted in the register's type column, after fold().
+# French labels (and common variants) accepted in the register's type column, after name_key().
 TYPE_LABELS = {
     "BAILLEUR SOCIAL": "landlord", "BAILLEUR": "landlord", "OPH": "landlord", "ESH": "landlord",
     "COMMUNE": "commune", "EPCI": "epci", "INTERCOMMUNALITE": "epci",
@@ -57,21 +56,20 @@ NAME_PATTERNS: list[tuple[str, str, str]] = [
     ("COMMUNE DE", r"^(COMMUNE|VILLE|MAIRIE)\b", "commune"),
     ("VILLE DE", r"\b(COMMUNE|VILLE) D(E|U|ES)?\b", "commune"),
 ]
+# acheteur_categorie of the consolidated DECP file (INSEE legal category, as labelled by
+# decp-processing) -> buyer_type. EPIC is not mapped: public housing offices (OPH) are EPICs, the
+# name rule tells them apart.
+CATEGORY_TYPES = {
+    "Commune": "commune", "Groupement de communes": "epci", "Syndicat mixte": "epci",
+    "Département": "departement", "Département outre-mer": "departement", "Région": "region",
+    "État": "state", "Établissement hospitalier": "hospital",
+}
 _COMPILED = [(re.compile(rx), label, t) for label, rx, t in NAME_PATTERNS]
 # INSEE numbers public bodies by legal category: the first SIREN digits tell the kind of body.
 SIREN_PREFIXES: list[tuple[str, str]] = [
     ("21", "commune"), ("22", "departement"), ("23", "region"), ("24", "epci"), ("25", "epci"),
     ("26", "hospital"), ("1", "state"),
 ]
-
-
-def fold(text: str | None) -> str:
-    """Upper case, accents removed, punctuation as single spaces."""
-    if not text:
-        return ""
-    t = unicodedata.normalize("NFKD", text)
-    t = "".join(ch for ch in t if not unicodedata.combining(ch)).upper()
-    return re.sub(r"[^A-Z0-9]+", " ", t).strip()
 
 
 @dataclass
@@ -90,6 +88,12 @@ class BuyersRegister:
         return hit
 
 
+def buyer_type(ctx: BuildContext, siret: str | None, name: str | None) -> tuple[str, str]:
+    """(buyer_type, buyer_type_rule) for a buyer of this build: register first, then the category
+    given by the consolidated file, then the name and SIREN fallbacks."""
+    return classify_buyer(ctx.buyers, siret, name, ctx.buyer_categories.get(siret) if siret else None)
+
+
 def classify_buyer(register: BuyersRegister | None, siret: str | None, name: str | None,
                    category: str | None = None) -> tuple[str, str]:
     """(buyer_type, rule): register, else `categorie:<label>` (acheteur_categorie of the consolidated
@@ -99,12 +103,10 @@ def classify_buyer(register: BuyersRegister | None, siret: str | None, name: str
         if hit is not None:
             return hit[1], "register"
     if category:
-        from pipelines.decp.consolidated import CATEGORY_TYPES
-
         btype = CATEGORY_TYPES.get(category.strip())
         if btype is not None:
             return btype, f"categorie:{category.strip()}"
-    folded = fold(name)
+    folded = name_key(name)
     if folded:
         for rx, label, btype in _COMPILED:
             if rx.search(folded):
@@ -121,11 +123,11 @@ def parse_buyer_type(value: str | None) -> str | None:
     v = (value or "").strip()
     if v.lower() in BUYER_TYPES:
         return v.lower()
-    return TYPE_LABELS.get(fold(v))
+    return TYPE_LABELS.get(name_key(v))
 
 
 def _pick(header: list[str], names) -> int | None:
-    norm = [fold(h).lower().replace(" ", "_") for h in header]
+    norm = [name_key(h).lower().replace(" ", "_") for h in header]
     for n in names:
         if n in norm:
             return norm.index(n)
@@ -140,7 +142,7 @@ def load_buyers_register(con, path: Path, quarantine=None) -> tuple[BuyersRegist
     except OSError as exc:
         raise UnreadableFile(path, "un CSV siret;nom;type", exc.strerror or str(exc)) from exc
     first = text.splitlines()[0] if text.strip() else ""
-    delim = ";" if first.count(";") >= first.count(",") else ","
+    delim = sniff_delimiter(first)
     rows = csv_rows(text, delim)
     if not rows:
         raise UnreadableFile(path, "un CSV siret;nom;type", "fichier vide")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 
 @dataclass
@@ -27,7 +27,8 @@ class FileResult:
 
 @dataclass
 class BuildContext:
-    """Shared state of one build.
+    """Shared state of one build (data only: this module imports no other module of the project,
+    so that every reader may import it; the buyer type of a build is `pipelines.buyers.buyer_type`).
 
     region_code: INSEE code of the observed region, or None for all regions (`--all-regions`).
     buyers: the buyers register (`pipelines.buyers.BuyersRegister`), empty when `--buyers` is absent.
@@ -52,14 +53,3 @@ class BuildContext:
     moved_out_of_region: dict = field(default_factory=dict)
     # buyer SIRET -> acheteur_categorie given by the consolidated national file (buyer-type fallback)
     buyer_categories: dict = field(default_factory=dict)
-    log: Callable[[str], None] = print
-
-    def buyer_type(self, siret: str | None, name: str | None) -> tuple[str, str]:
-        """(buyer_type, buyer_type_rule) for a buyer: register first, then the category given by the
-        consolidated file, then the name and SIREN fallbacks."""
-        from pipelines.buyers import classify_buyer
-
-        return classify_buyer(self.buyers, siret, name, self.buyer_categories.get(siret) if siret else None)
-
-    def in_region(self, region_code: str | None) -> bool:
-        return self.region_code is None or region_code == self.region_code

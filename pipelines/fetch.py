@@ -69,7 +69,7 @@ def _write_meta(path: Path, meta: dict) -> None:
     os.replace(tmp, path)
 
 
-def _total_size(resp, offset: int) -> int | None:
+def _total_size(resp) -> int | None:
     """Announced size of the whole file (Content-Range of a 206, Content-Length of a 200)."""
     if resp.status == 206:
         cr = resp.headers.get("Content-Range", "")
@@ -116,7 +116,7 @@ def download(url: str, target: Path, timeout: float = 60.0, log=print) -> bool:
     with resp:
         if resp.status == 200:
             offset = 0                        # no resume (new file upstream or no Range support)
-        total = _total_size(resp, offset)
+        total = _total_size(resp)
         meta = {"url": url, "final_url": resp.geturl(), "etag": resp.headers.get("ETag"),
                 "last_modified": resp.headers.get("Last-Modified"), "size": total}
         if resp.status == 206 and part_meta.get("size") not in (None, total):

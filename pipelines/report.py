@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import settings
+from pipelines.text import fold
 
 # Stable keys, in print order. Never rename or remove one: add new keys at the end.
 FILTER_KEYS = ["year", "departement", "landlord"]
@@ -109,7 +110,7 @@ def check_filters(con, departement: str | None, landlord: str | None) -> tuple[s
         departement = departement.strip()
         deps = options.get("departement", {})
         if departement not in deps:
-            by_name = [code for code, label in deps.items() if _fold(label) == _fold(departement)]
+            by_name = [code for code, label in deps.items() if fold(label) == fold(departement)]
             hint = (f"écrire le code « {by_name[0]} »" if by_name else
                     "départements des données : " + (", ".join(f"{c} {lab}".strip() for c, lab in deps.items())
                                                      or "aucun"))
@@ -120,13 +121,6 @@ def check_filters(con, departement: str | None, landlord: str | None) -> tuple[s
             raise BadFilter(f"--landlord « {landlord} » : SIRET attendu (14 chiffres)")
         landlord = digits
     return departement, landlord
-
-
-def _fold(text: str) -> str:
-    import unicodedata
-
-    t = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in t if not unicodedata.combining(c)).lower().replace("-", " ").split())
 
 
 def empty_note(report: dict) -> str | None:

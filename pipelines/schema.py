@@ -52,7 +52,3 @@ def create_all_tables(con) -> None:
     for name, columns in TABLES.items():
         con.execute(f"create table if not exists {name} ({columns})")
 
-
-def column_names(con, table: str) -> list[str]:
-    """Column names of a table, in order."""
-    return [row[0] for row in con.execute(f"describe {table}").fetchall()]

@@ -13,13 +13,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipelines.clauses import values as v
-from pipelines.clauses.text import fold
+from pipelines import cells as P
 from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.messages import cite
 from pipelines.quarantine import Quarantine
-from pipelines.textfile import csv_rows, decode_lines, long_cell, mixed_encoding_warning
+from pipelines.text import csv_rows, decode_lines, fold, long_cell, mixed_encoding_warning, sniff_delimiter
 
 EXPECTED = ("un CSV d'objectifs avec les colonnes type_perimetre, identifiant, libelle, heures_objectif, "
             "date_debut, date_fin (voir docs/clause_export_format.md)")
@@ -58,7 +57,7 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
     except OSError as e:
         raise UnreadableFile(path, EXPECTED, str(e)) from None
     first = text.splitlines()[0] if text.strip() else ""
-    delim = max((";", ",", "\t"), key=first.count)
+    delim = sniff_delimiter(first)
     rows = csv_rows(text, delim)
     if not rows:
         raise UnreadableFile(path, EXPECTED, "fichier vide")
@@ -94,25 +93,25 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
         if scope is None:
             problems.append(f"type de périmètre inconnu « {cell('scope_type')} » (attendu : opération ou "
                             "maître d'ouvrage)")
-        sid = v.text(cell("scope_id"))
+        sid = P.text(cell("scope_id"))
         if scope == "buyer":
-            sid = v.siret(sid)
+            sid = P.siret(sid)
         if not sid:
             problems.append("identifiant du périmètre manquant")
         hours = None
         try:
-            hours = v.number(cell("target_hours"))
+            hours = P.number(cell("target_hours"))
             if hours is None or hours <= 0:
                 problems.append(f"objectif d'heures absent ou non positif « {cell('target_hours')} »")
-        except v.BadValue as e:
+        except P.BadValue as e:
             problems.append(f"objectif d'heures : {e}")
         start = end = None
         try:
-            start = v.event_date(cell("period_start"))
-            end = v.event_date(cell("period_end"))
+            start = P.event_date(cell("period_start"))
+            end = P.event_date(cell("period_end"))
             if start and end and end < start:
                 problems.append("date de fin antérieure à la date de début")
-        except v.BadValue as e:
+        except P.BadValue as e:
             problems.append(f"période : {e}")
         if problems:
             q.reject_record(record_no, "; ".join(problems), delim.join(cells))
@@ -122,7 +121,7 @@ def load_targets(con, path: Path, ctx: BuildContext | None = None) -> FileResult
             result.n_duplicates += 1
             continue
         seen.add(key)
-        for n, val in zip(SCHEMA.names, (scope, sid, v.text(cell("label")), hours, start, end)):
+        for n, val in zip(SCHEMA.names, (scope, sid, P.text(cell("label")), hours, start, end)):
             cols[n].append(val)
         result.n_loaded += 1
     if cols["scope_type"]:

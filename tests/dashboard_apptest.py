@@ -59,28 +59,45 @@ def frames(at: AppTest):
     return [d.value for d in at.dataframe]
 
 
-@functools.lru_cache(maxsize=None)
-def demo_db(scale: int = 1) -> Path:
-    """The demo generated and built through the normal pipeline, once per test process.
+DEMO_SEED = 7
 
-    Skips the calling test when the generator or the build fails (they belong to other areas).
-    """
-    import pytest
+
+def demo_build(scale: int = 1) -> tuple[Path, Path, str | None]:
+    """The demo generated (seed DEMO_SEED, the one tests/test_demo.py's figures are worked out on)
+    and built through the normal pipeline, once per test session for every module that uses it
+    (tests/test_demo.py, the page and browser tests): (input folder, database, None or the reason
+    of a failure). The salt is a temporary file, never the project's data/secret/salt."""
+    return _demo_build(scale)   # one cache key per scale, however the scale is passed
+
+
+@functools.lru_cache(maxsize=None)
+def _demo_build(scale: int) -> tuple[Path, Path, str | None]:
     import subprocess
     import sys
 
     out = Path(tempfile.mkdtemp(prefix=f"obs-demo-s{scale}-"))
     demo, db = out / "demo", out / "observatoire.duckdb"
+    env = {**os.environ, "OBSERVATOIRE_SALT_FILE": str(out / "secret" / "salt")}
     steps = [
-        [sys.executable, "-m", "pipelines", "demo", "--out", str(demo), "--scale", str(scale)],
+        [sys.executable, "-m", "pipelines", "demo", "--out", str(demo), "--scale", str(scale),
+         "--seed", str(DEMO_SEED)],
         [sys.executable, "-m", "pipelines", "build", "--db", str(db), "--decp", str(demo / "decp"),
          "--clauses", str(demo / "clauses"), "--buyers", str(demo / "acheteurs.csv"),
-         "--targets", str(demo / "objectifs.csv")],
+         "--targets", str(demo / "objectifs.csv"), "--no-progress"],
     ]
     for cmd in steps:
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-        if proc.returncode != 0 and not db.exists():
-            pytest.skip(f"demo not available ({' '.join(cmd[2:4])} failed): {proc.stderr.strip()[-300:]}")
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            return demo, db, f"{' '.join(cmd[2:4])} failed ({proc.returncode}): {proc.stderr.strip()[-300:]}"
+    return demo, db, None
+
+
+def demo_db(scale: int = 1) -> Path:
+    """The demo database of `demo_build`. Skips the calling test when the generator or the build
+    fails and wrote no database (they belong to other areas; tests/test_demo.py fails instead)."""
+    _, db, failure = demo_build(scale)
+    if failure and not db.exists():
+        pytest.skip(f"demo not available: {failure}")
     return db
 
 

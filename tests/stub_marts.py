@@ -156,7 +156,7 @@ def _exit_rows():
                     "buyer"]:
             for tp in ("end", "6m"):
                 rows.append(dict(dim_=dim, f_dep=dep, f_tp=tp, value="total", label=None, is_total=True, sort_key=999,
-                                 is_additive=dim != "public", 
+                                 is_additive=dim != "public",
                                  n_participants=lv, is_masked=False, n_leavers=lv, n_known=kn, n_unknown=un,
                                  n_durable=du, n_transition=tr, n_positive=po, n_other=ot, n_dynamic=du + tr + po,
                                  dynamic_exit_rate=rate, ci_low=lo, ci_high=hi))

@@ -53,7 +53,7 @@ def test_cli_end_to_end(tmp_path):
     proc = run_cli("--db", db, "--decp", inputs["decp"], "--buyers", inputs["buyers"])
     assert proc.returncode == 1                       # one file failed
     assert "Traceback" not in proc.stderr
-    errors = [l for l in proc.stderr.splitlines() if l.startswith("erreur")]
+    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("erreur")]
     assert errors == ["erreur : d_truncated.json : fichier illisible, attendu un fichier DECP (JSON "
                       "{\"marches\": ...}, XML <marches>, ou export tabulaire CSV avec les colonnes id, "
                       "acheteur.id, dateNotification...) (JSON tronqué ou invalide après 0 "
@@ -205,7 +205,7 @@ def test_records_placed_out_of_region_by_their_buyer_are_logged_so(tmp_path, cap
     db = tmp_path / "obs.duckdb"
     assert build_module.main(["--db", str(db), "--decp", str(tmp_path / "d.json"), "--no-progress"]) == 0
     out = capsys.readouterr().out
-    line = next(l for l in out.splitlines() if l.startswith("d.json"))
+    line = next(ln for ln in out.splitlines() if ln.startswith("d.json"))
     assert line.split()[4:9] == ["3", "1", "0", "0", "2"]   # read, loaded, rejected, duplicates, out of region
     con = duckdb.connect(str(db), read_only=True)
     assert table(con, "select n_read, n_loaded, n_out_of_region from ingest_log") == [(3, 1, 2)]
@@ -228,7 +228,7 @@ def test_reader_bug_is_one_line_and_other_files_continue(tmp_path, monkeypatch, 
                               "--accept-failures"]) == 1
     out, err = capsys.readouterr()
     assert f"base écrite malgré 1 fichier(s) en échec (--accept-failures) : {db}" in out
-    err = [l for l in err.splitlines() if l.startswith("erreur")]
+    err = [ln for ln in err.splitlines() if ln.startswith("erreur")]
     assert len(err) == 1 and err[0].startswith("erreur : b_2022.xml : erreur inattendue à la lecture (KeyError à ")
     con = duckdb.connect(str(db), read_only=True)
     assert table(con, "select source_file, status from ingest_log order by 1") == [

@@ -224,14 +224,14 @@ def test_not_an_export_is_unreadable(con, ctx, tmp_path):
 @pytest.mark.parametrize("text", ["05/03/2024", "5/3/2024", "05-03-2024", "05.03.2024", "05/03/24",
                                   "2024-03-05", "2024-03-05+01:00", "2024-03-05T08:00:00Z", "2024-03-05 00:00:00"])
 def test_date_styles(text):
-    from pipelines.clauses.values import a_date
+    from pipelines.cells import a_date
     assert a_date(text) == date(2024, 3, 5)
 
 
 @pytest.mark.parametrize("text", ["1 234,5", "1234,5", "1.234,5", "1,234.5", "1234.5", "1\u202f234,5",
                                   "1\u00a0234,50 h"])
 def test_number_styles(text):
-    from pipelines.clauses.values import number
+    from pipelines.cells import number
     assert number(text) == 1234.5
 
 

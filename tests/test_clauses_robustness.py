@@ -8,7 +8,6 @@ import random
 import tracemalloc
 import zipfile
 from datetime import date, datetime
-from pathlib import Path
 
 import duckdb
 import pytest

@@ -168,18 +168,18 @@ def test_non_finite_numbers_are_rejected_with_their_reason(tmp_path, monkeypatch
                                   "1_000", "1__0", "0x10", "#DIV/0!", "1e999", "12h75",
                                   "∞", "-∞", "+∞", "\u2212∞", "#NULL!"])
 def test_number_refuses_what_float_alone_would_take(text):
-    from pipelines.clauses import values as v
+    from pipelines import cells
 
-    with pytest.raises(v.BadValue):
-        v.number(text)
+    with pytest.raises(cells.BadValue):
+        cells.number(text)
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
 def test_number_refuses_non_finite_spreadsheet_cells(value):
-    from pipelines.clauses import values as v
+    from pipelines import cells
 
-    with pytest.raises(v.BadValue) as e:
-        v.number(value)
+    with pytest.raises(cells.BadValue) as e:
+        cells.number(value)
     assert e.value.bare == "valeur non finie (NaN ou infini), nombre attendu"
 
 
@@ -188,9 +188,9 @@ def test_number_refuses_non_finite_spreadsheet_cells(value):
                                             ("-12", -12.0), (",5", 0.5), ("NC", None), ("", None),
                                             ("12h30", 12.5), ("35 h 00", 35.0), ("300h", 300.0)])
 def test_number_still_reads_the_usual_spellings(text, expected):
-    from pipelines.clauses import values as v
+    from pipelines import cells
 
-    assert v.number(text) == expected
+    assert cells.number(text) == expected
 
 
 DATE_HEADER = "ID participant;Sexe;Année de naissance;Date de début;Date de fin;Heures réalisées\n"

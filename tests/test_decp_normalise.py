@@ -9,6 +9,7 @@ import pytest
 from decp_helpers import load, marche_2019, marche_2022, rows
 from pipelines.decp import normalise as N
 from pipelines.decp.territory import TerritoryResolver
+from pipelines.text import siret_is_valid
 from decp_helpers import _reference
 
 
@@ -18,17 +19,17 @@ def test_siret_spaces_removed_and_luhn_checked():
     assert N.clean_identifier(" 215 903 501 00017 ") == "21590350100017"
     assert N.clean_identifier("215\u00a0903\u00a0501.00017") == "21590350100017"
     # Luhn on 21590350100017: doubling every second digit from the right gives a sum of 30
-    assert N.siret_is_valid("21590350100017")
-    assert not N.siret_is_valid("21590350100018")       # last digit changed
-    assert not N.siret_is_valid("2159035010001")        # 13 digits
-    assert not N.siret_is_valid("215903501000170")      # 15 digits
-    assert not N.siret_is_valid("FR32918951849")        # a VAT number
+    assert siret_is_valid("21590350100017")
+    assert not siret_is_valid("21590350100018")       # last digit changed
+    assert not siret_is_valid("2159035010001")        # 13 digits
+    assert not siret_is_valid("215903501000170")      # 15 digits
+    assert not siret_is_valid("FR32918951849")        # a VAT number
 
 
 def test_siret_of_la_poste_uses_digit_sum_rule():
-    assert N.siret_is_valid("35600000000048")            # La Poste head office
-    assert N.siret_is_valid("35600000000010")            # digit sum 3+5+6+1 = 15, multiple of 5
-    assert not N.siret_is_valid("35600000000011")        # digit sum 16
+    assert siret_is_valid("35600000000048")            # La Poste head office
+    assert siret_is_valid("35600000000010")            # digit sum 3+5+6+1 = 15, multiple of 5
+    assert not siret_is_valid("35600000000011")        # digit sum 16
 
 
 def test_siret_read_as_number_keeps_its_digits():

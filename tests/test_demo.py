@@ -8,8 +8,8 @@ import random
 import duckdb
 import pytest
 
-from pipelines.build import main as build_main
 from pipelines.demo import generate, procurement, world
+from tests.dashboard_apptest import demo_build
 
 SEED = 7
 
@@ -19,25 +19,19 @@ def _files(folder):
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    generate(out, scale=1, seed=SEED)
-    return out
+def demo_dir():
+    """The demo input files of the session's one demo build (tests/dashboard_apptest.demo_build)."""
+    demo, _, failure = demo_build()
+    assert failure is None, failure
+    assert json.loads((demo / "demo.json").read_text(encoding="utf-8"))["seed"] == SEED
+    return demo
 
 
 @pytest.fixture(scope="module")
-def db(demo_dir, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo_db")
-    import os
-    os.environ["OBSERVATOIRE_SALT_FILE"] = str(tmp / "salt")
-    try:
-        code = build_main(["--db", str(tmp / "obs.duckdb"), "--decp", str(demo_dir / "decp"),
-                           "--clauses", str(demo_dir / "clauses"), "--buyers", str(demo_dir / "acheteurs.csv"),
-                           "--targets", str(demo_dir / "objectifs.csv"), "--no-progress"])
-    finally:
-        del os.environ["OBSERVATOIRE_SALT_FILE"]
-    assert code == 0
-    con = duckdb.connect(str(tmp / "obs.duckdb"), read_only=True)
+def db(demo_dir):
+    _, path, failure = demo_build()
+    assert failure is None, failure
+    con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()
 

@@ -161,7 +161,6 @@ def test_exchanging_two_landlords_of_a_band_changes_nothing_published(region, x,
     published tells whether x has x's execution figures or y's."""
     swapped = build_region(people_of={x: y, y: x})
     assert public(swapped) == public(region)
-    differs = False
     for viewer in [v for v in VIEWERS if v not in (x, y)]:
         a, b = published(region, viewer), published(swapped, viewer)
         for key in a:

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from marts_fixture import add_contracts, add_lines, add_lots, build, by_value, new_db, people, rows
+from marts_fixture import add_contracts, add_lines, add_lots, build, by_value, new_db, rows
 
 L1 = "11111111111111"
 COMMUNE = "33333333333333"

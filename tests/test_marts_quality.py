@@ -2,7 +2,6 @@
 build info."""
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 

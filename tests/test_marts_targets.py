@@ -1,7 +1,6 @@
 """mart_targets (hours grid + ANRU floors), mart_custom_targets, mart_hours_grid(_defaults)."""
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 

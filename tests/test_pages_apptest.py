@@ -70,7 +70,7 @@ def test_heures_figures_and_masked_public_cells():
     assert m["Heures réalisées"] == f"120{G}000{H}"
     assert m["Heures prévues"] == f"100{G}000{H}"
     assert m["Taux de réalisation"] == f"120,0{P}"
-    assert m["Équivalents temps plein"] == f"74,7\u00a0ETP"  # 120 000 / 1 607
+    assert m["Équivalents temps plein"] == "74,7\u00a0ETP"  # 120 000 / 1 607
     at.selectbox(key="h_dim").select("public").run()
     open_tables(at, "h-dim")
     assert not at.exception

@@ -19,7 +19,6 @@ DOCUMENTED_KEYS = ["contracts_known", "contracts_with_social_consideration", "sh
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "obs.duckdb"
-    import duckdb
 
     con = new_db()
     add_contracts(con, {"contract_id": "A", "has_social_clause": True},

@@ -23,7 +23,6 @@ times the procurement marts on the all-regions database (pipelines.bench.marts, 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from dashboard import runlog
 from pipelines import settings
-from pipelines.bench.pages import (_RENDERED_JS, CHROMIUM, CHROMIUM_ARGS, PAGES, RUN_AFTER_JS, RUN_NUMBER_JS,
+from pipelines.bench.pages import (RENDERED_JS, CHROMIUM, CHROMIUM_ARGS, PAGES, RUN_AFTER_JS, RUN_NUMBER_JS,
                                    start_app, stop_app)
 
 ACTION_TIMEOUT_S = 90
@@ -75,7 +75,7 @@ def pct(values: list[float], q: float) -> float:
 # --- one browser session ----------------------------------------------------------------------
 
 async def _settled(page) -> None:
-    await page.wait_for_function(_RENDERED_JS, timeout=ACTION_TIMEOUT_S * 1000, polling=50)
+    await page.wait_for_function(RENDERED_JS, timeout=ACTION_TIMEOUT_S * 1000, polling=50)
 
 
 async def _load(page, url: str) -> float:

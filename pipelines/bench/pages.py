@@ -51,7 +51,7 @@ INTERACTION_TARGET_S = 1.0
 SEARCHES = ["aubepine habiat", "rehabilitation logements tilleuls", "moulin lile", "27832116192233"]
 SEARCH_TARGET_MS = 200.0
 
-_RENDERED_JS = """() => {
+RENDERED_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (!document.querySelector('.st-key-obs-query-time') && !document.querySelector('[data-testid="stAlert"]')) return false;
@@ -123,8 +123,8 @@ def stop_app(proc: subprocess.Popen) -> None:
 
 
 def wait_rendered(page, timeout_ms: float = 60_000) -> None:
-    """Wait until the Streamlit page is fully rendered (see _RENDERED_JS)."""
-    page.wait_for_function(_RENDERED_JS, timeout=timeout_ms, polling=50)
+    """Wait until the Streamlit page is fully rendered (see RENDERED_JS)."""
+    page.wait_for_function(RENDERED_JS, timeout=timeout_ms, polling=50)
 
 
 def query_ms(page) -> float | None:

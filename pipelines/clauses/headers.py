@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipelines.clauses.text import fold, without_brackets
+from pipelines.text import fold, without_brackets
 
 # Canonical input fields -> French description (used in messages and in docs/clause_export_format.md).
 FIELDS: dict[str, str] = {
@@ -243,10 +243,10 @@ class HeaderMap:
 
 def public_flag(header: str) -> str | None:
     """The public code of a yes/no column such as « RSA », « Public DELD » or « Bénéficiaire RQTH »."""
-    from pipelines.clauses.values import _INDEXES
+    from pipelines.clauses.values import folded_code
 
     words = [w for w in fold(header).split() if w not in ("public", "publics", "eligible", "critere")]
-    return _INDEXES["publics"].get(" ".join(words)) if words else None
+    return folded_code("publics", " ".join(words)) if words else None
 
 
 def map_headers(headers: list) -> HeaderMap:

@@ -20,10 +20,12 @@ import numpy as np
 import pyarrow as pa
 
 from pipelines.clauses import headers as hdr
+from pipelines import cells as P
 from pipelines.clauses import values as v
 from pipelines.clauses.privacy import MARKER, PERSONAL_FIELDS, personal_kind, redact
 from pipelines.clauses.pseudonym import load_salt, pseudonymise
 from pipelines.clauses.source import long_cell_text, max_cell_chars, open_table
+from pipelines.buyers import buyer_type
 from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.messages import CITE_MAX_NAMES, cite
@@ -142,13 +144,13 @@ class _Row:
         raw = self.cell(field)
         try:
             return parser(raw)
-        except v.BadValue as e:
+        except P.BadValue as e:
             personal = field in PERSONAL_FIELDS   # never quote a value about the person
             what = f"{label or hdr.FIELDS[field]} : {e.bare if personal else e}"
             if record_level:
                 self.problems.append((field, what))
             else:
-                self.field_rejects.append((field, what + " (valeur ignorée)", None if personal else v.text(raw)))
+                self.field_rejects.append((field, what + " (valeur ignorée)", None if personal else P.text(raw)))
             return None
 
     def withhold(self, field: str, value: str | None) -> str | None:
@@ -159,19 +161,20 @@ class _Row:
         return value
 
 
-def _common(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
+def _common(row: _Row, ctx: BuildContext) -> dict:
     """Fields shared by execution rows and contracts/lots rows."""
     out: dict = {}
     for f in TEXT_FIELDS:
-        t = v.text(row.cell(f))
-        out[f] = row.withhold(f, None if v.is_empty(t) else t)
-    out["contract_id"] = row.withhold("contract_id", v.contract_id(row.cell("contract_id")))
-    out["operation_commune_code"] = row.parse("operation_commune_code", v.commune_code)
+        t = P.text(row.cell(f))
+        out[f] = row.withhold(f, None if P.is_empty(t) else t)
+    out["contract_id"] = row.withhold("contract_id", P.contract_id(row.cell("contract_id")))
+    out["operation_commune_code"] = row.parse("operation_commune_code", P.commune_code)
     for f in ("buyer_siret",):
-        s = v.siret(row.cell(f))
-        if s is not None and not v.is_valid_siret(s):
+        s = P.siret(row.cell(f))
+        problem = P.siret_problem(s)
+        if problem:
             s = row.withhold(f, s)
-            row.field_rejects.append((f, f"{hdr.FIELDS[f]} : SIRET invalide (14 chiffres attendus), "
+            row.field_rejects.append((f, f"{hdr.FIELDS[f]} : SIRET invalide ({problem}), "
                                          "valeur gardée telle que lue, sans espaces", s))
         out[f] = s
     out["buyer_type"] = row.parse("buyer_type", lambda x: v.code("buyer_type", x))
@@ -186,22 +189,23 @@ def _register_type(ctx: BuildContext, siret: str | None, name: str | None) -> st
     key = (siret, name)
     if key not in cache:
         try:
-            cache[key] = ctx.buyer_type(siret, name)[0]
+            cache[key] = buyer_type(ctx, siret, name)[0]
         except Exception:  # no register module or register: left unknown
             cache[key] = None
     return cache[key]
 
 
-def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> dict:
-    out = _common(row, ctx, region_of)
-    s = v.siret(row.cell("company_siret"))
-    if s is not None and not v.is_valid_siret(s):
+def _hours_row(row: _Row, ctx: BuildContext, salt: bytes) -> dict:
+    out = _common(row, ctx)
+    s = P.siret(row.cell("company_siret"))
+    problem = P.siret_problem(s)
+    if problem:
         s = row.withhold("company_siret", s)
-        row.field_rejects.append(("company_siret", "SIRET de l'entreprise invalide (14 chiffres attendus), "
+        row.field_rejects.append(("company_siret", f"SIRET de l'entreprise invalide ({problem}), "
                                   "valeur gardée telle que lue, sans espaces", s))
     out["company_siret"] = s
-    pid = v.text(row.cell("participant_id"))
-    if v.is_empty(pid):
+    pid = P.text(row.cell("participant_id"))
+    if P.is_empty(pid):
         row.problems.append(("participant_id", "identifiant du participant manquant"))
         out["participant_id"] = None
     else:
@@ -210,10 +214,10 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
               "outcome_end", "outcome_6m"):
         out[f] = row.parse(f, lambda x, k=CODED[f]: v.code(k, x))
 
-    start = row.parse("start_date", v.event_date, record_level=True)
-    end = row.parse("end_date", v.a_date, record_level=True)   # far future (31/12/9999): no end, below
-    if end is not None and end.year < v.MIN_YEAR:
-        row.problems.append(("end_date", f"date de fin : date antérieure à {v.MIN_YEAR}"))
+    start = row.parse("start_date", P.event_date, record_level=True)
+    end = row.parse("end_date", P.a_date, record_level=True)   # far future (31/12/9999): no end, below
+    if end is not None and end.year < P.MIN_YEAR:
+        row.problems.append(("end_date", f"date de fin : date antérieure à {P.MIN_YEAR}"))
         end = None
     built = build_date()
     if start is None and not any(f == "start_date" for f, _ in row.problems):
@@ -229,7 +233,7 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
         row.problems.append(("end_date", "date de fin antérieure à la date de début"))
     out["start_date"], out["end_date"] = start, end
 
-    hours = row.parse("hours_worked", v.number, record_level=True)
+    hours = row.parse("hours_worked", P.number, record_level=True)
     if hours is None and not any(f == "hours_worked" for f, _ in row.problems):
         row.problems.append(("hours_worked", "heures réalisées manquantes"))
     elif hours is not None:
@@ -249,13 +253,13 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
     # birth date -> birth year only; the date itself is never kept
     birth_year = None
     if "birth_date" in row.hm.columns:
-        bd = row.parse("birth_date", v.a_date)
+        bd = row.parse("birth_date", P.a_date)
         birth_year = bd.year if bd else None
         if row.field_rejects and row.field_rejects[-1][0] == "birth_date":
             f, reason, _ = row.field_rejects[-1]
             row.field_rejects[-1] = (f, "date de naissance illisible (valeur ignorée)", None)
     if birth_year is None and "birth_year" in row.hm.columns:
-        by = row.parse("birth_year", v.number)
+        by = row.parse("birth_year", P.number)
         if by is not None and not float(by).is_integer():
             row.field_rejects.append(("birth_year", "année de naissance : nombre entier attendu (valeur ignorée)",
                                       None))
@@ -271,7 +275,7 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
     if birth_year is not None:
         band = v.age_band_of_age((start or date.today()).year - birth_year)
     if band is None and "age" in row.hm.columns:
-        age = row.parse("age", v.number)
+        age = row.parse("age", P.number)
         if age is not None:
             if 14 <= age <= 90:
                 band = v.age_band_of_age(age)
@@ -285,8 +289,8 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
     for code, i in row.hm.public_flags.items():   # one yes/no column per public
         raw = row.cells[i] if i < len(row.cells) else None
         try:
-            flag = v.yes_no(raw)
-        except v.BadValue as e:
+            flag = P.yes_no(raw)
+        except P.BadValue as e:
             row.field_rejects.append(("publics", f"publics éligibles ({code}) : {e.bare} (valeur ignorée)", None))
             flag = None
         if flag and code not in publics:
@@ -295,25 +299,25 @@ def _hours_row(row: _Row, ctx: BuildContext, salt: bytes, region_of: dict) -> di
         row.field_rejects.append(("publics", f"publics éligibles : {len(unknown)} valeur(s) inconnue(s) "
                                   "(ignorée(s))", None))
     out["publics"] = publics
-    out["residence_commune_code"] = row.parse("residence_commune_code", v.commune_code)
-    out["qpv_resident"] = row.parse("qpv_resident", v.yes_no)
+    out["residence_commune_code"] = row.parse("residence_commune_code", P.commune_code)
+    out["qpv_resident"] = row.parse("qpv_resident", P.yes_no)
     if out["qpv_resident"] is None and "qpv_resident" not in row.hm.columns and "qpv_resident" in publics:
         out["qpv_resident"] = True
-    out["tenant_of_buyer"] = row.parse("tenant_of_buyer", v.yes_no)
+    out["tenant_of_buyer"] = row.parse("tenant_of_buyer", P.yes_no)
     return out
 
 
-def _planned_row(row: _Row, ctx: BuildContext, region_of: dict) -> dict:
-    out = _common(row, ctx, region_of)
+def _planned_row(row: _Row, ctx: BuildContext) -> dict:
+    out = _common(row, ctx)
     for f in ("trade", "contract_kind", "legal_basis"):
         out[f] = row.parse(f, lambda x, k=CODED[f]: v.code(k, x))
-    amount = row.parse("contract_amount", v.number)
+    amount = row.parse("contract_amount", P.number)
     if amount is not None and amount < 0:
         row.field_rejects.append(("contract_amount", f"montant négatif ({_fmt_hours(amount)}) (valeur ignorée)",
                                   str(amount)))
         amount = None
     out["contract_amount"] = amount
-    planned = row.parse("planned_hours", v.number, record_level=row.hm.kind == "planned")
+    planned = row.parse("planned_hours", P.number, record_level=row.hm.kind == "planned")
     if planned is not None and (planned < 0 or planned > MAX_PLANNED_HOURS):
         what = (f"heures prévues négatives ({_fmt_hours(planned)})" if planned < 0 else
                 f"heures prévues invraisemblables ({_fmt_hours(planned)})")
@@ -335,7 +339,7 @@ def _raw(row: _Row) -> str | None:
     fault when it is not about the person (pipelines/clauses/privacy.py), else nothing."""
     if len(row.problems) != 1 or row.problems[0][0] in PERSONAL_FIELDS:
         return None
-    return v.text(row.cell(row.problems[0][0]))
+    return P.text(row.cell(row.problems[0][0]))
 
 
 def _region_lookup(ctx: BuildContext) -> dict:
@@ -476,7 +480,7 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
         row = _Row(cells, hm)
         if long:
             row.problems.extend(long_problems)
-        out = _hours_row(row, ctx, salt, region_of) if kind == "clauses" else _planned_row(row, ctx, region_of)
+        out = _hours_row(row, ctx, salt) if kind == "clauses" else _planned_row(row, ctx)
         withheld.update(row.withheld)
         if long:
             row.field_rejects.extend(long_rejects)
@@ -513,7 +517,7 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
                 prev = planned_rows.get(key)
                 if prev is None:
                     p_row = _Row(cells, hm)
-                    p = _planned_row(p_row, ctx, region_of)
+                    p = _planned_row(p_row, ctx)
                     for field, reason, raw in p_row.field_rejects:   # the lot's own fields, once
                         if field in PLANNED_ONLY:
                             q.reject_field(record_no, field, reason, raw)
@@ -522,10 +526,10 @@ def ingest_clause_file(con, path: Path, ctx: BuildContext) -> FileResult:
                         planned_rows[key] = {"source_file": path.name, "record_no": record_no, **p}
                 else:
                     try:
-                        planned = v.number(_Row(cells, hm).cell("planned_hours"))
-                    except v.BadValue as e:
+                        planned = P.number(_Row(cells, hm).cell("planned_hours"))
+                    except P.BadValue as e:
                         q.reject_field(record_no, "planned_hours", f"{hdr.FIELDS['planned_hours']} : {e} "
-                                       "(valeur ignorée)", v.text(_Row(cells, hm).cell("planned_hours")))
+                                       "(valeur ignorée)", P.text(_Row(cells, hm).cell("planned_hours")))
                         field_rejects["planned_hours"] += 1
                         planned = None
                     if planned is not None and planned != prev["planned_hours"]:

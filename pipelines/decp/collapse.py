@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from pipelines.buyers import buyer_type
 from pipelines.context import BuildContext
-from pipelines.decp.ingest import ensure_versions_table
+from pipelines.decp.versions import ensure_versions_table
 
 # Versions of one contract (key buyer_siret + contract_id) are ordered by publication date (else
 # notification date), then by load order. The latest version gives every descriptive field; the
@@ -157,7 +158,7 @@ def build_contracts(con, ctx: BuildContext) -> int:
         hit = register.lookup(siret) if register is not None else None
         if hit is not None and hit[0]:
             name = hit[0]          # the observatory's register is curated: its name comes first
-        btype, rule = ctx.buyer_type(siret, name)
+        btype, rule = buyer_type(ctx, siret, name)
         sirets.append(siret)
         names.append(name)
         types.append(btype)

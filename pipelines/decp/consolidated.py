@@ -22,8 +22,9 @@ import pyarrow as pa
 
 from pipelines.context import BuildContext, FileResult
 from pipelines.decp import normalise as N
-from pipelines.decp.ingest import ensure_versions_table
+from pipelines.decp.versions import ensure_versions_table
 from pipelines.decp.territory import TerritoryResolver
+from pipelines.text import siret_is_valid
 from pipelines.errors import UnreadableFile
 
 EXPECTED = "le fichier DECP consolidé (decp.parquet ou decp.csv de decp-processing)"
@@ -40,13 +41,7 @@ OPTIONAL = ("montant_anomalie", "montant_anomalie_raisons", "titulaire_labels", 
             "acheteur_commune_code", "acheteur_departement_code")
 ANOMALIES = ("suspect", "aberrant")
 SANS_OBJET = "Sans objet"
-# acheteur_categorie (INSEE legal category, as labelled by decp-processing) -> buyer_type.
-# EPIC is not mapped: public housing offices (OPH) are EPICs, the name rule tells them apart.
-CATEGORY_TYPES = {
-    "Commune": "commune", "Groupement de communes": "epci", "Syndicat mixte": "epci",
-    "Département": "departement", "Département outre-mer": "departement", "Région": "region",
-    "État": "state", "Établissement hospitalier": "hospital",
-}
+# acheteur_categorie -> buyer_type: pipelines.buyers.CATEGORY_TYPES (read by the buyer-type rule).
 
 
 def consolidated_kind(path: Path) -> str | None:
@@ -215,7 +210,7 @@ def _split(value: str | None) -> list[str]:
 
 def _buyer(raw):
     siret = N.clean_identifier(raw)
-    return siret, N.siret_is_valid(siret) if siret else None
+    return siret, siret_is_valid(siret) if siret else None
 
 
 def _nature(raw, techniques):

@@ -12,28 +12,12 @@ from pipelines.context import BuildContext, FileResult
 from pipelines.decp import normalise as N
 from pipelines.decp.readers import MAX_DEPTH, XML_STOP_DEPTH, detect_format, iter_records
 from pipelines.decp.territory import TerritoryResolver
+from pipelines.decp.versions import VERSION_SCHEMA, ensure_versions_table
+from pipelines.text import siret_is_valid
 from pipelines.quarantine import Quarantine
 
 BATCH_ROWS = 20_000
 
-VERSION_SCHEMA = pa.schema([
-    ("buyer_siret", pa.string()), ("contract_id", pa.string()), ("buyer_name", pa.string()),
-    ("siret_valid", pa.bool_()), ("nature", pa.string()), ("is_concession", pa.bool_()),
-    ("object", pa.string()), ("cpv_code", pa.string()), ("cpv_division", pa.string()),
-    ("procedure", pa.string()), ("notification_date", pa.date32()), ("publication_date", pa.date32()),
-    ("amount_initial", pa.float64()), ("amount", pa.float64()), ("amount_flag", pa.string()),
-    ("duration_months", pa.float64()), ("place_code", pa.string()), ("place_type", pa.string()),
-    ("commune_code", pa.string()), ("departement_code", pa.string()), ("region_code", pa.string()),
-    ("epci_code", pa.string()), ("territory_status", pa.string()), ("territory_reason", pa.string()),
-    ("supplier_sirets", pa.list_(pa.string())), ("n_suppliers", pa.int32()),
-    ("social_considerations", pa.list_(pa.string())), ("social_info_known", pa.bool_()),
-    ("has_social_clause", pa.bool_()), ("has_social_criterion", pa.bool_()), ("is_reserved", pa.bool_()),
-    ("format_version", pa.string()), ("source_format", pa.string()), ("source_file", pa.string()),
-    ("record_no", pa.int64()), ("load_seq", pa.int64()),
-])
-_SQL_TYPES = {pa.string(): "varchar", pa.bool_(): "boolean", pa.date32(): "date", pa.float64(): "double",
-              pa.int32(): "integer", pa.int64(): "bigint", pa.list_(pa.string()): "varchar[]"}
-VERSIONS_DDL = ", ".join(f"{f.name} {_SQL_TYPES[f.type]}" for f in VERSION_SCHEMA)
 NAMES = VERSION_SCHEMA.names
 I_REGION = NAMES.index("region_code")
 I_DEPARTEMENT = NAMES.index("departement_code")
@@ -41,15 +25,6 @@ I_VERSION = NAMES.index("format_version")
 I_SUPPLIERS = NAMES.index("supplier_sirets")
 I_SOCIAL = NAMES.index("social_considerations")
 I_CONTENT_END = NAMES.index("source_format")  # source format, file and record_no are not content
-
-
-# Written by the consolidated reader only, which inserts one row per contract already collapsed:
-# how many versions and rows it stands for, and its versions' record numbers (null elsewhere: 1).
-COLLAPSED_DDL = "n_versions integer, n_records integer, record_nos bigint[]"
-
-
-def ensure_versions_table(con) -> None:
-    con.execute(f"create table if not exists decp_versions ({VERSIONS_DDL}, {COLLAPSED_DDL})")
 
 
 def _get(rec: dict, name: str, sub: str):
@@ -151,25 +126,18 @@ class RecordNormaliser:
         self.record_reject = (reason, field)
         return None
 
-    def row(self, record_no: int, kind: str, rec: dict):
-        """The row tuple, or None when the whole record is rejected (reason in `record_reject`)."""
-        self.pending = pending = []      # field rejects, kept only if the record is loaded
-        self.record_reject = None
+    def _bad(self, record_no: int, field: str, reason: str, value) -> None:
+        """A field reject, kept only if the record is loaded."""
+        self.pending.append((record_no, field, reason, value))
 
-        def bad(*args):
-            pending.append(args)
-        if kind == "too_deep":
-            return self._reject(f"imbrication trop profonde : plus de {MAX_DEPTH} niveaux "
-                                f"(enregistrement non lu, contenu au-delà remplacé par « … »)")
-        if kind == "too_deep_stop":
-            return self._reject(f"imbrication trop profonde : plus de {fr_int(XML_STOP_DEPTH)} niveaux, "
-                                f"lecture du fichier arrêtée dans cet enregistrement (la suite du "
-                                f"fichier n'est pas lue)")
-        if kind == "invalid" or not isinstance(rec, dict):
-            return self._reject("enregistrement qui n'est pas un marché ni une concession")
-        width = rec.get("_csv_width")
-        if width:
-            return self._reject(f"ligne de {width[0]} colonnes, {width[1]} attendues")
+    def row(self, record_no: int, kind: str, rec: dict):
+        """The row tuple, or None when the whole record is rejected (reason in `record_reject`).
+        One method per field below, called in the order of the columns (and of the field rejects)."""
+        self.pending = []
+        self.record_reject = None
+        refused = self._refused(kind, rec)
+        if refused:
+            return self._reject(refused)
         is_concession = kind == "concession"
         buyer_key = "autoriteConcedante" if is_concession and "autoriteConcedante" in rec else "acheteur"
         contract_id = N.text(rec.get("id"))
@@ -179,12 +147,52 @@ class RecordNormaliser:
             return self._reject(f"clé incomplète : {missing} absent",
                                 "id" if contract_id is None else f"{buyer_key}.id")
         buyer_name = N.text(_get(rec, buyer_key, "nom"))
-        siret_valid = N.siret_is_valid(buyer_siret)
+        nature, is_concession = self._nature(record_no, rec, is_concession)
+        cpv, division = self._cpv(record_no, rec)
+        procedure = self._procedure(record_no, rec)
+        notif, publication = self._dates(record_no, rec, is_concession)
+        amount_initial, amount, amount_flag, duration = self._amounts(record_no, rec, is_concession)
+        raw_code, place_type, terr = self._place(record_no, rec)
+        suppliers = self._suppliers(rec, is_concession)
+        social, info_known, version = self._social(record_no, rec)
+        if info_known:
+            clause = "Clause sociale" in social
+            criterion = "Critère social" in social
+            reserved = "Marché réservé" in social or "Concession réservée" in social
+        else:
+            clause = criterion = reserved = None
+        return (buyer_siret, contract_id, buyer_name, siret_is_valid(buyer_siret), nature, is_concession,
+                N.text(rec.get("objet")), cpv, division, procedure, notif, publication,
+                amount_initial, amount, amount_flag, duration,
+                N.text(raw_code), place_type,
+                terr.commune_code, terr.departement_code, terr.region_code, terr.epci_code,
+                terr.status, terr.reason, suppliers, len(suppliers), social, info_known,
+                clause, criterion, reserved, version, self.source_format,
+                self.source_file, record_no)
 
+    @staticmethod
+    def _refused(kind: str, rec) -> str | None:
+        """Why the whole record cannot be read (too deep, not a contract, wrong CSV width), else None."""
+        if kind == "too_deep":
+            return (f"imbrication trop profonde : plus de {MAX_DEPTH} niveaux "
+                    f"(enregistrement non lu, contenu au-delà remplacé par « … »)")
+        if kind == "too_deep_stop":
+            return (f"imbrication trop profonde : plus de {fr_int(XML_STOP_DEPTH)} niveaux, "
+                    f"lecture du fichier arrêtée dans cet enregistrement (la suite du "
+                    f"fichier n'est pas lue)")
+        if kind == "invalid" or not isinstance(rec, dict):
+            return "enregistrement qui n'est pas un marché ni une concession"
+        width = rec.get("_csv_width")
+        if width:
+            return f"ligne de {width[0]} colonnes, {width[1]} attendues"
+        return None
+
+    def _nature(self, record_no: int, rec: dict, is_concession: bool) -> tuple[str | None, bool]:
+        """(nature, is_concession): a concession nature makes the record a concession."""
         raw_nature = N.text(rec.get("nature"))
         nature = N.nature_code(raw_nature) if raw_nature else None
         if raw_nature and nature is None:
-            bad(record_no, "nature", f"nature inconnue : {raw_nature!r}", raw_nature)
+            self._bad(record_no, "nature", f"nature inconnue : {raw_nature!r}", raw_nature)
             nature = "other"
         if nature == "marche" and "techniques" in rec:
             # 2022 moved "Accord-cadre" from nature to techniques: keep the 2019 meaning
@@ -197,65 +205,78 @@ class RecordNormaliser:
             is_concession = True
         if nature is None and is_concession:
             nature = "other"
+        return nature, is_concession
 
+    def _cpv(self, record_no: int, rec: dict) -> tuple[str | None, str | None]:
+        """(CPV code, CPV division); both null for a division the reference does not know."""
         cpv, problem = N.parse_cpv(rec.get("codeCPV"))
         if problem:
-            bad(record_no, "codeCPV", problem, rec.get("codeCPV"))
+            self._bad(record_no, "codeCPV", problem, rec.get("codeCPV"))
         division = cpv[:2] if cpv else None
         if division is not None and division not in self.cpv_sectors:
-            bad(record_no, "codeCPV", f"division CPV {division} inconnue", rec.get("codeCPV"))
+            self._bad(record_no, "codeCPV", f"division CPV {division} inconnue", rec.get("codeCPV"))
             cpv = division = None
+        return cpv, division
 
+    def _procedure(self, record_no: int, rec: dict) -> str | None:
         raw_proc = N.text(rec.get("procedure"))
         procedure = N.procedure_code(raw_proc) if raw_proc else None
         if raw_proc and procedure is None:
-            bad(record_no, "procedure", f"procédure inconnue : {raw_proc!r}", raw_proc)
+            self._bad(record_no, "procedure", f"procédure inconnue : {raw_proc!r}", raw_proc)
             procedure = "other"
+        return procedure
 
+    def _dates(self, record_no: int, rec: dict, is_concession: bool):
+        """(notification date, publication date); a concession may give dateSignature instead."""
         date_field = "dateSignature" if is_concession and "dateNotification" not in rec else "dateNotification"
         notif, problem = N.parse_date(rec.get(date_field))
         if problem:
-            bad(record_no, date_field, problem, rec.get(date_field))
+            self._bad(record_no, date_field, problem, rec.get(date_field))
         elif notif is None:
-            bad(record_no, date_field, "date de notification absente", None)
+            self._bad(record_no, date_field, "date de notification absente", None)
         publication, problem = N.parse_date(rec.get("datePublicationDonnees"))
         if problem:
-            bad(record_no, "datePublicationDonnees", problem, rec.get("datePublicationDonnees"))
+            self._bad(record_no, "datePublicationDonnees", problem, rec.get("datePublicationDonnees"))
+        return notif, publication
 
+    def _amounts(self, record_no: int, rec: dict, is_concession: bool):
+        """(initial amount, current amount, amount flag, duration): the last modification that gives
+        an amount or a duration wins; unstored numeric fields are only checked for being finite."""
         amount_field = "valeurGlobale" if is_concession and "montant" not in rec else "montant"
         amount_initial, flag_initial, problem = N.parse_amount(rec.get(amount_field))
         if problem:
-            bad(record_no, amount_field, problem, rec.get(amount_field))
+            self._bad(record_no, amount_field, problem, rec.get(amount_field))
         duration, problem = N.parse_duration(rec.get("dureeMois"))
         if problem:
-            bad(record_no, "dureeMois", problem, rec.get("dureeMois"))
+            self._bad(record_no, "dureeMois", problem, rec.get("dureeMois"))
         amount, amount_flag = amount_initial, flag_initial
         for key in UNSTORED_NUMBERS:
             value = rec.get(key)
             if value is not None and type(value) is not int:
                 written = N.non_finite(value)
                 if written is not None:
-                    bad(record_no, key, N.non_finite_reason(key, written, "nombre fini attendu "
-                                                            "(champ non repris dans la base)"), value)
-
+                    self._bad(record_no, key, N.non_finite_reason(key, written, "nombre fini attendu "
+                                                                  "(champ non repris dans la base)"), value)
         mods = N.unwrap_list(rec.get("modifications"), "modification")
-        if mods:
-            for _, m in sorted(enumerate(mods), key=_mod_sort_key):
-                if not isinstance(m, dict):
-                    continue
-                for key in ("montant", "valeurGlobale"):
-                    if key in m and not N.is_missing(m[key]):
-                        a, f, problem = N.parse_amount(m[key])
-                        if problem:
-                            bad(record_no, f"modifications.{key}", problem, m[key])
-                        amount, amount_flag = a, f
-                if "dureeMois" in m and not N.is_missing(m["dureeMois"]):
-                    d, problem = N.parse_duration(m["dureeMois"])
+        for _, m in sorted(enumerate(mods), key=_mod_sort_key) if mods else ():
+            if not isinstance(m, dict):
+                continue
+            for key in ("montant", "valeurGlobale"):
+                if key in m and not N.is_missing(m[key]):
+                    a, f, problem = N.parse_amount(m[key])
                     if problem:
-                        bad(record_no, "modifications.dureeMois", problem, m["dureeMois"])
-                    else:
-                        duration = d
+                        self._bad(record_no, f"modifications.{key}", problem, m[key])
+                    amount, amount_flag = a, f
+            if "dureeMois" in m and not N.is_missing(m["dureeMois"]):
+                d, problem = N.parse_duration(m["dureeMois"])
+                if problem:
+                    self._bad(record_no, "modifications.dureeMois", problem, m["dureeMois"])
+                else:
+                    duration = d
+        return amount_initial, amount, amount_flag, duration
 
+    def _place(self, record_no: int, rec: dict):
+        """(place code as read, place type, resolved territory)."""
         place = rec.get("lieuExecution")
         if isinstance(place, dict):
             raw_code, raw_type = place.get("code"), place.get("typeCode")
@@ -267,8 +288,12 @@ class RecordNormaliser:
             raw_type = _scalar_text(raw_type)
         place_type, terr = self.territory.resolve(raw_code, raw_type)
         if terr.status == "unknown" and raw_code not in (None, ""):
-            bad(record_no, "lieuExecution", terr.reason, f"{raw_code} ({raw_type})")
+            self._bad(record_no, "lieuExecution", terr.reason, f"{raw_code} ({raw_type})")
+        return raw_code, place_type, terr
 
+    @staticmethod
+    def _suppliers(rec: dict, is_concession: bool) -> list[str]:
+        """The holders' ids, without repeats, in file order."""
         holder_key, wrapper = ("concessionnaires", "concessionnaire") if is_concession else ("titulaires", "titulaire")
         suppliers = []
         for t in N.unwrap_list(rec.get(holder_key), wrapper):
@@ -276,7 +301,11 @@ class RecordNormaliser:
                 sid = N.clean_identifier(t.get("id"))
                 if sid and sid not in suppliers:
                     suppliers.append(sid)
+        return suppliers
 
+    def _social(self, record_no: int, rec: dict):
+        """(social considerations, known, format version): the 2022 field makes a 2022 record; a 2022
+        record without it has an unknown social status."""
         social = None
         info_known = False
         version = self.container_version or "2019"
@@ -288,27 +317,13 @@ class RecordNormaliser:
             version = "2022"
             social, problems = N.parse_social(values)
             for p in problems:
-                bad(record_no, "considerationsSociales", p, repr(values))
+                self._bad(record_no, "considerationsSociales", p, repr(values))
             info_known = social is not None
         elif self.container_version == "2022" or (self.container_version is None and looks_2022(rec)):
             version = "2022"
-            bad(record_no, "considerationsSociales", "considérations sociales absentes : "
-                "situation sociale inconnue", raw_social)
-        if info_known:
-            clause = "Clause sociale" in social
-            criterion = "Critère social" in social
-            reserved = "Marché réservé" in social or "Concession réservée" in social
-        else:
-            clause = criterion = reserved = None
-
-        return (buyer_siret, contract_id, buyer_name, siret_valid, nature, is_concession,
-                N.text(rec.get("objet")), cpv, division, procedure, notif, publication,
-                amount_initial, amount, amount_flag, duration,
-                N.text(raw_code), place_type,
-                terr.commune_code, terr.departement_code, terr.region_code, terr.epci_code,
-                terr.status, terr.reason, suppliers, len(suppliers), social, info_known,
-                clause, criterion, reserved, version, self.source_format,
-                self.source_file, record_no)
+            self._bad(record_no, "considerationsSociales", "considérations sociales absentes : "
+                      "situation sociale inconnue", raw_social)
+        return social, info_known, version
 
 
 class _Progress:

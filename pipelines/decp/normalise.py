@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import ast
 import re
-import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 from datetime import date
 
-MISSING_MARKERS = {"", "MQ", "CDL", "NC", "N/A", "NA", "NULL", "NONE", "NAN", "-"}
+from pipelines.text import ID_SPACES, MISSING_MARKERS, ascii_key, key_text, name_key
+
 PLACEHOLDER_MAX_SYMBOLIC = 1.0  # 1 euro or less is a symbolic value, not a contract amount
 PLACEHOLDER_MIN = 1e10          # amounts from 10 billion euros up are placeholders (1e17, 9999999999...)
 YEAR_MIN, YEAR_MAX = 2000, date.today().year + 1
 
-_spaces = re.compile(r"[\s\u00a0\u202f.]+")
-_non_alnum = re.compile(r"[^A-Z0-9]+")
 _date = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T ]|[+-]\d{2}:?\d{2}$|Z$)")
 _date_fr = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -48,38 +46,15 @@ def text(value) -> str | None:
         return None
     else:
         s = str(value).strip()
-    if len(s) <= 4:
-        if s.upper() in MISSING_MARKERS:
-            return None
-    elif s[0] == "I" and s.startswith("INX "):
-        s = s[4:].strip()
-        if s.upper() in MISSING_MARKERS:
-            return None
-    return s
-
-
-def fold(value: str | None) -> str:
-    """Upper case, accents removed, punctuation as single spaces."""
-    if not value:
-        return ""
-    t = unicodedata.normalize("NFKD", value)
-    t = "".join(ch for ch in t if not unicodedata.combining(ch)).upper()
-    return _non_alnum.sub(" ", t).strip()
-
-
-def lossy_key(value: str | None) -> str:
-    """Key that survives lost accents: every non-ASCII character (é, U+FFFD...) is dropped."""
-    if not value:
-        return ""
-    return _non_alnum.sub(" ", "".join(c for c in value.upper() if c.isascii())).strip()
+    return key_text(s)
 
 
 def enum_lookup(mapping: dict[str, str]):
     """Build a lookup tolerant to case, accents, lost accents (U+FFFD) and punctuation."""
     table = {}
     for label, code in mapping.items():
-        table[fold(label)] = code
-        table.setdefault(lossy_key(label), code)
+        table[name_key(label)] = code
+        table.setdefault(ascii_key(label), code)
 
     memo: dict[str, str | None] = {}
 
@@ -88,7 +63,7 @@ def enum_lookup(mapping: dict[str, str]):
             return None
         hit = memo.get(value, memo)
         if hit is memo:
-            hit = table.get(fold(value)) or table.get(lossy_key(value))
+            hit = table.get(name_key(value)) or table.get(ascii_key(value))
             if len(memo) < 10_000:
                 memo[value] = hit
         return hit
@@ -107,30 +82,7 @@ def clean_identifier(value) -> str | None:
     if (type(value) is float and value.is_integer()) or (     # a SIRET read as a number
             type(value) is Decimal and value.is_finite() and value == value.to_integral_value()):
         s = str(int(value))
-    return _spaces.sub("", s)
-
-
-@lru_cache(maxsize=200_000)
-def siret_is_valid(siret: str | None) -> bool:
-    """14 digits and Luhn-valid; La Poste's SIRETs (SIREN 356000000) use a digit-sum rule."""
-    if not siret or len(siret) != 14 or not siret.isdigit():
-        return False
-    if siret.startswith("356000000"):
-        return siret == "35600000000048" or sum(int(c) for c in siret) % 5 == 0
-    return luhn_ok(siret)
-
-
-def luhn_ok(digits: str) -> bool:
-    """Luhn checksum of a digit string (SIREN and SIRET keys)."""
-    total = 0
-    for i, c in enumerate(reversed(digits)):
-        d = int(c)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+    return ID_SPACES.sub("", s)
 
 
 # ---- CPV ---------------------------------------------------------------------------------------
@@ -327,7 +279,7 @@ def parse_bool(value) -> tuple[bool | None, str | None]:
     s = text(value)
     if s is None:
         return None, None
-    f = fold(s)
+    f = name_key(s)
     if f in _TRUE:
         return True, None
     if f in _FALSE:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass

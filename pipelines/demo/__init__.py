@@ -87,7 +87,7 @@ def generate(out: Path, scale: int = 1, seed: int = DEFAULT_SEED, ref_dir: Path 
 
     w = world_mod.build_world(rng("world"), ref_dir)
     contracts = procurement.generate_contracts(rng("contracts"), w, scale)
-    undeclared = execution.track(rng("tracking"), w, contracts, scale)
+    undeclared = execution.track(rng("tracking"), w, contracts)
     tracked = [c for c in contracts if c.tracked] + undeclared
     lines = execution.make_lines(rng("lines"), w, tracked)
     participants = execution.assign_participants(rng("participants"), w, lines)

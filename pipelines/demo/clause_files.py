@@ -209,7 +209,7 @@ def _row_values(fac: str, ln: Line, rng: random.Random) -> dict:
     }
 
 
-def _quirk(row: dict, rng: random.Random, fac: str) -> list[dict]:
+def _quirk(row: dict, rng: random.Random) -> list[dict]:
     """A small rate of the errors real exports carry; returns the row(s) to write."""
     r = rng.random()
     if r < 0.005:
@@ -319,7 +319,7 @@ def write_exports(out: Path, lines: list[Line], tracked: list[Contract], rng: ra
         row = _row_values(fac, ln, rng)
         if fac == "mel" and rng.random() < 0.3:
             row["buyer_siret"] = _spaced(row["buyer_siret"])
-        by_fac[fac].extend(_quirk(row, rng, fac))
+        by_fac[fac].extend(_quirk(row, rng))
     for fac, rows in by_fac.items():
         fmt = STYLES[fac][0]
         base = FILE_NAMES[fac]

@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from pipelines.demo.procurement import Contract, _contract_id, planned_hours
-from pipelines.demo.world import FACILITATORS, World
+from pipelines.demo.procurement import Contract, demo_contract_id, planned_hours
+from pipelines.demo.world import World
 
 EXTRACTION_DATE = date(2025, 12, 31)
 EXPORT_START = date(2019, 1, 1)
@@ -84,7 +84,7 @@ def facilitator_of(world: World, c: Contract) -> str | None:
     return {"59": "mel", "62": "artois", "80": "amiens", "60": "oise", "02": "aisne"}[commune.dep]
 
 
-def track(rng: random.Random, world: World, contracts: list[Contract], scale: int) -> list[Contract]:
+def track(rng: random.Random, world: World, contracts: list[Contract]) -> list[Contract]:
     """Mark tracked clause contracts, compute their planned hours, and add executed-but-undeclared
     contracts (returned, not published in the DECP)."""
     extra: list[Contract] = []
@@ -102,7 +102,7 @@ def track(rng: random.Random, world: World, contracts: list[Contract], scale: in
             # a contract of the same buyer the facilitator follows but the buyer never published
             seq += 1
             u = Contract(**{**c.__dict__, "quirks": [], "modified_amount": None})
-            u.id = "MAPA-" + _contract_id(c.buyer, c.year, seq) if rng.random() < 0.5 else f"{c.year}-HD{seq}"
+            u.id = "MAPA-" + demo_contract_id(c.buyer, c.year, seq) if rng.random() < 0.5 else f"{c.year}-HD{seq}"
             u.lot = None
             u.amount = float(round(c.amount * rng.uniform(0.3, 0.9), -2))
             u.declared = False

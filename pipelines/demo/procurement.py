@@ -118,7 +118,7 @@ def _lognormal(rng: random.Random, median: float, sigma: float) -> float:
     return median * math.exp(rng.gauss(0, sigma))
 
 
-def _contract_id(buyer: Buyer, year: int, seq: int) -> str:
+def demo_contract_id(buyer: Buyer, year: int, seq: int) -> str:
     s = buyer.id_style
     if s == 0:
         return f"{year}-{seq:03d}"
@@ -217,7 +217,7 @@ def _one_contract(rng, world: World, buyer: Buyer, year: int, seq: int, cpv: str
         procedure = "Marché passé sans publicité ni mise en concurrence préalable"
     framework = family in ("services", "supplies", "cleaning", "green_spaces") and rng.random() < 0.35
     suppliers = _suppliers(world, family)
-    c = Contract(buyer=buyer, id=_contract_id(buyer, year, seq), year=year, declared=year in YEARS, notified=notified,
+    c = Contract(buyer=buyer, id=demo_contract_id(buyer, year, seq), year=year, declared=year in YEARS, notified=notified,
                  published=published, cpv=cpv, family=family, trade=trade,
                  object=template.format(n=rng.choice([24, 36, 48, 60, 82, 120, 150]), site=site),
                  amount=amount, duration=duration, place_commune=place, procedure=procedure,

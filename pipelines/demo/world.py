@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.decp.normalise import luhn_ok
+from pipelines.text import luhn_ok
 from pipelines.settings import PROJECT_ROOT
 
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
