@@ -12,11 +12,11 @@ own state does. URL keys (French, short) are listed in PAGE_URL_KEYS so that
 """
 from __future__ import annotations
 
-import unicodedata
 
 import streamlit as st
 
 from dashboard import text as txt
+from pipelines.text import fold
 
 PAGE_URL_KEYS = frozenset({
     "consideration", "mesure", "ventilation", "statut", "recherche_marche",  # Marchés clausés (+ others)
@@ -26,9 +26,9 @@ PAGE_URL_KEYS = frozenset({
 _SEEN = "_obs_url_seen"
 
 
-def _fold(value) -> str:
-    t = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    return " ".join(t.lower().replace("+", " ").split())
+def _url_key(value) -> str:
+    """The shared folding (pipelines.text.fold), `+` read as the space a URL may have made of it."""
+    return fold(str(value).replace("+", " "))
 
 
 def url_value(url_key: str) -> str | None:
@@ -46,11 +46,11 @@ def code_of(raw: str | None, options: dict) -> object | None:
     by_code = {str(code): code for code in options}
     if raw in by_code:
         return by_code[raw]
-    by_label = {_fold(label): code for code, label in options.items()}
-    if _fold(raw) in by_label:
-        return by_label[_fold(raw)]
-    folded = {_fold(code): code for code in options}
-    return folded.get(_fold(raw))
+    by_label = {_url_key(label): code for code, label in options.items()}
+    if _url_key(raw) in by_label:
+        return by_label[_url_key(raw)]
+    folded = {_url_key(code): code for code in options}
+    return folded.get(_url_key(raw))
 
 
 def _write(url_key: str, value) -> None:
