@@ -71,3 +71,12 @@ def file_name(page: str, *parts, ext: str, when=None) -> str:
     when = when or dt.date.today()
     bits = [slug(str(p)) for p in (page, *parts) if p not in (None, "")]
     return "-".join(bits + [when.isoformat()]) + f".{ext}"
+
+
+def unique_labels(options: dict[str, str]) -> dict[str, str]:
+    """Picker labels with the code added to a label that several codes share (Streamlit tells the
+    options of a selectbox apart by their shown label)."""
+    seen: dict[str, int] = {}
+    for lab in options.values():
+        seen[lab] = seen.get(lab, 0) + 1
+    return {c: (f"{lab} ({c})" if seen[lab] > 1 else lab) for c, lab in options.items()}

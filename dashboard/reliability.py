@@ -64,3 +64,18 @@ def warnings(row, when: str = "") -> list[str]:
             f"(moins de {MIN_KNOWN}) ; son intervalle de confiance à 95 % est large "
             f"({fmt.interval(row.get('ci_low'), row.get('ci_high'))}).")
     return out
+
+
+def label(row) -> str:
+    """The reliability of a row's rate in a table cell: "fragile", "inconnus > 30 %", both, or ""."""
+    bits = []
+    if is_fragile(row):
+        bits.append(FRAGILE)
+    if too_many_unknown(row):
+        bits.append(f"inconnus > {fmt.percent(MAX_UNKNOWN_SHARE, 0)}")
+    return " ; ".join(bits)
+
+
+def with_labels(df):
+    """`df` with a `reliability` column (see `label`)."""
+    return df.assign(reliability=[label(r) for _, r in df.iterrows()]) if len(df) else df.assign(reliability=[])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import committee, db, filters, report, ui
+from dashboard import access, committee, db, filters, report, ui
 from pipelines import settings
 
 ui.route_through_app()  # when Streamlit runs this file without app.py
@@ -34,7 +34,7 @@ with c1:
 value = None
 with c2:
     if scope != "region":
-        opts = PICKERS[scope]()
+        opts = committee.unique_labels(PICKERS[scope]())
         if not opts:
             ui.empty("Aucune valeur disponible pour ce périmètre.")
             st.stop()
@@ -111,7 +111,10 @@ if y0 is not None:
         previous_fig = figures(period_label(p0, p1), p0, p1)
         previous_note = (f"Évolution depuis la période précédente de même durée ({period_label(p0, p1)}) ; "
                          "« s » quand l'une des deux valeurs est masquée.")
-region_fig = figures(f"Région ({period})", y0, y1, territory=False) if scope != "region" else None
+# the region for comparison (a landlord's people figures are always its own: no region column)
+role = getattr(access.current(), "role", "observatoire")
+region_fig = (figures(f"Région ({period})", y0, y1, territory=False)
+              if scope != "region" and role != "bailleur" else None)
 
 mart_targets_params = db.parameters("mart_targets") if db.has("mart_targets") else set()
 html_doc = report.render(
