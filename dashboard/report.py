@@ -377,22 +377,24 @@ def _interval(row) -> str:
     return fmt.interval(row.get("ci_low"), row.get("ci_high"), masked=masked)
 
 
-class _NoFetch:
-    """WeasyPrint URL fetcher that fetches nothing: the report is self-contained, and no name
-    read from a file can make the server open a URL or a local file."""
+def _no_fetch_class():
+    """A WeasyPrint URL fetcher that fetches nothing: the report is self-contained, and no name
+    read from a file can make the server open a URL or a local file (WeasyPrint logs the refusal
+    and renders without the resource)."""
+    from weasyprint import URLFetcher
 
-    def fetch(self, url, headers=None):  # noqa: ARG002
-        raise ValueError(f"ressource externe refusée : {url[:80]}")
+    class NoFetch(URLFetcher):
+        def fetch(self, url, headers=None):  # noqa: ARG002
+            raise ValueError(f"ressource externe refusée : {url[:80]}")
 
-    def __call__(self, url, *args, **kwargs):  # older WeasyPrint calls the fetcher
-        return self.fetch(url)
+    return NoFetch
 
 
 def to_pdf(doc: str) -> bytes:
     """The report's HTML as an A4 PDF (WeasyPrint, print media: no print button)."""
     from weasyprint import HTML
 
-    return HTML(string=doc, base_url=None, url_fetcher=_NoFetch()).write_pdf()
+    return HTML(string=doc, base_url=None, url_fetcher=_no_fetch_class()()).write_pdf()
 
 
 def pdf_available() -> str | None:

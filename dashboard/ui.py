@@ -189,7 +189,11 @@ def export_file_name(name: str, ext: str, when=None) -> str:
 
     f = filters.current()
     page = slug(st.session_state.get("_obs_page_title", "")) if st.session_state.get("_obs_page_title") else ""
-    period = "" if f.year_from is None and f.year_to is None else f"{f.year_from or 'debut'}-{f.year_to or 'fin'}"
+    period = ""
+    if f.year_from is not None or f.year_to is not None:  # None: the first / last year of the data
+        ys = filters.years()
+        a, b = f.year_from or (ys[0] if ys else ""), f.year_to or (ys[-1] if ys else "")
+        period = str(a) if a == b else f"{a}-{b}"
     parts = [page, slug(name), slug(_main_filter()), period, (when or dt.date.today()).isoformat()]
     return "-".join(p for p in parts if p) + f".{ext}"
 
@@ -212,10 +216,12 @@ def export_about(name: str, columns: list[Col] | None, export: pd.DataFrame) -> 
             label = txt_label(key, value)
         else:
             label = names.get(key, {}).get(value, value)
-        shown.append((filters.LABELS[key], f"{label} ({value})" if label != value else str(value)))
+        shown.append((filters.LABELS[key], str(label) if str(value) in str(label) else f"{label} ({value})"))
     shown += list(st.session_state.get("_obs_export_extra", {}).items())
+    ys = filters.years()
+    a, b = f.year_from or (ys[0] if ys else "…"), f.year_to or (ys[-1] if ys else "…")
     period = ("toutes années" if f.year_from is None and f.year_to is None
-              else f"{f.year_from or 'premières données'} à {f.year_to or 'dernières données'}")
+              else str(a) if a == b else f"{a} à {b}")
     info = db.build_info()
     cols = []
     by_label = {c.label: c for c in (columns or [])}

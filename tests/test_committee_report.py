@@ -215,3 +215,125 @@ def test_report_with_six_months_and_its_pdf_match_the_marts(db_path, downloads):
     # the HTML shown on the page holds the same figures
     html_doc = at.get("iframe")[0].proto.srcdoc
     assert "Situation inconnue pour 14 sortants sur 40" in html_lib.unescape(html_doc)
+
+
+# --- the previous-period difference never un-masks ----------------------------------------------
+
+def _frame(**row):
+    base = {"dimension": "total", "value": "total", "label": None, "is_total": True, "sort_key": 1}
+    return pd.DataFrame([{**base, **row}])
+
+
+def _figures(label, participants, participants_masked, durable, durable_masked):
+    ex = _frame(n_leavers=participants, n_known=participants, n_unknown=0, n_durable=durable,
+                n_durable_masked=durable_masked, is_masked=participants_masked, dynamic_exit_rate=None,
+                dynamic_exit_rate_masked=True)
+    return report.Figures.of(label, _frame(hours_worked=1000.0, is_masked=False),
+                             _frame(n_participants=participants, is_masked=participants_masked),
+                             {"end": ex, "6m": ex})
+
+
+def test_difference_with_a_masked_previous_value_is_masked():
+    cur = _figures("2024", 40, False, 12, False)
+    prev = _figures("2023", 9, False, None, True)  # the mart masks 2023's durable count (say 3)
+    assert report.difference(cur.participants, prev.participants, "n_participants", "int") == "+31"
+    assert report.difference(cur.exits["end"], prev.exits["end"], "n_durable", "int") == fmt.MASK
+    assert report.difference(prev.exits["end"], cur.exits["end"], "n_durable", "int") == fmt.MASK
+    assert report.difference(cur.hours, prev.hours, "hours_worked", "hours") == "0\u00a0h"
+    doc = report.render(title="T", scope="S", info={}, current=cur, hours_by_year=pd.DataFrame(),
+                        exits_by_public=pd.DataFrame(), exits_by_gender=pd.DataFrame(), targets=None,
+                        threshold=5, previous=prev, previous_note="n", region=None,
+                        printed=dt.date(2026, 12, 1))
+    text = flat(html_lib.unescape(re.sub(r"<[^>]+>", " ", doc.split("</style>")[1])))
+    assert "Emploi durable (fin de parcours) 12 s s" in text  # current, previous masked, difference masked
+    assert "+9" not in text and "−9" not in text  # 12 - 3: never printed
+    assert "Participants 40 9 +31" in text
+    assert "Édité le 1er décembre 2026" in text
+    assert re.search(r"Dans ce rapport, \d+ valeurs sont masquées", text)
+
+
+def test_report_escapes_text_from_files():
+    cur = _figures("2024", 40, False, 12, False)
+    targets = pd.DataFrame([{"operation_name": "<script>alert(1)</script>", "buyer_name": "A & B <i>",
+                             "anru_floor_hours": 10.0, "is_masked": False, "sort_key": 1, "is_total": False}])
+    doc = report.render(title="Comité — <b>Op</b>", scope="<img src=x onerror=alert(1)>", info={}, current=cur,
+                        hours_by_year=pd.DataFrame(), exits_by_public=pd.DataFrame(),
+                        exits_by_gender=pd.DataFrame(), targets=targets, threshold=5)
+    assert "<script>alert" not in doc and "&lt;script&gt;alert(1)&lt;/script&gt;" in doc
+    assert "<img" not in doc and "&lt;img src=x" in doc
+    assert "<b>Op</b>" not in doc and "A &amp; B &lt;i&gt;" in doc
+
+
+def test_pdf_fetches_nothing(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    weasyprint = pytest.importorskip("weasyprint")
+    # a stylesheet named in the document is never read (the report is self-contained): if it were,
+    # it would hide the paragraph
+    sheet = tmp_path / "hide.css"
+    sheet.write_text("p { display: none }", encoding="utf-8")
+    doc = f"<html><head><link rel='stylesheet' href='{sheet.as_uri()}'></head><body><p>visible</p></body></html>"
+    with pytest.raises(ValueError):
+        report._no_fetch_class()().fetch(sheet.as_uri())
+    pdf = report.to_pdf(doc)
+    assert "visible" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    # the same document with WeasyPrint's default fetcher does read it (the check above can fail)
+    fetched = weasyprint.HTML(string=doc).write_pdf()
+    assert "visible" not in pypdf.PdfReader(io.BytesIO(fetched)).pages[0].extract_text()
+
+
+# --- exports that describe themselves ----------------------------------------------------------
+
+def test_xlsx_has_an_about_sheet_and_date_cells():
+    df = pd.DataFrame({"Fichier": ["=HYPERLINK(\"http://x\")", "b.csv"],
+                       "Chargé le": pd.Series([dt.date(2026, 12, 1), None], dtype=object),
+                       "Lignes": [12, 3]})
+    about = exports.about_rows(title="Qualité des données — journal", filters=[("Département", "59 Nord (59)")],
+                               period="2024", built="1er décembre 2026 à 10:00", sources="démo",
+                               columns=[("Fichier", "Fichier lu."), ("Chargé le", "Date (jj/mm/aaaa).")])
+    wb = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx_bytes(df, about=about)))
+    assert wb.sheetnames == ["Données", "À propos"]
+    ws = wb["Données"]
+    assert ws.cell(row=2, column=2).is_date and ws.cell(row=2, column=2).number_format == "DD/MM/YYYY"
+    assert ws.cell(row=2, column=2).value.date() == dt.date(2026, 12, 1)
+    assert ws.cell(row=2, column=1).value.startswith("'=")  # protection kept
+    rows = {r[0]: r[1] for r in wb["À propos"].iter_rows(values_only=True) if r[0]}
+    assert rows["Titre"] == "Qualité des données — journal"
+    assert rows["Filtre : Département"] == "59 Nord (59)"
+    assert rows["Période"] == "2024" and rows["Base construite le"] == "1er décembre 2026 à 10:00"
+    assert rows["Sources"] == "démo" and rows["Chargé le"] == "Date (jj/mm/aaaa)."
+    assert "« s »" in rows["Secret statistique"] and "1 à 4 personnes" in rows["Secret statistique"]
+    types = {c.data_type for sh in wb for row in sh.iter_rows() for c in row if c.value is not None}
+    assert "f" not in types
+    # a workbook made without a description still has its "À propos" sheet
+    wb = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx_bytes(df)))
+    assert wb.sheetnames == ["Données", "À propos"]
+
+
+def test_page_xlsx_about_sheet_lists_filters_with_labels_and_definitions(db_path, downloads):
+    at = run_page("sorties", db_path, query={"perimetre": "operation", "code": "OP1", "moment": "6m",
+                                             "dep": "59 Nord"})
+    at.session_state["tbl-s-total"] = True
+    at.run()
+    name, data = next((n, d) for n, d in reversed(downloads) if n and n.endswith(".xlsx"))
+    assert "dep-59" in name and name.endswith(f"{dt.date.today().isoformat()}.xlsx")
+    rows = {r[0]: r[1] for r in openpyxl.load_workbook(io.BytesIO(data))["À propos"].iter_rows(values_only=True)
+            if r[0]}
+    assert rows["Titre"].startswith("Sorties vers l'emploi")
+    assert rows["Filtre : Département"] == "59 Nord"  # the label (which holds the code)
+    assert rows["Filtre : Périmètre du comité"] == "Une opération : Opération test (OP1)"
+    assert rows["Filtre : Moment"] == "6 mois après la sortie"
+    assert rows["Période"] == "toutes années"
+    assert rows["Base construite le"] == "1er décembre 2026 à 10:00"
+    assert rows["Taux de sortie dynamique (%)"].startswith("Taux de sortie dynamique = sorties dynamiques")
+    assert rows["Fiabilité"].startswith("« fragile »")
+
+
+def test_csv_name_carries_page_main_filter_and_date(db_path, downloads):
+    at = run_page("heures", db_path, query={"operation": "Opération test", "annee_min": "2024",
+                                            "annee_max": "2024"})
+    assert not at.exception
+    at.session_state["tbl-h-year"] = True
+    at.run()
+    names = [n for n, _ in downloads if n and n.endswith(".csv")]
+    assert names and all(n.startswith("heures-d-insertion-") for n in names), names
+    assert all(f"-operation-op1-2024-{dt.date.today().isoformat()}.csv" in n for n in names), names
