@@ -337,3 +337,25 @@ def test_csv_name_carries_page_main_filter_and_date(db_path, downloads):
     names = [n for n, _ in downloads if n and n.endswith(".csv")]
     assert names and all(n.startswith("heures-d-insertion-") for n in names), names
     assert all(f"-operation-op1-2024-{dt.date.today().isoformat()}.csv" in n for n in names), names
+
+
+def test_report_cli_gives_the_exits_six_months_after(db_path, capsys):
+    import json
+
+    from pipelines import report as report_cli
+
+    assert report_cli.main(["--db", str(db_path), "--year", "2024", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out) == report_cli.KEYS and report_cli.KEYS[-8:] == list(report_cli.EXIT_KEYS)
+    # 2024: 40 leavers; at 6 months 30 known, 10 unknown, 12 CDI, rate 25 / 30; 10 CDI at the end
+    assert (out["durable_end"], out["exits_leavers_6m"], out["exits_known_6m"], out["exits_unknown_6m"],
+            out["durable_6m"]) == (10, 40, 30, 10, 12)
+    assert out["dynamic_exit_rate_6m"] == pytest.approx(25 / 30)
+    assert (out["dynamic_exit_rate_6m_ci_low"], out["dynamic_exit_rate_6m_ci_high"]) == \
+        pytest.approx(wilson(25, 30), abs=1e-4)
+
+
+def test_long_dates_write_the_first_of_the_month_1er():
+    assert fmt.date(dt.date(2026, 12, 1), long=True) == "1er décembre 2026"
+    assert fmt.date(dt.datetime(2026, 12, 1, 9, 5), long=True) == "1er décembre 2026 à 09:05"
+    assert fmt.date(dt.date(2026, 12, 2), long=True) == "2 décembre 2026"
