@@ -242,13 +242,21 @@ def masking_paragraph(threshold: int, n_masked: int, reasons: list[str]) -> str:
     return out
 
 
-def render(*, title: str, scope: str, info: dict, current: Figures, hours_by_year: pd.DataFrame,
+def render(*, title: str, scope: str, info: dict, hours_by_year: pd.DataFrame,
            exits_by_public: pd.DataFrame, exits_by_gender: pd.DataFrame, targets: pd.DataFrame | None,
-           threshold: int, definition: str = "broad", previous: Figures | None = None,
-           previous_note: str | None = None, region: Figures | None = None,
-           printed: dt.date | None = None) -> str:
-    """The report as one HTML document (sections = A4 pages when printed)."""
+           threshold: int, current: Figures | None = None, definition: str = "broad",
+           previous: Figures | None = None, previous_note: str | None = None, region: Figures | None = None,
+           printed: dt.date | None = None, hours_total: pd.DataFrame | None = None,
+           participants_total: pd.DataFrame | None = None, exits_total: pd.DataFrame | None = None) -> str:
+    """The report as one HTML document (sections = A4 pages when printed). `current` holds the
+    perimeter's total rows; `hours_total`, `participants_total`, `exits_total` (end of path only)
+    may be given instead."""
     printed = printed or dt.date.today()
+    if current is None:
+        empty = pd.DataFrame()
+        current = Figures.of("Période", hours_total if hours_total is not None else empty,
+                             participants_total if participants_total is not None else empty,
+                             {"end": exits_total if exits_total is not None else empty})
     masked: list[int] = []  # count of "s" shown, section by section
     h, p = current.hours, current.participants
     x_end, x_6m = current.exits.get("end"), current.exits.get("6m")
