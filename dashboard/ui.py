@@ -249,11 +249,13 @@ def txt_label(key: str, value) -> str:
 def downloads(export: pd.DataFrame, name: str, key: str, columns: list[Col] | None = None) -> None:
     """CSV and XLSX download buttons for an export frame (files made on click, not on every run).
     File names carry the page, the main filter and the date; the XLSX has an "À propos" sheet."""
+    # the description is read now, in the script run (the file itself is made on click, outside it)
+    about = export_about(name, columns, export)
     with st.container(horizontal=True):
         st.download_button("CSV", lambda: exports.to_csv_bytes(export), file_name=export_file_name(name, "csv"),
                            mime=exports.CSV_MIME, key=f"csv-{key}", icon=":material/download:",
                            on_click="ignore", help="Télécharger en CSV (séparateur point-virgule, virgule décimale)")
-        st.download_button("Excel", lambda: exports.to_xlsx_bytes(export, about=export_about(name, columns, export)),
+        st.download_button("Excel", lambda: exports.to_xlsx_bytes(export, about=about),
                            file_name=export_file_name(name, "xlsx"),
                            mime=exports.XLSX_MIME, key=f"xlsx-{key}", icon=":material/download:",
                            on_click="ignore", help="Télécharger au format Excel (XLSX)")

@@ -86,7 +86,7 @@ def test_shared_report_link_gives_a_pdf_with_the_marts_figures(page, app_url, db
     assert "définition stricte" in text
 
 
-def test_sorties_link_shows_the_reliability_warning(page, app_url):
+def test_sorties_link_shows_the_reliability_warning(page, app_url, tmp_path):
     page.goto(f"{app_url}/sorties?perimetre=operation&code=OP1&moment=end&annee_min=2024&annee_max=2024")
     wait_rendered(page)
     body = flat(page.locator("[data-testid='stMain']").inner_text())
@@ -97,3 +97,17 @@ def test_sorties_link_shows_the_reliability_warning(page, app_url):
     assert "moment=6m" in page.url
     body = flat(page.locator("[data-testid='stMain']").inner_text())
     assert "Situation inconnue pour" not in body
+    # the Excel file of the chart's table: its "À propos" sheet names the committee's settings
+    wait_rerun(page, lambda: page.locator(".st-key-tbl-s-total summary").first.click())
+    with page.expect_download() as info:
+        page.locator(".st-key-xlsx-s-total button").first.click()
+    assert info.value.suggested_filename == \
+        f"sorties-vers-l-emploi-sorties-op1-6m-broad-region-2024-{dt.date.today().isoformat()}.xlsx"
+    target = tmp_path / "sorties.xlsx"
+    info.value.save_as(target)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames == ["Données", "À propos"]
+    about = {r[0]: r[1] for r in wb["À propos"].iter_rows(values_only=True) if r[0]}
+    assert about["Filtre : Moment"] == "6 mois après la sortie" and about["Période"] == "2024"
