@@ -8,7 +8,7 @@ DB     ?= data/observatoire.duckdb
 DEMO   := data/demo
 PORT   ?= 8501
 
-.PHONY: run test venv venv-dev chromium demo build bench clean
+.PHONY: run test venv venv-dev chromium pdf-libs demo build bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# WeasyPrint (the committee report's PDF) needs Debian's pango, harfbuzz and fonts; installed when
+# pango's shared library is missing
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core fonts-liberation
+pdf-libs:
+	@dpkg -s libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null 2>&1 || { \
+	  echo "Installing Debian's pango, harfbuzz and fonts for the PDF report (WeasyPrint)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PDF_DEBS) >/dev/null; }
+
 # The demo is regenerated when the generator changes, the database when its inputs or the code
 # that builds it change (the build writes a new file and swaps it in atomically).
 DEMO_CODE  := $(wildcard pipelines/demo/*.py)
@@ -45,10 +54,10 @@ $(DB): $(DEMO)/demo.json $(BUILD_CODE)
 demo: $(DEMO)/demo.json
 build: $(DB)
 
-run: build
+run: pdf-libs build
 	OBSERVATOIRE_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
 
-test: venv-dev chromium
+test: venv-dev chromium pdf-libs
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 

@@ -223,6 +223,8 @@ def _check_url(key: str, labels: dict[str, str], unknown: str) -> None:
 # and Streamlit's own embedding options
 OTHER_URL_KEYS = {"role", "organisme", "comite_operations", "comite_territoires", "embed", "embed_options",
                   "recherche"} | urlstate.PAGE_URL_KEYS  # the search box, the pages' own settings
+# the committee settings of Sorties and Rapport de comité (dashboard/committee.py)
+OTHER_URL_KEYS |= {"perimetre", "code", "moment", "definition", "de", "a"}
 
 
 def _url_keys() -> dict[str, list[str]]:

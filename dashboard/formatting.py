@@ -105,7 +105,7 @@ def fte(value, *, masked: bool = False, missing: str = MISSING) -> str:
 
 
 def date(value, *, long: bool = False, missing: str = MISSING) -> str:
-    """`2024-03-05` -> `05/03/2024` (or `5 mars 2024` with long=True)."""
+    """`2024-03-05` -> `05/03/2024` (or `5 mars 2024`, `1er décembre 2026` with long=True)."""
     if is_null(value):
         return missing
     if isinstance(value, str):
@@ -117,10 +117,11 @@ def date(value, *, long: bool = False, missing: str = MISSING) -> str:
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
         value = value.date() if not long else value
-    if long:
+    if long:  # French writes the first day of a month "1er": "1er décembre 2026"
+        first = "'er'" if value.day == 1 else ""
         if isinstance(value, dt.datetime):
-            return _babel_datetime(value, format="d MMMM y 'à' HH:mm", locale=LOCALE)
-        return _babel_date(value, format="long", locale=LOCALE)
+            return _babel_datetime(value, format=f"d{first} MMMM y 'à' HH:mm", locale=LOCALE)
+        return _babel_date(value, format=f"d{first} MMMM y", locale=LOCALE)
     return _babel_date(value, format="dd/MM/y", locale=LOCALE)
 
 

@@ -108,6 +108,8 @@ def header(title: str, intro: str | None = None) -> dict[str, str]:
     """Title, demo-data mark and intro of a page; returns build_info."""
     db.reset_query_log()
     info = require_database()
+    st.session_state["_obs_page_title"] = title
+    st.session_state["_obs_export_extra"] = {}
     st.title(title)
     if is_demo(info):
         st.warning(
@@ -170,13 +172,100 @@ def mask_note() -> None:
     st.caption(MASK_NOTE.format(n=settings.get("secrecy_threshold")))
 
 
-def downloads(export: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and XLSX download buttons for an export frame (files made on click, not on every run)."""
+def describe_export(label: str, value: str) -> None:
+    """A setting of the page (a committee's perimeter, a moment...) written into its exports: the
+    "À propos" sheet lists it with the filters."""
+    st.session_state.setdefault("_obs_export_extra", {})[label] = value
+
+
+def _main_filter() -> str:
+    """The main filter of the view as a file-name part (codes): `operation-npnru-59599-095`, `dep-59`."""
+    from dashboard import filters
+
+    f = filters.current()
+    for key in ("operation", "landlord", "epci", "departement", "sector", "buyer_type"):
+        value = getattr(f, key)
+        if value is not None:
+            return f"{filters.KEYS[key]}-{value}"
+    return "region"
+
+
+def export_file_name(name: str, ext: str, when=None) -> str:
+    """`<page>-<name>-<main filter>-<period>-<date>.<ext>`: the page, the main filter and the date."""
+    import datetime as dt
+
+    from dashboard import filters
+
+    f = filters.current()
+    page = slug(st.session_state.get("_obs_page_title", "")) if st.session_state.get("_obs_page_title") else ""
+    period = ""
+    if f.year_from is not None or f.year_to is not None:  # None: the first / last year of the data
+        ys = filters.years()
+        a, b = f.year_from or (ys[0] if ys else ""), f.year_to or (ys[-1] if ys else "")
+        period = str(a) if a == b else f"{a}-{b}"
+    parts = [page, slug(name), slug(_main_filter()), period, (when or dt.date.today()).isoformat()]
+    return "-".join(p for p in parts if p) + f".{ext}"
+
+
+def export_about(name: str, columns: list[Col] | None, export: pd.DataFrame) -> list[tuple]:
+    """The "À propos" rows of an export of this page (dashboard/exports.py `about_rows`)."""
+    from dashboard import definitions, filters
+    from pipelines import settings
+
+    f = filters.current()
+    try:
+        names = filters.names()
+    except Exception:  # noqa: BLE001 - options unavailable: codes stand in for labels
+        names = {}
+    shown = []
+    for key, value in f.active().items():
+        if key in ("year_from", "year_to"):
+            continue
+        if key in ("buyer_type", "sector"):
+            label = txt_label(key, value)
+        else:
+            label = names.get(key, {}).get(value, value)
+        shown.append((filters.LABELS[key], str(label) if str(value) in str(label) else f"{label} ({value})"))
+    shown += list(st.session_state.get("_obs_export_extra", {}).items())
+    ys = filters.years()
+    a, b = f.year_from or (ys[0] if ys else "…"), f.year_to or (ys[-1] if ys else "…")
+    period = ("toutes années" if f.year_from is None and f.year_to is None
+              else str(a) if a == b else f"{a} à {b}")
+    info = db.build_info()
+    cols = []
+    by_label = {c.label: c for c in (columns or [])}
+    from dashboard.tables import export_label
+
+    by_export = {export_label(c): c for c in (columns or [])}
+    for header in export.columns:
+        col = by_export.get(header) or by_label.get(header)
+        cols.append((header, definitions.of(col) if col is not None else ""))
+    title = st.session_state.get("_obs_page_title", "Observatoire des clauses sociales")
+    return exports.about_rows(
+        title=f"{title} — {name}", filters=shown or None, period=period,
+        built=fmt.date(info.get("built_at"), long=True) if info.get("built_at") else None,
+        sources=f"{info.get('data_label', '')} ; {info.get('n_files', '—')} fichiers chargés (marchés publics "
+                "DECP, suivis d'exécution des facilitateurs, registre des acheteurs, objectifs)",
+        columns=cols, threshold=settings.get("secrecy_threshold"))
+
+
+def txt_label(key: str, value) -> str:
+    from dashboard import glossary
+
+    return glossary.label(key, value)
+
+
+def downloads(export: pd.DataFrame, name: str, key: str, columns: list[Col] | None = None) -> None:
+    """CSV and XLSX download buttons for an export frame (files made on click, not on every run).
+    File names carry the page, the main filter and the date; the XLSX has an "À propos" sheet."""
+    # the description is read now, in the script run (the file itself is made on click, outside it)
+    about = export_about(name, columns, export)
     with st.container(horizontal=True):
-        st.download_button("CSV", lambda: exports.to_csv_bytes(export), file_name=f"{slug(name)}.csv",
+        st.download_button("CSV", lambda: exports.to_csv_bytes(export), file_name=export_file_name(name, "csv"),
                            mime=exports.CSV_MIME, key=f"csv-{key}", icon=":material/download:",
                            on_click="ignore", help="Télécharger en CSV (séparateur point-virgule, virgule décimale)")
-        st.download_button("Excel", lambda: exports.to_xlsx_bytes(export), file_name=f"{slug(name)}.xlsx",
+        st.download_button("Excel", lambda: exports.to_xlsx_bytes(export, about=about),
+                           file_name=export_file_name(name, "xlsx"),
                            mime=exports.XLSX_MIME, key=f"xlsx-{key}", icon=":material/download:",
                            on_click="ignore", help="Télécharger au format Excel (XLSX)")
 
@@ -202,7 +291,7 @@ def table(df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = 
     st.dataframe(display, hide_index=True, height=height)
     if has_masked(display):
         mask_note()
-    downloads(export, name, key or slug(name))
+    downloads(export, name, key or slug(name), columns)
     return display
 
 

@@ -21,7 +21,7 @@ from pipelines.text import fold
 PAGE_URL_KEYS = frozenset({
     "consideration", "mesure", "ventilation", "statut", "recherche_marche",  # Marchés clausés (+ others)
     "echelle", "indicateur",  # Territoires
-    "perimetre", "perimetre_code", "moment", "definition",  # Sorties
+    # Sorties' committee settings (perimetre, code, moment, definition) are dashboard/committee.py's
 })
 _SEEN = "_obs_url_seen"
 

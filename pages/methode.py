@@ -55,6 +55,8 @@ st.markdown(f"""
 | Emploi de transition | CDD ou intérim de moins de 6 mois, contrat aidé. |
 | Sortie positive | Formation qualifiante, embauche par une autre structure d'insertion. |
 | Taux de sortie dynamique | (Emploi durable + transition + sortie positive) / sortants dont la situation est connue, avec un intervalle de confiance à 95 % (Wilson). |
+| Fiabilité d'un taux de sortie | Avertissement quand plus de 30 % des sortants ont une situation inconnue (le taux ne porte que sur les sortants suivis) ; « taux fragile » quand il repose sur moins de 30 sortants de situation connue (son intervalle est large). |
+| Évolution (rapport de comité) | Valeur de la période moins celle de la période précédente de même durée ; « s » quand l'une des deux est masquée. |
 | Plancher ANRU | 5 % des heures travaillées des opérations d'investissement et 10 % des marchés de GUP au bénéfice des habitants des QPV. |
 | Grille d'heures | Montant HT × part de main-d'œuvre × taux d'insertion / coût horaire chargé. |
 """)

@@ -1,7 +1,8 @@
 """`python -m pipelines report --db PATH [--year Y] [--departement D] [--landlord SIRET] --format json|csv`
 
 Prints the headline indicators of a built database under stable keys (the scripted way to feed an
-annual report). It reads the `mart_headlines` mart only; masked values (statistical secrecy) are
+annual report). It reads the `mart_headlines` mart, and `mart_exits` for durable jobs and the exits
+6 months after; masked values (statistical secrecy) are
 null in JSON and empty in CSV. Keys are documented in docs/marts.md ("Report CLI").
 """
 from __future__ import annotations
@@ -46,6 +47,13 @@ INDICATOR_KEYS = [
 META_KEYS = ["data_label", "built_at"]
 # added later, so at the end: why the people figures are masked (filters outside the bounded space)
 LATER_KEYS = ["mask_reason"]
+# added for the committees: durable jobs at the end, and the exits 6 months after (mart_exits, total
+# row at timepoint '6m', the default definition of durable employment)
+EXIT_KEYS = {"durable_end": ("end", "n_durable"), "exits_leavers_6m": ("6m", "n_leavers"),
+             "exits_known_6m": ("6m", "n_known"), "exits_unknown_6m": ("6m", "n_unknown"),
+             "durable_6m": ("6m", "n_durable"), "dynamic_exit_rate_6m": ("6m", "dynamic_exit_rate"),
+             "dynamic_exit_rate_6m_ci_low": ("6m", "ci_low"), "dynamic_exit_rate_6m_ci_high": ("6m", "ci_high")}
+LATER_KEYS += list(EXIT_KEYS)
 KEYS = FILTER_KEYS + INDICATOR_KEYS + META_KEYS + LATER_KEYS
 
 
@@ -80,6 +88,14 @@ def headline_report(con, year: int | None = None, departement: str | None = None
     report["data_label"] = info.get("data_label")
     report["built_at"] = info.get("built_at")
     report["mask_reason"] = _clean(row.get("mask_reason"))
+    exits = {}
+    for tp in ("end", "6m"):
+        cur = con.execute(
+            "select * from mart_exits('total', timepoint := ?, year_from := ?, year_to := ?, departement := ?, "
+            "landlord := ?)", [tp, year, year, departement, landlord])
+        exits[tp] = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+    for key, (tp, column) in EXIT_KEYS.items():
+        report[key] = _clean(exits[tp].get(column))  # masked: null (the mart withholds it)
     return report
 
 

@@ -112,6 +112,10 @@ def everything(at, files=()) -> str:
             parts.append(f)
         elif f[:2] == b"PK":
             parts.append(pd.read_excel(io.BytesIO(f)).to_csv())
+        elif f[:5] == b"%PDF-":  # the committee report's PDF: its text
+            import pypdf
+
+            parts.append("\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(f)).pages))
         else:
             parts.append(f.decode("utf-8", "replace"))
     return "\n".join(parts)

@@ -76,7 +76,7 @@ def test_territoires_round_trip():
 
 
 def test_sorties_perimeter_moment_definition_round_trip():
-    q = {"perimetre": "departement", "perimetre_code": "59", "moment": "6m", "definition": "strict",
+    q = {"perimetre": "departement", "code": "59", "moment": "6m", "definition": "strict",
          "ventilation": "gender"}
     at = run_page("sorties", stub_db(), query=q)
     _ok(at)
