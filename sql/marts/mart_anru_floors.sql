@@ -169,7 +169,7 @@ all_rows as (
 floors as (
     select
         *,
-        case kind when 'investment' then 0.05 else 0.10 end as floor_share,
+        case kind when 'investment' then 0.05 else 0.10 end::double as floor_share,
         n_lots > 0 and n_lots_no_amount = 0 and estimated_hours > 0 as is_computable
     from all_rows
 ),
