@@ -37,7 +37,7 @@ def floors():
 
 
 def _floors(con, args=""):
-    return {(r["operation_id"], r["kind"]): r for r in rows(con, f"select * from mart_anru_floors({args})")}
+    return {(r["operation_id"], r["lot_kind"]): r for r in rows(con, f"select * from mart_anru_floors({args})")}
 
 
 def test_floors_each_against_its_own_share(floors):
@@ -133,7 +133,7 @@ def burnup():
 
 def test_burnup_publishes_points_of_at_least_five_people(burnup):
     got = rows(burnup, f"select * from mart_burnup(landlord := '{B1}')")
-    actual = {r["month"]: r for r in got if r["kind"] == "actual"}
+    actual = {r["month"]: r for r in got if r["series"] == "actual"}
     assert list(actual) == [dt.date(2024, m, 1) for m in (1, 2, 3, 4)]  # up to the data's last month
     # backwards: Apr (5 people) | Mar + Feb (3 + 2) | Jan (5): Feb alone would give 2 people's 100 h
     assert actual[dt.date(2024, 1, 1)]["cumulative_hours"] == pytest.approx(100)
@@ -144,7 +144,7 @@ def test_burnup_publishes_points_of_at_least_five_people(burnup):
     assert {r["objective_hours"] for r in got} == {1000} and {r["objective_source"] for r in got} == {"target"}
     # pace: no published point 6 months before April -> from the start (Dec 2023, 0 h): 550 / 4
     # = 137.5 h a month; May 687.5, Jun 825, Jul 962.5, Aug 1 000 (capped at the objective)
-    proj = [(r["month"], r["projected_hours"]) for r in got if r["kind"] == "projection"]
+    proj = [(r["month"], r["projected_hours"]) for r in got if r["series"] == "projection"]
     assert proj == [(dt.date(2024, 5, 1), pytest.approx(687.5)), (dt.date(2024, 6, 1), pytest.approx(825)),
                     (dt.date(2024, 7, 1), pytest.approx(962.5)), (dt.date(2024, 8, 1), pytest.approx(1000))]
 
@@ -159,7 +159,7 @@ def test_burnup_status_on_time(burnup):
     assert s["hours_per_month"] == pytest.approx(137.5) and s["window_months_used"] == 4
     assert s["window_start"] == dt.date(2023, 12, 1) and s["window_end"] == dt.date(2024, 4, 1)
     # 450 h to go / 137.5 = 3.3 -> 4 months: August 2024, by December but not 6 months before
-    assert s["reach_month"] == dt.date(2024, 8, 1) and s["status"] == "on_time"
+    assert s["reach_month"] == dt.date(2024, 8, 1) and s["track_status"] == "on_time"
     assert s["months_late"] == -4 and s["progress_rate"] == pytest.approx(0.55)
     # a one-month window: from March (350 h) to April (550 h) = 200 h a month -> 2.25 -> July
     s1 = _status(burnup, f"landlord := '{B1}', window_months := 1")
@@ -168,19 +168,19 @@ def test_burnup_status_on_time(burnup):
 
 def test_burnup_status_ahead_and_late():
     # 600 h: 50 h to go -> May 2024, at least 6 months before December: ahead
-    assert _status(_burnup_db(600.0), f"landlord := '{B1}'")["status"] == "ahead"
+    assert _status(_burnup_db(600.0), f"landlord := '{B1}'")["track_status"] == "ahead"
     # 2 000 h: 1 450 / 137.5 = 10.5 -> 11 months: March 2025, 3 months after the deadline
     late = _status(_burnup_db(2000.0), f"landlord := '{B1}'")
-    assert late["status"] == "late" and late["reach_month"] == dt.date(2025, 3, 1) and late["months_late"] == 3
+    assert late["track_status"] == "late" and late["reach_month"] == dt.date(2025, 3, 1) and late["months_late"] == 3
     # 500 h: already reached in April
-    assert _status(_burnup_db(500.0), f"landlord := '{B1}'")["status"] == "reached"
+    assert _status(_burnup_db(500.0), f"landlord := '{B1}'")["track_status"] == "reached"
 
 
 def test_burnup_planned_objective_without_target():
     con = _burnup_db(None)
     s = _status(con, f"landlord := '{B1}'")
     assert s["objective_source"] == "planned" and s["objective_hours"] == pytest.approx(800)
-    assert s["status"] == "no_deadline" and s["reach_month"] == dt.date(2024, 6, 1)  # 250 / 137.5 -> 2
+    assert s["track_status"] == "no_deadline" and s["reach_month"] == dt.date(2024, 6, 1)  # 250 / 137.5 -> 2
 
 
 def test_burnup_of_fewer_than_five_people_is_masked():
@@ -190,8 +190,8 @@ def test_burnup_of_fewer_than_five_people_is_masked():
     build(con)
     got = rows(con, f"select * from mart_burnup(landlord := '{B1}')")
     assert got and all(r["is_masked"] and r["cumulative_hours"] is None for r in got)
-    assert not [r for r in got if r["kind"] == "projection"]
-    assert _status(con, f"landlord := '{B1}'")["status"] == "masked"
+    assert not [r for r in got if r["series"] == "projection"]
+    assert _status(con, f"landlord := '{B1}'")["track_status"] == "masked"
     # landlord and operation together: two filters, outside the bounded space
     con2 = _burnup_db(None)
     both = rows(con2, f"select * from mart_burnup(landlord := '{B1}', operation := 'OP1')")

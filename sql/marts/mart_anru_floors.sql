@@ -1,5 +1,5 @@
 -- mart_anru_floors: the two ANRU floors of the NPNRU charter, each on its own, per operation and buyer.
--- Answers: per operation x maître d'ouvrage and per kind of lots (investment: works lots and the
+-- Answers: per operation x maître d'ouvrage and per kind of lots (lot_kind) (investment: works lots and the
 --          engineering they need; GUP: neighbourhood-upkeep contracts), the hours of work those lots
 --          represent according to the hours grid (amount x labour share / hourly cost, defaults in
 --          stg_hours_grid_defaults), the hours worked by QPV residents on them, their share of the
@@ -12,7 +12,7 @@
 --        + one total row per kind (is_total) for the filter set.
 -- Parameters: year_from, year_to, departement, epci, buyer_type, landlord, operation (those of
 --             mart_targets, same semantics).
--- Columns: operation_id, operation_name, buyer_siret, buyer_name, is_total, kind, floor_share
+-- Columns: operation_id, operation_name, buyer_siret, buyer_name, is_total, lot_kind, floor_share
 --          (0.05 / 0.10), n_lots, n_lots_amount_export, n_lots_amount_decp, n_lots_no_amount,
 --          amount, estimated_hours (lots with an amount), is_computable, not_computable_reason,
 --          floor_hours (= floor_share x estimated_hours), is_masked, qpv_hours, qpv_share
@@ -43,7 +43,7 @@ lots as (
         p.operation_id,
         p.buyer_siret,
         case when p.contract_kind = 'gup' then 'gup'
-             when p.contract_kind = 'works' or p.trade = 'engineering' then 'investment' end as kind,
+             when p.contract_kind = 'works' or p.trade = 'engineering' then 'investment' end as lot_kind,
         case when p.contract_amount > 0 then 'export' when d.amount > 0 then 'decp' end as amount_source,
         case when p.contract_amount > 0 then p.contract_amount else d.amount end as amount,
         coalesce(g.labour_share, o.labour_share) as labour_share,
@@ -64,7 +64,7 @@ lots as (
 
 lot_rows as (
     select
-        operation_id, buyer_siret, kind,
+        operation_id, buyer_siret, lot_kind,
         count(*) as n_lots,
         count(*) filter (where amount_source = 'export') as n_lots_amount_export,
         count(*) filter (where amount_source = 'decp') as n_lots_amount_decp,
@@ -72,7 +72,7 @@ lot_rows as (
         sum(amount) as amount,
         sum(amount * labour_share / hourly_cost) as estimated_hours
     from lots
-    where kind is not null
+    where lot_kind is not null
     group by all
 ),
 
@@ -81,7 +81,7 @@ lines as (
     select
         l.operation_id, l.buyer_siret, l.participant_id, l.hours,
         case when l.contract_kind = 'gup' then 'gup'
-             when l.contract_kind = 'works' or l.trade = 'engineering' then 'investment' end as kind
+             when l.contract_kind = 'works' or l.trade = 'engineering' then 'investment' end as lot_kind
     from int_hours_lines as l
     where l.participant_id is not null and l.qpv_resident
       and (year_from is null or l.year >= year_from)
@@ -94,9 +94,9 @@ lines as (
 ),
 
 qpv_rows as (
-    select operation_id, buyer_siret, kind, count(distinct participant_id) as n_qpv, sum(hours) as qpv_hours
+    select operation_id, buyer_siret, lot_kind, count(distinct participant_id) as n_qpv, sum(hours) as qpv_hours
     from lines
-    where kind is not null
+    where lot_kind is not null
     group by all
 ),
 
@@ -111,7 +111,7 @@ row_cells as (
     select
         coalesce(a.operation_id, q.operation_id) as operation_id,
         coalesce(a.buyer_siret, q.buyer_siret) as buyer_siret,
-        coalesce(a.kind, q.kind) as kind,
+        coalesce(a.lot_kind, q.lot_kind) as lot_kind,
         coalesce(a.n_lots, 0) as n_lots,
         coalesce(a.n_lots_amount_export, 0) as n_lots_amount_export,
         coalesce(a.n_lots_amount_decp, 0) as n_lots_amount_decp,
@@ -123,7 +123,7 @@ row_cells as (
     from lot_rows as a
     full join qpv_rows as q
         on q.operation_id is not distinct from a.operation_id
-       and q.buyer_siret is not distinct from a.buyer_siret and q.kind = a.kind
+       and q.buyer_siret is not distinct from a.buyer_siret and q.lot_kind = a.lot_kind
 ),
 
 row_masked as (
@@ -140,7 +140,7 @@ row_masked as (
 
 totals as (
     select
-        kind,
+        lot_kind,
         sum(n_lots) as n_lots,
         sum(n_lots_amount_export) as n_lots_amount_export,
         sum(n_lots_amount_decp) as n_lots_amount_decp,
@@ -150,15 +150,15 @@ totals as (
         sum(qpv_hours) as qpv_hours,
         bool_or(is_masked and n_qpv > 0) as any_masked
     from row_masked
-    group by kind
+    group by lot_kind
 ),
 
 all_rows as (
-    select operation_id, buyer_siret, false as is_total, kind, n_lots, n_lots_amount_export,
+    select operation_id, buyer_siret, false as is_total, lot_kind, n_lots, n_lots_amount_export,
            n_lots_amount_decp, n_lots_no_amount, amount, estimated_hours, is_masked, qpv_hours
     from row_masked
     union all
-    select null, null, true, t.kind, t.n_lots, t.n_lots_amount_export, t.n_lots_amount_decp,
+    select null, null, true, t.lot_kind, t.n_lots, t.n_lots_amount_export, t.n_lots_amount_decp,
            t.n_lots_no_amount, t.amount, t.estimated_hours,
            t.any_masked or year_from is not null or year_to is not null
                or not coalesce((select x.qpv_shown from targets as x where x.is_total), false),
@@ -169,7 +169,7 @@ all_rows as (
 floors as (
     select
         *,
-        case kind when 'investment' then 0.05 else 0.10 end::double as floor_share,
+        case lot_kind when 'investment' then 0.05 else 0.10 end::double as floor_share,
         n_lots > 0 and n_lots_no_amount = 0 and estimated_hours > 0 as is_computable
     from all_rows
 ),
@@ -185,7 +185,7 @@ select
     f.buyer_siret,
     bu.label as buyer_name,
     f.is_total,
-    f.kind,
+    f.lot_kind,
     f.floor_share,
     f.n_lots,
     f.n_lots_amount_export,
@@ -195,7 +195,7 @@ select
     f.estimated_hours,
     f.is_computable,
     case when f.is_computable then null
-         when f.n_lots = 0 then 'Aucun lot ' || case f.kind when 'gup' then 'GUP' else 'd''investissement' end
+         when f.n_lots = 0 then 'Aucun lot ' || case f.lot_kind when 'gup' then 'GUP' else 'd''investissement' end
               || ' dans le fichier des clauses : heures de travail inconnues.'
          when f.n_lots_no_amount > 0 then f.n_lots_no_amount || ' lot(s) sur ' || f.n_lots
               || ' sans montant (ni dans l''export des clauses ni dans le marché DECP lié) : '
@@ -207,7 +207,7 @@ select
     case when not f.is_masked and f.is_computable then f.qpv_hours / f.estimated_hours end as qpv_share,
     case when not f.is_masked and f.is_computable then f.qpv_hours >= f.floor_share * f.estimated_hours end
         as meets_floor,
-    row_number() over (order by f.is_total, f.estimated_hours desc, f.operation_id, f.buyer_siret, f.kind)
+    row_number() over (order by f.is_total, f.estimated_hours desc, f.operation_id, f.buyer_siret, f.lot_kind)
         as sort_key
 from floors as f
 left join names as op on op.dim = 'operation' and op.dim_value = f.operation_id

@@ -9,13 +9,13 @@
 --          latest line of the data (the exports' horizon), capped by the target's period end and
 --          by as_of. The pace is the hours between the last published point (the anchor) and the
 --          published point at least window_months before it (else the start, 0 h), per month.
--- Grain: one row per month (kind 'actual'), then one per projected month (kind 'projection', at
+-- Grain: one row per month (series 'actual'), then one per projected month (series 'projection', at
 --        most 120, up to the month the objective is reached). No row when neither landlord nor
 --        operation is given or the scope has no line and no objective.
 -- Parameters: landlord (buyer SIRET), operation (operation id: the scope when given; with a
 --             landlord too, that landlord's lines of the operation, no target, and masked as two
 --             filters outside the bounded space), as_of (date, default none), window_months (default 6).
--- Columns: scope_type (operation | buyer), scope_id, month (first day), kind, objective_hours,
+-- Columns: scope_type (operation | buyer), scope_id, month (first day), series (actual | projection), objective_hours,
 --          objective_source (target | planned), objective_label, period_start, period_end,
 --          cumulative_hours (actual rows: only at published points, else null), is_point (a
 --          published point), is_anchor, projected_hours (the anchor row and projection rows),
@@ -208,7 +208,7 @@ projection as (
 )
 
 select
-    o.scope_type, o.scope_id, a.month, 'actual' as kind, o.objective_hours, o.objective_source,
+    o.scope_type, o.scope_id, a.month, 'actual' as series, o.objective_hours, o.objective_source,
     o.objective_label, o.period_start, o.period_end,
     case when a.is_point then a.cumulative end as cumulative_hours,
     a.is_point,

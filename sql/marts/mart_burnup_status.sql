@@ -1,7 +1,7 @@
 -- mart_burnup_status: is a landlord or an operation on track for its hours objective?
 -- Answers: from mart_burnup, the objective, the hours at the last published point (anchor), the
 --          recent pace (window_start to window_end, hours per month), the month the objective
---          would be reached at that pace, the deadline (the target's period end) and the status:
+--          would be reached at that pace, the deadline (the target's period end) and track_status:
 --          reached (the anchor reaches the objective), ahead (reached at least ahead_months before
 --          the deadline month), on_time (by the deadline month), late (after it, or no pace),
 --          no_deadline (planned hours: no end date), masked (the series is masked), no_objective.
@@ -10,7 +10,7 @@
 -- Columns: scope_type, scope_id, objective_hours, objective_source, objective_label, period_start,
 --          period_end, is_masked, anchor_month, anchor_hours, progress_rate, window_start,
 --          window_end, window_months_used, hours_per_month, reach_month, months_late (reach month
---          - deadline month, negative when ahead), status.
+--          - deadline month, negative when ahead), track_status.
 create or replace macro mart_burnup_status(
     landlord := null, operation := null, as_of := null, window_months := 6, ahead_months := 6
 ) as table
@@ -28,7 +28,7 @@ window_start as (
     -- else the month before the first month (0 h)
     select coalesce(
         max(b.month) filter (where b.is_point and b.month <= (select a.month - to_months(window_months) from anchor as a)),
-        (select min(x.month) - interval 1 month from b as x where x.kind = 'actual'))::date as month
+        (select min(x.month) - interval 1 month from b as x where x.series = 'actual'))::date as month
     from b
 ),
 
@@ -53,7 +53,7 @@ head as (
     having count(*) > 0
 ),
 
-status as (
+assessed as (
     select
         h.*,
         p.anchor_month,
@@ -83,5 +83,5 @@ select
         when s.reach_month <= date_trunc('month', s.period_end) - to_months(ahead_months) then 'ahead'
         when s.reach_month <= date_trunc('month', s.period_end) then 'on_time'
         else 'late'
-    end as status
-from status as s
+    end as track_status
+from assessed as s
