@@ -168,7 +168,7 @@ if ui.need("mart_anru_floors"):
                 else:
                     value = cell(t, "qpv_share", "pct")
                 ui.kpi(f"{label} : part des heures allant aux résidents QPV (plancher {share})", value)
-                lines = [f"{cell(t, 'qpv_hours', 'hours')} travaillées par des résidents QPV sur "
+                lines = [f"Heures travaillées par des résidents QPV : {cell(t, 'qpv_hours', 'hours')}, sur "
                          f"{fmt.hours(t['estimated_hours'])} de travail estimées (grille d'heures)"]
                 if bool(t["is_computable"]):
                     lines[0] += f" ; plancher : {fmt.hours(t['floor_hours'])}."
@@ -229,21 +229,25 @@ if ui.need("mart_anru_floors"):
         ], "planchers-anru", key="o-anru", height=max(300, 30 * len(shown) + 80))
 
 if ui.need("mart_targets"):
-    with st.expander("Heures prévues et réalisées par opération et maître d'ouvrage", icon=":material/table:"):
-        df = db.mart("mart_targets", filters=f)
-        if df.empty:
-            ui.empty()
-        else:
-            df = df.sort_values("sort_key")
-            ui.table(df, [
-                Col("operation_name", "Opération"), Col("buyer_name", "Maître d'ouvrage"),
-                Col("estimated_hours_investment", "Heures estimées investissement", "hours"),
-                Col("estimated_hours_gup", "Heures estimées GUP", "hours"),
-                Col("hours_planned", "Heures prévues", "hours"), Col("n_participants", "Participants", "int"),
-                Col("hours_worked", "Heures réalisées", "hours"),
-                Col("hours_worked_qpv", "Dont résidents QPV (lots d'investissement et GUP)", "hours"),
-                Col("planned_rate", "Réalisé / prévu", "pct"),
-            ], "heures-par-operation", key="o-targets")
+    # read when opened (a rerun): the page stays light to redraw
+    exp = st.expander("Heures prévues et réalisées par opération et maître d'ouvrage", icon=":material/table:",
+                      key="tbl-o-targets", on_change="rerun")
+    if exp.open:
+        with exp:
+            df = db.mart("mart_targets", filters=f)
+            if df.empty:
+                ui.empty()
+            else:
+                df = df.sort_values("sort_key")
+                ui.table(df, [
+                    Col("operation_name", "Opération"), Col("buyer_name", "Maître d'ouvrage"),
+                    Col("estimated_hours_investment", "Heures estimées investissement", "hours"),
+                    Col("estimated_hours_gup", "Heures estimées GUP", "hours"),
+                    Col("hours_planned", "Heures prévues", "hours"), Col("n_participants", "Participants", "int"),
+                    Col("hours_worked", "Heures réalisées", "hours"),
+                    Col("hours_worked_qpv", "Dont résidents QPV (lots d'investissement et GUP)", "hours"),
+                    Col("planned_rate", "Réalisé / prévu", "pct"),
+                ], "heures-par-operation", key="o-targets")
 
 st.subheader("Objectifs des maîtres d'ouvrage")
 if ui.need("mart_custom_targets"):

@@ -201,3 +201,27 @@ def test_burnup_of_fewer_than_five_people_is_masked():
 def test_burnup_without_scope_is_empty(burnup):
     assert rows(burnup, "select * from mart_burnup()") == []
     assert rows(burnup, "select * from mart_burnup_status()") == []
+
+
+def test_floors_total_of_the_only_kind_is_the_published_qpv_total():
+    con = new_db()
+    for op in ("OP1", "OP2", "OP3", "OP4"):
+        add_lots(con, {"operation_id": op, "contract_id": "W" + op, "contract_amount": 1e6})
+    # investment lots only, 100 h a line. OP1: 2 QPV residents (masked) among 7; OP2: 6 (masked beside
+    # it); OP3: 7; OP4: 10 among 20.
+    add_lines(con, *people("a", 2, operation_id="OP1", contract_id="WOP1", qpv_resident=True),
+              *people("b", 5, operation_id="OP1", contract_id="WOP1"),
+              *people("c", 6, operation_id="OP2", contract_id="WOP2", qpv_resident=True),
+              *people("d", 7, operation_id="OP3", contract_id="WOP3", qpv_resident=True),
+              *people("e", 10, operation_id="OP4", contract_id="WOP4", qpv_resident=True),
+              *people("f", 10, operation_id="OP4", contract_id="WOP4"))
+    build(con)
+    targets = {r["operation_id"]: r for r in rows(con, "select * from mart_targets()")}
+    assert targets["OP1"]["hours_worked_qpv"] is None and targets[None]["hours_worked_qpv"] == pytest.approx(2500)
+    got = _floors(con)
+    assert got[("OP1", "investment")]["qpv_hours"] is None and got[("OP3", "investment")]["qpv_hours"] == 700
+    # no GUP lot: the investment total is the 2 500 h mart_targets publishes (2 + 6 + 7 + 10 people x
+    # 100 h), over 4 x 16 666.67 h = 3,75 %, below the 5 % floor
+    total = got[(None, "investment")]
+    assert total["qpv_hours"] == pytest.approx(2500) and total["qpv_share"] == pytest.approx(0.0375)
+    assert total["meets_floor"] is False

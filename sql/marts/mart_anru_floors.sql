@@ -22,7 +22,8 @@
 --          its two kinds (a kind of 1 to 4 QPV residents, and the other kind with it: the row's
 --          QPV hours minus one kind gives the other); on a total row unless every row of that
 --          kind is shown (total minus shown rows would give a masked row back, also across filter
---          sets); and whenever a year filter is set (the kind split is not a linked cell of
+--          sets) or every row of the other kind is (the total is then mart_targets' total QPV
+--          hours minus the other kind's: already derivable); and whenever a year filter is set (the kind split is not a linked cell of
 --          int_secrecy_cells: all years minus one year would give it back). Procurement figures
 --          (amounts, estimated hours, floors) are public and never masked.
 create or replace macro mart_anru_floors(
@@ -160,7 +161,10 @@ all_rows as (
     union all
     select null, null, true, t.lot_kind, t.n_lots, t.n_lots_amount_export, t.n_lots_amount_decp,
            t.n_lots_no_amount, t.amount, t.estimated_hours,
-           t.any_masked or year_from is not null or year_to is not null
+           -- shown when every row of the kind is, or every row of the other kind is (then it is the
+           -- total QPV hours of mart_targets minus the other kind's total: already derivable)
+           (t.any_masked and coalesce((select o.any_masked from totals as o where o.lot_kind <> t.lot_kind), false))
+               or year_from is not null or year_to is not null
                or not coalesce((select x.qpv_shown from targets as x where x.is_total), false),
            t.qpv_hours
     from totals as t
