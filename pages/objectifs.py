@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import db, filters, ui
+from dashboard import db, filters, policy, ui
 from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
@@ -90,8 +90,14 @@ def _landlord_picker() -> None:
 st.subheader("Trajectoire vers l'objectif d'heures")
 if ui.need("mart_burnup", "mart_burnup_status"):
     ui.ignored_filters_note("mart_burnup", f)
-    status = db.mart("mart_burnup_status", filters=f)
-    if f.landlord is None and f.operation is None and status.empty:
+    try:
+        status = db.mart("mart_burnup_status", filters=f)
+    except policy.Denied as exc:  # a committee of territories: no operation or landlord chosen
+        status = None
+        st.info(exc.message + " La trajectoire porte sur une opération ou un bailleur.", icon=":material/lock:")
+    if status is None:
+        pass
+    elif f.landlord is None and f.operation is None and status.empty:
         st.info("Choisissez un bailleur (ou une opération) dans le panneau de gauche pour voir sa trajectoire : "
                 "heures réalisées cumulées mois par mois, objectif, projection au rythme récent.")
         _landlord_picker()
