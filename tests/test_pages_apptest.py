@@ -347,13 +347,14 @@ def test_bailleurs_trend_axis_starts_at_zero_with_one_decimal():
     assert y["range"][1] == pytest.approx(min(100, max(10, top * 1.2)))
 
 
-def test_objectifs_for_a_committee_of_territories_keeps_its_floors():
-    """A committee whose scope is a territory (demo mode): the burn-up (per operation or landlord)
-    says why it is not shown, and the rest of the page (the floors of its territory) still runs."""
+def test_objectifs_for_a_committee_of_territories_keeps_its_floors(monkeypatch):
+    """A committee whose scope is a territory: the burn-up (per operation or landlord) says why it
+    is not shown, and the rest of the page (the floors of its territory) still runs."""
+    from dashboard import access
+
+    monkeypatch.setattr(access, "resolve", lambda info, known, **kw: access.Scope(
+        role="comite", territories=("59",), source="test"))
     at = run_page("objectifs", stub_db(), query=DEP59)
-    at.selectbox(key="role").set_value("comite").run()
-    at.multiselect(key="comite_operations").set_value([]).run()
-    at.multiselect(key="comite_territoires").set_value(["59"]).run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("La trajectoire porte sur une opération ou un bailleur" in i.value for i in at.info)
     assert metrics(at)["Investissement : part des heures allant aux résidents QPV (plancher 5 %)"] == f"5,3{P}"
