@@ -148,7 +148,7 @@ def test_objectifs_and_calculateur():
     assert m["Investissement : part des heures allant aux résidents QPV (plancher 5 %)"] == f"5,3{P}"
     assert m["GUP : part des heures allant aux résidents QPV (plancher 10 %)"] == "non calculable"
     t = texts(at)
-    assert f"8{G}500{H} travaillées par des résidents QPV sur 160{G}000{H}" in t and f"plancher : 8{G}000{H}" in t
+    assert f"Heures travaillées par des résidents QPV : 8{G}500{H}, sur 160{G}000{H}" in t and f"plancher : 8{G}000{H}" in t
     assert "2 lot(s) sur 5 sans montant" in t
     assert "2 avec celui du marché DECP lié" in t  # where the amounts come from
     assert "Plancher ANRU (heures QPV)" not in m  # the combined "0 h" floor is gone
