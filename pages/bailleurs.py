@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import breakdowns, db, filters, ui
+from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col
 
@@ -45,7 +46,7 @@ viewer = st.selectbox("Bailleur", ids, format_func=lambda v: landlords.get(v, v)
                            "change l'autre (et les autres pages).")
 viewer_name = landlords.get(viewer, viewer)
 if f.landlord is None:
-    st.caption(f"Aucun bailleur n'est choisi dans le panneau de gauche : **{viewer_name}** (le plus grand par "
+    st.caption(f"Aucun bailleur n'est choisi dans le panneau de gauche : **{txt.md(viewer_name)}** (le plus grand par "
                "le montant des marchés) est affiché par défaut. En choisir un ici le sélectionne aussi dans le "
                "panneau.")
 period = dict(year_from=f.year_from, year_to=f.year_to)
