@@ -125,6 +125,17 @@ def date(value, *, long: bool = False, missing: str = MISSING) -> str:
     return _babel_date(value, format="dd/MM/y", locale=LOCALE)
 
 
+def month(value, *, missing: str = MISSING) -> str:
+    """`2028-05-01` -> `mai 2028`."""
+    if is_null(value):
+        return missing
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return _babel_date(value, format="MMMM y", locale=LOCALE)
+
+
 def interval(low, high, *, masked: bool = False, missing: str = MISSING) -> str:
     """A 95 % confidence interval of two ratios: `[38,2 % ; 45,0 %]`."""
     if masked:
@@ -176,4 +187,5 @@ def style_figure(fig, *, height: int | None = None):
 # Plotly axes showing percentages: plot values in percent units (ratio x 100) with this axis style,
 # so ticks read "30 %" (d3's "%" format writes "30%").
 PCT_AXIS = {"ticksuffix": "\u00a0%", "tickformat": ",.0f"}
+PCT_AXIS_1DP = {"ticksuffix": "\u00a0%", "tickformat": ",.1f"}  # small ranges: 59,2 % / 59,4 %, never 59 % twice
 PCT_HOVER = ":,.1f}\u00a0%"

@@ -38,7 +38,7 @@ BREAKDOWNS = frozenset({"mart_hours", "mart_participants", "mart_exits"})
 # Marts about people, one row for the filter set.
 SINGLE = frozenset({"mart_headlines"})
 # Marts about people with one row per operation or landlord: detail only.
-DETAIL = frozenset({"mart_targets", "mart_custom_targets"})
+DETAIL = frozenset({"mart_targets", "mart_custom_targets", "mart_anru_floors", "mart_burnup", "mart_burnup_status"})
 # The landlord comparison: its own landlord named (viewer), the others anonymous.
 BENCHMARK = frozenset({"mart_landlord_position", "mart_landlord_benchmark"})
 # Data quality: per contract and per file, for the observatory team.

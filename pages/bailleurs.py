@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import breakdowns, db, filters, ui
+from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col
 
@@ -27,10 +28,27 @@ if not landlords:
     st.stop()
 ids = list(landlords)
 biggest = filters.largest("landlord")
-default = ids.index(f.landlord) if f.landlord in ids else ids.index(biggest) if biggest in ids else 0
-viewer = st.selectbox("Bailleur", ids, index=default, format_func=lambda v: landlords.get(v, v), key="b_viewer",
-                      help="Le filtre « Bailleur social » du panneau de gauche présélectionne ce choix.")
+# one landlord state: the sidebar's filter decides the picker, and the picker sets the sidebar's filter
+# (its callback runs before the next run, when the sidebar widget may still be written)
+if f.landlord in ids:
+    st.session_state["b_viewer"] = f.landlord
+elif st.session_state.get("b_viewer") not in ids:
+    st.session_state["b_viewer"] = biggest if biggest in ids else ids[0]
+
+
+def _to_sidebar() -> None:
+    st.session_state[filters.KEYS["landlord"]] = st.session_state["b_viewer"]
+
+
+viewer = st.selectbox("Bailleur", ids, format_func=lambda v: landlords.get(v, v), key="b_viewer",
+                      on_change=_to_sidebar,
+                      help="Le même choix que le filtre « Bailleur social » du panneau de gauche : changer l'un "
+                           "change l'autre (et les autres pages).")
 viewer_name = landlords.get(viewer, viewer)
+if f.landlord is None:
+    st.caption(f"Aucun bailleur n'est choisi dans le panneau de gauche : **{txt.md(viewer_name)}** (le plus grand par "
+               "le montant des marchés) est affiché par défaut. En choisir un ici le sélectionne aussi dans le "
+               "panneau.")
 period = dict(year_from=f.year_from, year_to=f.year_to)
 
 # indicator -> (French label, kind); the values arrive rounded (whole percent, whole hours, 10 h per M€)
@@ -160,7 +178,11 @@ with c1:
     else:
         fig = go.Figure(go.Scatter(x=share["row_label"], y=share["share_clause"] * 100, mode="lines+markers",
                                    line=dict(color="#000091", width=3), hovertemplate="%{y:,.1f} %<extra></extra>"))
-        fig.update_layout(xaxis=dict(type="category"), yaxis=dict(**fmt.PCT_AXIS, title="Marchés avec clause"))
+        # from 0 (a change of a few tenths is not drawn as a cliff), ticks with one decimal
+        top = share["share_clause"].max()
+        top = 100.0 if fmt.is_null(top) else min(100.0, max(10.0, float(top) * 100 * 1.2))
+        fig.update_layout(xaxis=dict(type="category"),
+                          yaxis=dict(**fmt.PCT_AXIS_1DP, range=[0, top], title="Marchés avec clause"))
         ui.chart(fig, "Part des marchés au statut connu portant une clause sociale, par année (les années au "
                  "format 2019 n'ont pas de valeur).", share,
                  [Col("row_label", "Année"), Col("n_known", "Statut connu", "int"),

@@ -57,7 +57,8 @@ st.markdown(f"""
 | Taux de sortie dynamique | (Emploi durable + transition + sortie positive) / sortants dont la situation est connue, avec un intervalle de confiance à 95 % (Wilson). |
 | Fiabilité d'un taux de sortie | Avertissement quand plus de 30 % des sortants ont une situation inconnue (le taux ne porte que sur les sortants suivis) ; « taux fragile » quand il repose sur moins de 30 sortants de situation connue (son intervalle est large). |
 | Évolution (rapport de comité) | Valeur de la période moins celle de la période précédente de même durée ; « s » quand l'une des deux est masquée. |
-| Plancher ANRU | 5 % des heures travaillées des opérations d'investissement et 10 % des marchés de GUP au bénéfice des habitants des QPV. |
+| Plancher ANRU | Deux planchers, chacun à part : au moins 5 % des heures travaillées sur les lots d'investissement (travaux, ingénierie) et 10 % de celles des marchés de GUP vont à des habitants des QPV. Heures travaillées estimées par la grille d'heures ; montant de l'export, sinon du marché DECP lié ; non calculable quand un lot n'a de montant nulle part. |
+| Trajectoire | Heures réalisées cumulées par mois (mois de début de chaque contrat) face à l'objectif du fichier d'objectifs (à défaut, les heures prévues) ; projection au rythme des 6 derniers mois entre deux points publiés. En avance : objectif atteint au moins 6 mois avant l'échéance ; dans les temps : au plus tard le mois de l'échéance ; en retard : après. |
 | Grille d'heures | Montant HT × part de main-d'œuvre × taux d'insertion / coût horaire chargé. |
 """)
 
@@ -89,7 +90,10 @@ st.markdown(
     "- **Objectifs.** Un objectif est masqué quand la différence avec un autre objectif (ou avec plusieurs "
     "objectifs qu'il contient), ou avec le total publié de son bailleur, de son opération ou d'une année, "
     "porte sur 1 à 4 personnes ; les heures des résidents QPV d'une opération sont masquées quand les "
-    "autres heures sont celles de 1 à 4 personnes.\n\n"
+    "autres heures sont celles de 1 à 4 personnes. Une trajectoire n'est tracée qu'aux mois où l'écart avec "
+    "le point précédent porte sur au moins 5 personnes, et pas du tout quand son objectif ou son périmètre "
+    "est masqué ; la répartition des heures QPV entre investissement et GUP n'est publiée que toutes années "
+    "confondues.\n\n"
     "Limites : la méthode masque parfois plus que nécessaire ; les moyennes (durée des parcours) ne sont pas "
     "auditées ; le nombre de personnes encore en parcours (participants moins sortants) n'est pas protégé. "
     "Le détail est dans la documentation technique (docs/secrecy.md)."

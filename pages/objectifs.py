@@ -1,10 +1,11 @@
 """Objectifs: ANRU floors and custom targets per operation and maître d'ouvrage, with progress."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import db, filters, ui
+from dashboard import db, filters, policy, ui
 from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
@@ -12,71 +13,247 @@ from dashboard.tables import Col, cell
 ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
     "Objectifs",
-    "**Charte nationale d'insertion de l'ANRU (NPNRU)** : au moins 5 % des heures travaillées sur les "
-    "opérations d'investissement et 10 % sur les marchés de gestion urbaine de proximité (GUP) vont à "
-    "des habitants des quartiers prioritaires éloignés de l'emploi. Les heures travaillées de chaque "
-    "lot sont estimées avec la grille d'heures (montant × part de main-d'œuvre du corps d'état / coût "
-    "horaire). S'y ajoutent les objectifs propres des maîtres d'ouvrage (fichier d'objectifs).",
+    "Deux questions : **l'objectif d'heures sera-t-il atteint à temps**, au rythme récent ? Et les "
+    "**planchers de la charte nationale d'insertion de l'ANRU (NPNRU)** sont-ils respectés : au moins 5 % "
+    "des heures travaillées sur les opérations d'investissement et 10 % de celles des marchés de gestion "
+    "urbaine de proximité (GUP) vont à des habitants des quartiers prioritaires. Les heures travaillées de "
+    "chaque lot sont estimées avec la grille d'heures (montant × part de main-d'œuvre du corps d'état / "
+    "coût horaire).",
 )
 f = filters.current()
 
-st.subheader("Planchers ANRU par opération et maître d'ouvrage")
-if ui.need("mart_targets"):
-    ui.ignored_filters_note("mart_targets", f)
-    df = db.mart("mart_targets", filters=f)
-    if df.empty:
-        ui.empty()
+STATUS = {  # mart_burnup_status.track_status -> (badge, colour)
+    "ahead": ("En avance", "green"), "on_time": ("Dans les temps", "blue"), "late": ("En retard", "orange"),
+    "reached": ("Objectif atteint", "green"), "no_deadline": ("Sans échéance", "gray"),
+}
+KIND = {"investment": "Investissement", "gup": "GUP"}
+
+
+def _months(n) -> str:
+    n = int(n)
+    return f"{n}\u00a0mois"
+
+
+def _status_text(s) -> str:
+    """The French explanation of a burn-up status row (mart_burnup_status)."""
+    objective = fmt.hours(s["objective_hours"])
+    if s["objective_source"] == "target":
+        source = (f"Objectif du fichier d'objectifs « {txt.md(s['objective_label'])} » : {objective} du "
+                  f"{fmt.date(s['period_start'])} au {fmt.date(s['period_end'])} (heures des lignes commencées "
+                  "dans la période).")
     else:
-        df = df.sort_values("sort_key") if "sort_key" in df.columns else df
-        is_total = df["is_total"].fillna(False).astype(bool)
-        rows, total = df[~is_total].reset_index(drop=True), (df[is_total].iloc[0] if is_total.any() else None)
-        if total is not None:
+        source = (f"Pas d'objectif pour ce périmètre dans le fichier d'objectifs : la ligne d'objectif est la somme "
+                  f"des heures prévues de ses lots ({objective}), sans échéance.")
+    done = (f"À fin {fmt.month(s['anchor_month'])} : {fmt.hours(s['anchor_hours'])} réalisées, "
+            f"{fmt.percent(s['progress_rate'], 0)} de l'objectif.")
+    pace = s["hours_per_month"]
+    window = (f"Rythme récent : {fmt.hours(pace)} par mois, de fin {fmt.month(s['window_start'])} à fin "
+              f"{fmt.month(s['window_end'])} ({_months(s['window_months_used'])}"
+              + ("" if int(s["window_months_used"]) == 6 else " : la fenêtre de 6 mois est prise entre deux points "
+                 "publiés") + ").")
+    status = s["track_status"]
+    if status == "reached":
+        verdict = "L'objectif est atteint."
+    elif fmt.is_null(s["reach_month"]):
+        verdict = "Aucune heure sur la période récente : à ce rythme, l'objectif ne serait pas atteint. En retard."
+    else:
+        verdict = f"À ce rythme, l'objectif serait atteint en {fmt.month(s['reach_month'])}"
+        if status == "no_deadline":
+            verdict += " (pas d'échéance pour juger de l'avance ou du retard)."
+        else:
+            late = int(s["months_late"])
+            deadline = fmt.month(s["period_end"])
+            if late > 0:
+                verdict += f", {_months(late)} après l'échéance ({deadline}) : **en retard**."
+            elif status == "ahead":
+                verdict += f", {_months(-late)} avant l'échéance ({deadline}) : **en avance** (6 mois ou plus)."
+            else:
+                verdict += (f", d'ici l'échéance ({deadline}) : **dans les temps** "
+                            "(en avance à partir de 6 mois de marge).")
+    return " ".join([source, done, window, verdict])
+
+
+def _landlord_picker() -> None:
+    """No scope chosen: a landlord picker that sets the sidebar's filter (one landlord state)."""
+    landlords = filters.landlords()
+    if not landlords:
+        return
+
+    def _to_sidebar() -> None:
+        st.session_state[filters.KEYS["landlord"]] = st.session_state["o_landlord"]
+
+    st.selectbox("Bailleur", list(landlords), index=None, format_func=lambda v: landlords.get(v, v),
+                 key="o_landlord", on_change=_to_sidebar, placeholder="Choisir un bailleur…",
+                 help="Le même choix que le filtre « Bailleur social » du panneau de gauche.")
+
+
+st.subheader("Trajectoire vers l'objectif d'heures")
+if ui.need("mart_burnup", "mart_burnup_status"):
+    ui.ignored_filters_note("mart_burnup", f)
+    try:
+        status = db.mart("mart_burnup_status", filters=f)
+    except policy.Denied as exc:  # a committee of territories: no operation or landlord chosen
+        status = None
+        st.info(exc.message + " La trajectoire porte sur une opération ou un bailleur.", icon=":material/lock:")
+    if status is None:
+        pass
+    elif f.landlord is None and f.operation is None and status.empty:
+        st.info("Choisissez un bailleur (ou une opération) dans le panneau de gauche pour voir sa trajectoire : "
+                "heures réalisées cumulées mois par mois, objectif, projection au rythme récent.")
+        _landlord_picker()
+    elif status.empty:
+        ui.empty("Ni objectif ni heures réalisées pour ce périmètre.")
+    else:
+        s = status.iloc[0]
+        if s["track_status"] == "masked":
+            st.markdown(f"Heures réalisées : **{fmt.MASK}**")
+            st.caption("Trajectoire non publiée (secret statistique) : les heures de ce périmètre reposent sur moins "
+                       "de 5 personnes, ou sur un ensemble de personnes déjà masqué ailleurs (voir la page Méthode).")
+        elif s["track_status"] == "no_objective":
+            ui.empty("Pas d'objectif pour ce périmètre : ni dans le fichier d'objectifs, ni en heures prévues.")
+        else:
+            badge, colour = STATUS[s["track_status"]]
             c = st.columns(4)
             with c[0]:
-                ui.kpi("Plancher ANRU (heures QPV)", cell(total, "anru_floor_hours", "hours"),
-                       help="5 % des heures estimées des lots d'investissement + 10 % de celles des lots GUP.")
+                ui.kpi("Situation", badge)
             with c[1]:
-                ui.kpi("Heures QPV réalisées", cell(total, "hours_worked_qpv", "hours"),
-                       help="Heures travaillées par des résidents des quartiers prioritaires.")
+                ui.kpi("Heures réalisées", fmt.hours(s["anchor_hours"]),
+                       help=f"Cumul à fin {fmt.month(s['anchor_month'])}.")
             with c[2]:
-                ui.kpi("Atteinte du plancher", cell(total, "anru_floor_rate", "pct"))
+                ui.kpi("Objectif", fmt.hours(s["objective_hours"]))
             with c[3]:
-                ui.kpi("Heures réalisées / prévues", cell(total, "planned_rate", "pct"))
-        rows = rows.assign(row_label=rows["operation_name"].fillna("Hors opération") + " · " +
-                           rows["buyer_name"].fillna("—"))
-        with_op = rows[rows["operation_id"].notna()]
-        pool = with_op if len(with_op) else rows
-        # the furthest from the floor first: that is what a steering committee looks at
-        shown = pool.sort_values("anru_floor_rate", na_position="last").head(30)
-        rate = shown["anru_floor_rate"]
-        fig = go.Figure(go.Bar(
-            y=shown["row_label"], x=rate.fillna(0) * 100, orientation="h",
-            marker_color=["#18753C" if (not fmt.is_null(v) and v >= 1) else "#CE614A" for v in rate],
-            text=["s" if fmt.is_null(v) and m else fmt.percent(v) for v, m in
-                  zip(rate, shown["is_masked"].fillna(False))],
-            textposition="outside", cliponaxis=False, hovertemplate="%{x:,.0f} % du plancher<extra></extra>",
-        ))
-        fig.add_vline(x=100, line_dash="dot", line_color="#161616", annotation_text="Plancher atteint")
-        fig.update_layout(xaxis=dict(**fmt.PCT_AXIS, title="Heures QPV réalisées / plancher ANRU"),
-                          yaxis=dict(title=None, autorange="reversed"), showlegend=False)
-        n_ok = int(rows["meets_anru_floor"].fillna(False).astype(bool).sum())
-        summary = (f"{n_ok} couple(s) opération × maître d'ouvrage sur {len(rows)} atteignent le plancher ANRU "
-                   f"(en vert). Le graphique montre les {len(shown)} "
-                   + ("opérations" if len(with_op) else "couples") + " les plus éloignées du plancher ; "
-                   "le tableau les donne toutes.")
-        import pandas as pd
+                ui.kpi("Atteint en (projection)", fmt.month(s["reach_month"]))
+            st.markdown(f":{colour}-badge[{badge}] " + _status_text(s))
+            b = db.mart("mart_burnup", filters=f)
+            actual = b[(b["series"] == "actual") & b["is_point"].fillna(False).astype(bool)]
+            proj = b[b["projected_hours"].notna()]
+            fig = go.Figure()
+            fig.add_scatter(x=actual["month"], y=actual["cumulative_hours"], mode="lines+markers",
+                            name="Heures réalisées (cumul)", line=dict(color="#000091", width=3),
+                            hovertemplate="%{y:,.0f} h<extra></extra>")
+            fig.add_scatter(x=proj["month"], y=proj["projected_hours"], mode="lines", name="Projection au rythme récent",
+                            line=dict(color="#000091", dash="dash"), hovertemplate="%{y:,.0f} h<extra></extra>")
+            fig.add_hline(y=float(s["objective_hours"]), line_color="#CE614A", line_dash="dot",
+                          annotation_text="Objectif")
+            if not fmt.is_null(s["period_end"]):
+                fig.add_vline(x=pd.Timestamp(s["period_end"]).timestamp() * 1000, line_color="#161616",
+                              line_dash="dot", annotation_text="Échéance")
+            fig.update_layout(yaxis=dict(title="Heures cumulées", rangemode="tozero"), xaxis=dict(title=None),
+                              legend=dict(orientation="h"))
+            summary = (f"Heures réalisées cumulées par mois jusqu'à {fmt.month(s['anchor_month'])} "
+                       f"({fmt.hours(s['anchor_hours'])}), objectif {fmt.hours(s['objective_hours'])}, projection "
+                       f"au rythme de {fmt.hours(s['hours_per_month'])} par mois. Le cumul n'est publié qu'aux mois "
+                       "où l'écart avec le point précédent porte sur au moins 5 personnes (secret statistique).")
+            ui.chart(fig, summary, b.assign(series=b["series"].map({"actual": "Réalisé", "projection": "Projection"})), [
+                Col("month", "Mois", "date"), Col("series", "Série"),
+                Col("cumulative_hours", "Heures réalisées (cumul)", "hours"),
+                Col("projected_hours", "Projection (cumul)", "hours"), Col("objective_hours", "Objectif", "hours"),
+            ], "trajectoire-objectif", key="o-burnup")
 
-        table_rows = rows if total is None else pd.concat([rows, total.to_frame().T.assign(row_label="Total")])
-        ui.chart(fig, summary, table_rows, [
-            Col("operation_name", "Opération"), Col("buyer_name", "Maître d'ouvrage"),
-            Col("amount_investment", "Montant investissement", "eur"), Col("amount_gup", "Montant GUP", "eur"),
-            Col("estimated_hours_investment", "Heures estimées investissement", "hours"),
-            Col("estimated_hours_gup", "Heures estimées GUP", "hours"),
-            Col("anru_floor_hours", "Plancher ANRU (h)", "hours"), Col("hours_planned", "Heures prévues", "hours"),
-            Col("n_participants", "Participants", "int"), Col("hours_worked", "Heures réalisées", "hours"),
-            Col("hours_worked_qpv", "Dont résidents QPV", "hours"), Col("anru_floor_rate", "Atteinte du plancher", "pct"),
-            Col("planned_rate", "Réalisé / prévu", "pct"),
+st.subheader("Planchers ANRU : la part des résidents QPV dans les heures travaillées")
+if ui.need("mart_anru_floors"):
+    ui.ignored_filters_note("mart_anru_floors", f)
+    fl = db.mart("mart_anru_floors", filters=f)
+    if fl.empty:
+        ui.empty("Aucun lot d'investissement ni de GUP pour ces filtres.")
+    else:
+        is_total = fl["is_total"].fillna(False).astype(bool)
+        rows, totals = fl[~is_total].reset_index(drop=True), fl[is_total]
+        c = st.columns(2)
+        for col, (kind, label) in zip(c, KIND.items()):
+            t = totals[totals["lot_kind"] == kind]
+            with col, st.container(border=True):
+                share = "5 %" if kind == "investment" else "10 %"
+                if t.empty:
+                    st.markdown(f"**{label}** (plancher {share})")
+                    st.caption("Aucun lot de ce type pour ces filtres.")
+                    continue
+                t = t.iloc[0]
+                if not bool(t["is_computable"]):
+                    value = "non calculable"
+                else:
+                    value = cell(t, "qpv_share", "pct")
+                ui.kpi(f"{label} : part des heures allant aux résidents QPV (plancher {share})", value)
+                lines = [f"Heures travaillées par des résidents QPV : {cell(t, 'qpv_hours', 'hours')}, sur "
+                         f"{fmt.hours(t['estimated_hours'])} de travail estimées (grille d'heures)"]
+                if bool(t["is_computable"]):
+                    lines[0] += f" ; plancher : {fmt.hours(t['floor_hours'])}."
+                    if not fmt.is_null(t["meets_floor"]):
+                        lines.append(":green[Plancher atteint]" if bool(t["meets_floor"]) else ":orange[Sous le plancher]")
+                else:
+                    lines[0] += "."
+                    lines.append(txt.md(t["not_computable_reason"] or ""))
+                lines.append(f"Montants : {fmt.integer(t['n_lots_amount_export'])} lot(s) avec le montant de l'export, "
+                             f"{fmt.integer(t['n_lots_amount_decp'])} avec celui du marché DECP lié, "
+                             f"{fmt.integer(t['n_lots_no_amount'])} sans montant.")
+                st.markdown("  \n".join(lines))
+        rows = rows.assign(
+            row_label=rows["operation_name"].fillna("Hors opération") + " · " + rows["buyer_name"].fillna("—")
+            + " · " + rows["lot_kind"].map(KIND),
+            kind_label=rows["lot_kind"].map(KIND),
+            verdict=[("Non calculable" if not bool(c_) else "s" if m and fmt.is_null(v) else
+                      "Plancher atteint" if v is True else "Sous le plancher" if v is False else fmt.MISSING)
+                     for c_, m, v in zip(rows["is_computable"], rows["is_masked"].fillna(False), rows["meets_floor"])],
+        )
+        shown = rows[rows["qpv_share"].notna()].sort_values("qpv_share").head(30)
+        n_nc = int((~rows["is_computable"].astype(bool)).sum())
+        n_lots_nc = int(rows.loc[~rows["is_computable"].astype(bool), "n_lots_no_amount"].sum())
+        n_ok = int((rows["meets_floor"] == True).sum())  # noqa: E712 - nullable booleans
+        n_below = int((rows["meets_floor"] == False).sum())  # noqa: E712
+        n_decp = int(rows["n_lots_amount_decp"].sum())
+        st.caption(f"{len(rows)} couple(s) opération × maître d'ouvrage × type de lots : {n_ok} atteignent leur "
+                   f"plancher, {n_below} sont en dessous, {n_nc} ne sont pas calculables ({n_lots_nc} lot(s) sans "
+                   f"montant, ni dans l'export des clauses ni dans le marché DECP lié), les autres sont couverts par "
+                   f"le secret statistique (s). {n_decp} lot(s) sans montant dans l'export ont pris celui du marché "
+                   "DECP lié.")
+        if shown.empty:
+            st.caption("Aucun plancher calculable et publiable à représenter pour ces filtres : voir le tableau.")
+        fig = go.Figure(go.Bar(
+            y=shown["row_label"], x=shown["qpv_share"] * 100, orientation="h",
+            marker_color=["#18753C" if bool(v) else "#CE614A" for v in shown["meets_floor"].fillna(False)],
+            text=[fmt.percent(v) for v in shown["qpv_share"]], textposition="outside", cliponaxis=False,
+            hovertemplate="%{x:,.1f} % des heures travaillées<extra></extra>", name="Part QPV",
+        ))
+        fig.add_scatter(y=shown["row_label"], x=shown["floor_share"] * 100, mode="markers", name="Plancher",
+                        marker=dict(symbol="line-ns-open", size=18, color="#161616", line=dict(width=3)),
+                        hovertemplate="plancher %{x:,.0f} %<extra></extra>")
+        fig.update_layout(xaxis=dict(**fmt.PCT_AXIS_1DP, title="Heures des résidents QPV / heures travaillées estimées",
+                                     rangemode="tozero"),
+                          yaxis=dict(title=None, autorange="reversed"), legend=dict(orientation="h"))
+        table_rows = pd.concat([rows, totals.assign(row_label="Total", kind_label=totals["lot_kind"].map(KIND))])
+        ui.chart(fig, f"Part des heures travaillées allant à des résidents QPV, face au plancher (trait : 5 % pour "
+                 f"l'investissement, 10 % pour la GUP), pour les {len(shown)} lignes calculables et publiables les plus "
+                 "éloignées de leur plancher ; le tableau les donne toutes, avec la raison quand le plancher n'est pas "
+                 "calculable.", table_rows, [
+            Col("operation_name", "Opération"), Col("buyer_name", "Maître d'ouvrage"), Col("kind_label", "Type de lots"),
+            Col("n_lots", "Lots", "int"), Col("n_lots_amount_decp", "Dont montant du marché DECP", "int"),
+            Col("n_lots_no_amount", "Dont sans montant", "int"), Col("amount", "Montant", "eur"),
+            Col("estimated_hours", "Heures travaillées estimées", "hours"),
+            Col("floor_share", "Plancher (part)", "pct"), Col("floor_hours", "Plancher (h)", "hours"),
+            Col("qpv_hours", "Heures des résidents QPV", "hours"), Col("qpv_share", "Part QPV", "pct"),
+            Col("verdict", "Plancher"), Col("not_computable_reason", "Pourquoi non calculable"),
         ], "planchers-anru", key="o-anru", height=max(300, 30 * len(shown) + 80))
+
+if ui.need("mart_targets"):
+    # read when opened (a rerun): the page stays light to redraw
+    exp = st.expander("Heures prévues et réalisées par opération et maître d'ouvrage", icon=":material/table:",
+                      key="tbl-o-targets", on_change="rerun")
+    if exp.open:
+        with exp:
+            df = db.mart("mart_targets", filters=f)
+            if df.empty:
+                ui.empty()
+            else:
+                df = df.sort_values("sort_key")
+                ui.table(df, [
+                    Col("operation_name", "Opération"), Col("buyer_name", "Maître d'ouvrage"),
+                    Col("estimated_hours_investment", "Heures estimées investissement", "hours"),
+                    Col("estimated_hours_gup", "Heures estimées GUP", "hours"),
+                    Col("hours_planned", "Heures prévues", "hours"), Col("n_participants", "Participants", "int"),
+                    Col("hours_worked", "Heures réalisées", "hours"),
+                    Col("hours_worked_qpv", "Dont résidents QPV (lots d'investissement et GUP)", "hours"),
+                    Col("planned_rate", "Réalisé / prévu", "pct"),
+                ], "heures-par-operation", key="o-targets")
 
 st.subheader("Objectifs des maîtres d'ouvrage")
 if ui.need("mart_custom_targets"):

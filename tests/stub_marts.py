@@ -291,6 +291,57 @@ def build_stub_db(path: Path | str, *, demo: bool = True) -> Path:
     _create_table_macro(con, "mart_custom_targets", custom, ["as_of := null", "landlord := null", "operation := null"],
                         ["(landlord is null or (scope_type = 'buyer' and scope_id = landlord))",
                          "(operation is null or (scope_type = 'operation' and scope_id = operation))"])
+    # ANRU floors: OP1 investment 8 500 h QPV / 160 000 h estimated = 5,3 % (>= 5 %); its GUP lots have no
+    # amount for 2 of 5 -> not computable
+    floor_cols = dict(n_lots_amount_export=0, n_lots_amount_decp=0, n_lots_no_amount=0)
+    inv = dict(lot_kind="investment", floor_share=0.05, n_lots=12, **{**floor_cols, "n_lots_amount_export": 10,
+               "n_lots_amount_decp": 2}, amount=10e6, estimated_hours=160_000.0, is_computable=True,
+               not_computable_reason=None, floor_hours=8_000.0, is_masked=False, qpv_hours=8_500.0,
+               qpv_share=8_500 / 160_000, meets_floor=True)
+    gup = dict(lot_kind="gup", floor_share=0.10, n_lots=5, **{**floor_cols, "n_lots_amount_export": 3,
+               "n_lots_no_amount": 2}, amount=1e6, estimated_hours=40_000.0, is_computable=False,
+               not_computable_reason="2 lot(s) sur 5 sans montant (ni dans l'export des clauses ni dans le marché "
+                                     "DECP lié) : les heures de travail de l'opération ne peuvent pas être estimées.",
+               floor_hours=None, is_masked=False, qpv_hours=500.0, qpv_share=None, meets_floor=None)
+    op = dict(operation_id="OP1", operation_name="NPNRU Roubaix – L'Alma (fictif)", buyer_siret=LANDLORD_1,
+              buyer_name="Habitat du Nord (fictif)", is_total=False)
+    tot = dict(operation_id=None, operation_name="Total", buyer_siret=None, buyer_name=None, is_total=True)
+    floors = pd.DataFrame([{**op, **inv, "sort_key": 1}, {**op, **gup, "sort_key": 2},
+                           {**tot, **inv, "sort_key": 3}, {**tot, **gup, "sort_key": 4}])
+    _create_table_macro(con, "mart_anru_floors", floors,
+                        [f"{p} := null" for p in ["year_from", "year_to", "departement", "epci", "buyer_type",
+                                                  "landlord", "operation"]])
+    # burn-up of LANDLORD_1: 40 000 h at the end of June 2025 out of 100 000 h by December 2027; pace
+    # 9 000 h over December 2024 - June 2025 = 1 500 h a month -> 60 000 / 1 500 = 40 months: October
+    # 2028, 10 months late. LANDLORD_2: masked.
+    d = pd.Timestamp
+    head = dict(scope_type="buyer", scope_id=LANDLORD_1, objective_hours=100_000.0, objective_source="target",
+                objective_label="100 000 heures sur le programme", period_start=d(2024, 1, 1).date(),
+                period_end=d(2027, 12, 31).date())
+    burn = [{**head, "month": d(2024, 6, 1).date(), "series": "actual", "cumulative_hours": 15_000.0,
+             "is_point": True, "is_anchor": False, "projected_hours": None, "is_masked": False},
+            {**head, "month": d(2024, 12, 1).date(), "series": "actual", "cumulative_hours": 31_000.0,
+             "is_point": True, "is_anchor": False, "projected_hours": None, "is_masked": False},
+            {**head, "month": d(2025, 6, 1).date(), "series": "actual", "cumulative_hours": 40_000.0,
+             "is_point": True, "is_anchor": True, "projected_hours": 40_000.0, "is_masked": False},
+            {**head, "month": d(2028, 10, 1).date(), "series": "projection", "cumulative_hours": None,
+             "is_point": False, "is_anchor": False, "projected_hours": 100_000.0, "is_masked": False},
+            {**head, "scope_id": LANDLORD_2, "month": d(2025, 6, 1).date(), "series": "actual",
+             "cumulative_hours": None, "is_point": False, "is_anchor": False, "projected_hours": None,
+             "is_masked": True}]
+    _create_table_macro(con, "mart_burnup", pd.DataFrame(burn),
+                        ["landlord := null", "operation := null", "as_of := null", "window_months := 6"],
+                        ["operation is null", "scope_id = landlord"])
+    status = [{**head, "is_masked": False, "anchor_month": d(2025, 6, 1).date(), "anchor_hours": 40_000.0,
+               "progress_rate": 0.4, "window_start": d(2024, 12, 1).date(), "window_end": d(2025, 6, 1).date(),
+               "window_months_used": 6, "hours_per_month": 1_500.0, "reach_month": d(2028, 10, 1).date(),
+               "months_late": 10, "track_status": "late"},
+              {**head, "scope_id": LANDLORD_2, "is_masked": True, "anchor_month": None, "anchor_hours": None,
+               "progress_rate": None, "window_start": None, "window_end": None, "window_months_used": None,
+               "hours_per_month": None, "reach_month": None, "months_late": None, "track_status": "masked"}]
+    _create_table_macro(con, "mart_burnup_status", pd.DataFrame(status),
+                        ["landlord := null", "operation := null", "as_of := null", "window_months := 6",
+                         "ahead_months := 6"], ["operation is null", "scope_id = landlord"])
     con.execute("""create table _stub_grid_defaults as select * from (values
         ('painting', 0.7, 30.0, 1166.7, 1400.0, 12, 40, false),
         ('masonry', 0.5, 30.0, 833.3, 900.0, 20, 60, false),

@@ -142,8 +142,16 @@ def test_bailleurs_position_against_the_region():
 
 
 def test_objectifs_and_calculateur():
-    m = metrics(run_page("objectifs", stub_db()))
-    assert m["Atteinte du plancher"] == f"75,0{P}"  # 9 000 / 12 000
+    at = run_page("objectifs", stub_db())
+    m = metrics(at)
+    # each floor on its own: investment 8 500 / 160 000 = 5,3 % (floor 5 %), GUP not computable
+    assert m["Investissement : part des heures allant aux résidents QPV (plancher 5 %)"] == f"5,3{P}"
+    assert m["GUP : part des heures allant aux résidents QPV (plancher 10 %)"] == "non calculable"
+    t = texts(at)
+    assert f"Heures travaillées par des résidents QPV : 8{G}500{H}, sur 160{G}000{H}" in t and f"plancher : 8{G}000{H}" in t
+    assert "2 lot(s) sur 5 sans montant" in t
+    assert "2 avec celui du marché DECP lié" in t  # where the amounts come from
+    assert "Plancher ANRU (heures QPV)" not in m  # the combined "0 h" floor is gone
     assert m["Avancement"] == f"40,0{P}"
     m = metrics(run_page("calculateur", stub_db()))
     # painting: 1 000 000 x 70 % x 5 % / 30 = 1 166,7 h
@@ -268,3 +276,85 @@ def test_decp_only_build_has_clear_empty_people_pages(tmp_path):
         assert not at.exception, page
         assert any("suivis" in i.value for i in at.info), page
         assert not at.metric, page  # no zeros pretending to be figures
+
+
+def _plotly_values(v) -> list:
+    """A Plotly array as a list: plain, or typed ({'dtype': 'f8', 'bdata': base64})."""
+    if isinstance(v, dict) and "bdata" in v:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).tolist()
+    return list(v)
+
+
+def test_objectifs_burnup_of_the_sidebar_landlord():
+    at = run_page("objectifs", stub_db(), query={"bailleur": "Habitat du Nord (fictif)"})
+    assert not at.exception, [e.value for e in at.exception]
+    m = metrics(at)
+    assert m["Situation"] == "En retard"
+    assert m["Heures réalisées"] == f"40{G}000{H}" and m["Objectif"] == f"100{G}000{H}"
+    assert m["Atteint en (projection)"] == "octobre 2028"
+    t = texts(at)
+    # the French explanation: pace, its window, the reach date against the deadline
+    assert f"Rythme récent : 1{G}500{H} par mois, de fin décembre 2024 à fin juin 2025 (6\u00a0mois)" in t
+    assert "10\u00a0mois après l'échéance (décembre 2027) : **en retard**" in t
+    assert "« 100 000 heures sur le programme »" in t
+    chart = next(c for c in at.get("plotly_chart"))
+    import json
+    fig = json.loads(chart.proto.spec)
+    names = [tr.get("name") for tr in fig["data"]]
+    assert names == ["Heures réalisées (cumul)", "Projection au rythme récent"]
+    assert _plotly_values(fig["data"][0]["y"]) == [15000.0, 31000.0, 40000.0]
+
+
+def test_objectifs_burnup_masked_and_without_landlord():
+    at = run_page("objectifs", stub_db(), query={"bailleur": "Logis de la Côte (fictif)"})
+    t = texts(at)
+    assert "Heures réalisées : **s**" in t and "secret statistique" in t
+    assert "Situation" not in metrics(at)
+    # no landlord chosen: a prompt and a picker that sets the sidebar's filter
+    at = run_page("objectifs", stub_db())
+    assert any("Choisissez un bailleur" in i.value for i in at.info)
+    at.selectbox(key="o_landlord").set_value("11111111111111").run()
+    assert at.selectbox(key="bailleur").value == "11111111111111"
+    assert metrics(at)["Situation"] == "En retard"
+
+
+def test_bailleurs_picker_and_sidebar_are_one_state():
+    at = run_page("bailleurs", stub_db(), query={"bailleur": "Logis de la Côte (fictif)"})
+    assert at.selectbox(key="b_viewer").value == "22222222222222"
+    # the page's picker sets the sidebar's filter ...
+    at.selectbox(key="b_viewer").set_value("11111111111111").run()
+    assert at.selectbox(key="bailleur").value == "11111111111111"
+    assert at.selectbox(key="b_viewer").value == "11111111111111"
+    # ... and the sidebar's filter sets the picker
+    at.selectbox(key="bailleur").set_value("22222222222222").run()
+    assert at.selectbox(key="b_viewer").value == "22222222222222"
+    assert not at.exception
+
+
+def test_bailleurs_trend_axis_starts_at_zero_with_one_decimal():
+    import json
+
+    at = run_page("bailleurs", stub_db(), query={"bailleur": "Habitat du Nord (fictif)"})
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    trend = next(f for f in figs if f["layout"].get("yaxis", {}).get("title", {}).get("text") == "Marchés avec clause")
+    y = trend["layout"]["yaxis"]
+    assert y["range"][0] == 0 and y["tickformat"] == ",.1f"
+    top = max(v for v in _plotly_values(trend["data"][0]["y"]) if v is not None and v == v)
+    assert y["range"][1] == pytest.approx(min(100, max(10, top * 1.2)))
+
+
+def test_objectifs_for_a_committee_of_territories_keeps_its_floors(monkeypatch):
+    """A committee whose scope is a territory: the burn-up (per operation or landlord) says why it
+    is not shown, and the rest of the page (the floors of its territory) still runs."""
+    from dashboard import access
+
+    monkeypatch.setattr(access, "resolve", lambda info, known, **kw: access.Scope(
+        role="comite", territories=("59",), source="test"))
+    at = run_page("objectifs", stub_db(), query=DEP59)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("La trajectoire porte sur une opération ou un bailleur" in i.value for i in at.info)
+    assert metrics(at)["Investissement : part des heures allant aux résidents QPV (plancher 5 %)"] == f"5,3{P}"

@@ -58,6 +58,9 @@ def hostile_db() -> Path:
                 "where landlord_label = 'Habitat du Nord (fictif)'")
     con.execute(f"update _stub_mart_targets set operation_name = {q(OPERATION)}, buyer_name = {q(LANDLORD)} "
                 "where not is_total")
+    con.execute(f"update _stub_mart_anru_floors set operation_name = {q(OPERATION)}, buyer_name = {q(LANDLORD)} "
+                "where not is_total")
+    con.execute(f"update _stub_mart_burnup_status set objective_label = {q(hostile('Objectif'))}")
     con.execute(f"update _stub_mart_custom_targets set label = {q(hostile('Objectif'))}, "
                 f"scope_label = {q(LANDLORD)}")
     con.execute(f"update _stub_mart_contract_list set buyer_name = {q(LANDLORD)}, object = {q(hostile('Objet'))}")
@@ -399,3 +402,10 @@ def test_feminine_filter_written_as_a_code_agrees():
     # before: « opération « OP1 » écrit sous forme de code » (opération is feminine)
     assert [n.split(" : l'adresse")[0] for n in _notes(at)] == [
         "Filtre ignoré : opération « OP1 » écrite sous forme de code"]
+
+
+def test_objectifs_burnup_explanation_is_text():
+    at = run_hostile("objectifs", query={"bailleur": LANDLORD})
+    assert not at.exception
+    assert_no_markup(markdown_texts(at), "objectifs")
+    assert hostile("Objectif") in _shown(at)
