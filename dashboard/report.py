@@ -10,6 +10,7 @@ import html
 import pandas as pd
 
 from dashboard import formatting as fmt
+from dashboard import glossary
 from dashboard.breakdowns import split
 from dashboard.tables import Col, cell, present
 
@@ -110,8 +111,8 @@ def render(*, title: str, scope: str, info: dict, hours_total: pd.DataFrame, hou
 
     parts.append("<h2>Sorties en fin de parcours</h2>")
     if x is not None:
-        cats = [("n_durable", "Emploi durable"), ("n_transition", "Emploi de transition"),
-                ("n_positive", "Sortie positive"), ("n_other", "Autre sortie"), ("n_unknown", "Situation inconnue")]
+        cats = [(f"n_{c}", glossary.OUTCOME_CATEGORY[c])
+                for c in ("durable", "transition", "positive", "other", "unknown")]
         parts.append(_bars([c[1] for c in cats], [None if bool(x.get("is_masked")) and fmt.is_null(x.get(c[0]))
                                                   else (x.get(c[0]) if not fmt.is_null(x.get(c[0])) else None)
                                                   for c in cats], fmt.integer))

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import breakdowns, db, filters, ui
+from dashboard import breakdowns, db, filters, glossary, ui
 from dashboard import formatting as fmt
 from dashboard.tables import Col
 
@@ -133,7 +133,7 @@ else:
                if len(best) else "")
     summary += "Le nombre de marchés au statut inconnu de chaque ligne figure dans le tableau."
     ui.chart(fig, summary, rows if total is None else pd.concat([rows, total.to_frame().T]),
-             SHARE_COLUMNS, f"marches-clauses-par-{dim}", key="mc-dim", height=max(300, 28 * len(shown) + 80))
+             SHARE_COLUMNS, f"marches-clauses-par-{ui.slug(dims[dim])}", key="mc-dim", height=max(300, 28 * len(shown) + 80))
 
 # --- top buyers ------------------------------------------------------------------------------
 st.subheader("Acheteurs qui clausent le plus")
@@ -152,8 +152,7 @@ else:
 # --- drill-down ------------------------------------------------------------------------------
 st.subheader("Liste des marchés")
 if ui.need("mart_contract_list"):
-    STATUS = {"any": "Avec considération sociale", "clause": "Avec clause", "criterion": "Avec critère",
-              "reserved": "Réservés", "none": "Sans considération sociale", "unknown": "Statut inconnu"}
+    STATUS = glossary.SOCIAL_FILTER
     c1, c2 = st.columns([1, 2])
     with c1:
         status = st.selectbox("Statut social", [None] + list(STATUS), key="mc_status",

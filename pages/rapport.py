@@ -4,7 +4,6 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import db, filters, report, ui
-from pipelines import settings
 
 ui.route_through_app()  # when Streamlit runs this file without app.py
 info = ui.header(
@@ -69,7 +68,7 @@ html_doc = report.render(
     exits_by_gender=db.mart("mart_exits", dimension="gender", **params),
     targets=(db.mart("mart_targets", **{k: v for k, v in params.items() if k in db.parameters("mart_targets")})
              if db.has("mart_targets") else None),
-    threshold=settings.get("secrecy_threshold"),
+    threshold=db.built_setting("secrecy_threshold"),
 )
 st.download_button("Télécharger le rapport (HTML imprimable)", html_doc.encode("utf-8"),
                    file_name=f"rapport-comite-{ui.slug(scope_label)}-{ui.slug(period)}.html",

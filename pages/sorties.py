@@ -6,10 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import breakdowns, db, filters, ui
+from dashboard import breakdowns, db, filters, glossary, ui
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
-from pipelines import settings
 
 ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
@@ -23,6 +22,8 @@ f = filters.current()
 if not ui.need("mart_exits"):
     st.stop()
 ui.ignored_filters_note("mart_exits", f)
+
+TIMEPOINTS = {"end": "Fin", "6m": "6 mois après"}
 
 # --- the committee's own view ----------------------------------------------------------------
 with st.container(border=True):
@@ -43,13 +44,13 @@ with st.container(border=True):
                                        key=f"s_scope_{scope}",
                                        index=(ids.index(big) if big in ids else 0) if ids else None)
     with c3:
-        timepoint = st.segmented_control("Moment", ["end", "6m"], default="end", required=True, key="s_time",
-                                         format_func={"end": "Fin", "6m": "6 mois après"}.get)
+        timepoint = st.segmented_control("Moment", list(TIMEPOINTS), default="end", required=True, key="s_time",
+                                         format_func=TIMEPOINTS.get)
     with c4:
-        default_def = settings.get("durable_definition")
+        default_def = db.built_setting("durable_definition")
         definition = st.segmented_control(
-            "Emploi durable", ["broad", "strict"], default=default_def, required=True, key="s_def",
-            format_func={"broad": "Large", "strict": "Stricte"}.get,
+            "Emploi durable", list(glossary.DURABLE_DEFINITION), default=default_def, required=True, key="s_def",
+            format_func=glossary.labeller("durable_definition"),
             help="Large : CDI, CDD ou intérim de 6 mois et plus, fonction publique, création d'entreprise. "
                  "Stricte : CDI ou CDD de 6 mois et plus.")
 
@@ -61,11 +62,11 @@ COLUMNS = [
     Col("row_label", "Valeur"),
     Col("n_leavers", "Sortants", "int"),
     Col("n_known", "Situation connue", "int"),
-    Col("n_unknown", "Situation inconnue", "int"),
-    Col("n_durable", "Emploi durable", "int"),
-    Col("n_transition", "Emploi de transition", "int"),
-    Col("n_positive", "Sortie positive", "int"),
-    Col("n_other", "Autre sortie", "int"),
+    Col("n_unknown", glossary.OUTCOME_CATEGORY["unknown"], "int"),
+    Col("n_durable", glossary.OUTCOME_CATEGORY["durable"], "int"),
+    Col("n_transition", glossary.OUTCOME_CATEGORY["transition"], "int"),
+    Col("n_positive", glossary.OUTCOME_CATEGORY["positive"], "int"),
+    Col("n_other", glossary.OUTCOME_CATEGORY["other"], "int"),
     Col("dynamic_exit_rate", "Taux de sortie dynamique", "pct"),
     Col("ci_low", "IC 95 % bas", "pct"),
     Col("ci_high", "IC 95 % haut", "pct"),
@@ -102,9 +103,9 @@ with c[3]:
     ui.kpi("Situation inconnue", cell(total, "n_unknown", "int"),
            help="Sortants dont la situation n'a pas été renseignée : ils ne sont pas dans le taux.")
 
-CATS = [("n_durable", "Emploi durable", "#000091"), ("n_transition", "Emploi de transition", "#6A6AF4"),
-        ("n_positive", "Sortie positive", "#18753C"), ("n_other", "Autre sortie", "#CE614A"),
-        ("n_unknown", "Situation inconnue", "#D9D9D9")]
+CATS = [("n_durable", glossary.OUTCOME_CATEGORY["durable"], "#000091"), ("n_transition", glossary.OUTCOME_CATEGORY["transition"], "#6A6AF4"),
+        ("n_positive", glossary.OUTCOME_CATEGORY["positive"], "#18753C"), ("n_other", glossary.OUTCOME_CATEGORY["other"], "#CE614A"),
+        ("n_unknown", glossary.OUTCOME_CATEGORY["unknown"], "#D9D9D9")]
 total_df = total.to_frame().T
 fig = go.Figure()
 for key, name, color in CATS:
@@ -119,7 +120,7 @@ summary = (f"{cell(total, 'n_leavers', 'int')} sortants {label_time} : {cell(tot
            f"durable, {cell(total, 'n_transition', 'int')} en emploi de transition, {cell(total, 'n_positive', 'int')} "
            f"en sortie positive, {cell(total, 'n_unknown', 'int')} de situation inconnue.")
 st.subheader(f"Situation des sortants {label_time}")
-ui.chart(fig, summary, total_df, COLUMNS, f"sorties-{timepoint}", key="s-total", height=200)
+ui.chart(fig, summary, total_df, COLUMNS, f"sorties-{ui.slug(TIMEPOINTS[timepoint])}", key="s-total", height=200)
 
 st.subheader("Taux de sortie dynamique par …")
 dims = dict(breakdowns.EXIT_DIMENSIONS)
@@ -146,9 +147,9 @@ else:
     masked = int(rows["dynamic_exit_rate"].isna().sum())
     summary = "Chaque point est le taux, la barre son intervalle de confiance à 95 %."
     if masked:
-        summary += f" {masked} valeur(s) sans taux (moins de {settings.get('secrecy_threshold')} sortants connus)."
+        summary += f" {masked} valeur(s) sans taux (moins de {db.built_setting('secrecy_threshold')} sortants connus)."
     if not breakdowns.is_additive(raw):
         summary += " " + breakdowns.NON_ADDITIVE_NOTE
     table_rows = rows if total_row is None else pd.concat([rows, total_row.to_frame().T])
-    ui.chart(fig, summary, table_rows, COLUMNS, f"sorties-par-{dim}", key="s-dim",
+    ui.chart(fig, summary, table_rows, COLUMNS, f"sorties-par-{ui.slug(dims[dim])}", key="s-dim",
              height=max(280, 30 * len(shown) + 80))

@@ -67,14 +67,16 @@ INDICATORS = {
     "hours_per_1000": ("Heures réalisées pour 1 000 habitants", "num1"),
     "qpv_share": ("Part des participants résidant en QPV", "pct"),
 }
+LEVELS = {"departement": "Départements", "epci": "Intercommunalités"}
 c1, c2 = st.columns([1, 2])
 with c1:
-    level = st.segmented_control("Échelle", ["departement", "epci"], default="departement", required=True,
-                                 format_func={"departement": "Départements", "epci": "Intercommunalités"}.get,
-                                 key="t_level")
+    level = st.segmented_control("Échelle", list(LEVELS), default="departement", required=True,
+                                 format_func=LEVELS.get, key="t_level")
 with c2:
     indicator = st.selectbox("Indicateur", list(INDICATORS), format_func=lambda k: INDICATORS[k][0], key="t_ind")
 label, kind = INDICATORS[indicator]
+# download file names in French (the codes are English identifiers)
+export_name = f"carte-{ui.slug(label)}-{ui.slug(LEVELS[level])}"
 
 frame = None
 note = ""
@@ -122,7 +124,7 @@ if frame is not None:
         ui.empty()
     elif geo is None:
         st.warning("Contours des territoires absents (`data/reference/`) : la carte ne peut pas être tracée.")
-        ui.table(frame, table_cols, f"carte-{indicator}-{level}", key="t-table")
+        ui.table(frame, table_cols, export_name, key="t-table")
     else:
         z = pd.to_numeric(frame["metric"], errors="coerce")
         z_plot = z * 100 if kind == "pct" else z
@@ -152,5 +154,5 @@ if frame is not None:
                    f"({fmt.percent(ok.iloc[0]['z']) if kind == 'pct' else fmt.number(ok.iloc[0]['z'], 1)}). "
                    if len(ok) else "")
         summary += note + " Territoires sans donnée ou dont la valeur est masquée (« s ») : en gris."
-        ui.chart(fig, summary, frame.sort_values("row_label"), table_cols, f"carte-{indicator}-{level}",
+        ui.chart(fig, summary, frame.sort_values("row_label"), table_cols, export_name,
                  key="t-map", height=560)

@@ -6,12 +6,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines import codes
 from pipelines.context import FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.messages import cite
 from pipelines.textfile import csv_rows, decode_lines, long_cell, mixed_encoding_warning
 
-BUYER_TYPES = ("landlord", "commune", "epci", "departement", "region", "state", "hospital", "other")
+BUYER_TYPES = codes.codes("buyer_type")   # data/reference/codes.csv
 
 # French labels (and common variants) accepted in the register's type column, after fold().
 TYPE_LABELS = {

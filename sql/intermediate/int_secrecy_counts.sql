@@ -31,7 +31,7 @@ hours_people as (
     select
         cut_year, c.cut_attr as cut_attr, c.cut_value as cut_value, dim, dim_value, participant_id,
         bool_or((is_sensitive_value and c.cut_attr = 'operation')
-                or (is_place_dim and c.cut_attr = 'public' and c.cut_value in ('rqth', 'rsa', 'ass', 'aah')))
+                or (is_place_dim and c.cut_attr = 'public' and c.cut_value in (select code from stg_codes where domain = 'public' and is_sensitive)))
             as is_sensitive
     from hours_cut
     group by all
