@@ -111,8 +111,7 @@ def render(*, title: str, scope: str, info: dict, hours_total: pd.DataFrame, hou
 
     parts.append("<h2>Sorties en fin de parcours</h2>")
     if x is not None:
-        cats = [(f"n_{c}", glossary.OUTCOME_CATEGORY[c])
-                for c in ("durable", "transition", "positive", "other", "unknown")]
+        cats = [(f"n_{c}", label) for c, label in glossary.OUTCOME_CATEGORY.items() if c != "ongoing"]
         parts.append(_bars([c[1] for c in cats], [None if bool(x.get("is_masked")) and fmt.is_null(x.get(c[0]))
                                                   else (x.get(c[0]) if not fmt.is_null(x.get(c[0])) else None)
                                                   for c in cats], fmt.integer))

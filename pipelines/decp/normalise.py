@@ -9,6 +9,8 @@ from decimal import Decimal
 from functools import lru_cache
 from datetime import date
 
+from pipelines import codes
+
 MISSING_MARKERS = {"", "MQ", "CDL", "NC", "N/A", "NA", "NULL", "NONE", "NAN", "-"}
 PLACEHOLDER_MAX_SYMBOLIC = 1.0  # 1 euro or less is a symbolic value, not a contract amount
 PLACEHOLDER_MIN = 1e10          # amounts from 10 billion euros up are placeholders (1e17, 9999999999...)
@@ -396,8 +398,7 @@ NATURES = {
     "Concession de service public": "concession_service_public",
     "Délégation de service public": "delegation_service_public",
 }
-CONCESSION_NATURES = {"concession_travaux", "concession_service", "concession_service_public",
-                      "delegation_service_public"}
+CONCESSION_NATURES = frozenset(codes.codes("nature", flag="concession"))   # data/reference/codes.csv
 PROCEDURES = {
     "Procédure adaptée": "adapted",
     "Appel d'offres ouvert": "open_tender",
