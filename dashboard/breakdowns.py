@@ -75,13 +75,15 @@ EXIT_DIMENSIONS = {
     "buyer": "Maître d'ouvrage (dernier contrat)",
 }
 
-# dimension -> glossary kind for codes the mart does not label
+# dimension -> glossary kind, for a row the mart left without a label (the marts label every code
+# from stg_codes: int_dimension_labels)
 _KIND = {
     "buyer_type": "buyer_type",
     "sector": "sector",
     "procedure": "procedure",
     "nature": "nature",
     "format_version": "format_version",
+    "amount_bracket": "amount_bracket",
     "trade": "trade",
     "contract_kind": "contract_kind",
     "gender": "gender",
@@ -90,16 +92,10 @@ _KIND = {
     "qualification": "qualification_level",
     "modality": "modality",
     "employment_contract_type": "employment_contract_type",
+    "qpv_resident": "yes_no",
+    "tenant_of_buyer": "yes_no",
+    "pooled": "yes_no",
     "departement": "departement",
-}
-
-AMOUNT_BRACKET = {
-    "lt_40k": "Moins de 40 000 €",
-    "40k_90k": "40 000 à 90 000 €",
-    "90k_221k": "90 000 à 221 000 €",
-    "221k_1m": "221 000 € à 1 M€",
-    "1m_5_5m": "1 à 5,5 M€",
-    "ge_5_5m": "5,5 M€ et plus",
 }
 
 NON_ADDITIVE_NOTE = ("Une personne relevant de plusieurs valeurs (plusieurs publics, opérations, "
@@ -107,23 +103,25 @@ NON_ADDITIVE_NOTE = ("Une personne relevant de plusieurs valeurs (plusieurs publ
                      "les lignes ne s'additionnent pas au total.")
 
 
+def _present(label) -> bool:
+    return label is not None and not (isinstance(label, float) and label != label) and str(label) != ""
+
+
 def row_label(dimension: str, value, label) -> str:
-    """French label of one breakdown row."""
+    """French label of one breakdown row: the mart's label (from stg_codes for codes), else the
+    code table's."""
     if value == "total":
         return "Total"
-    if value is None or value == "unknown":
-        return "Non renseigné"
-    if value == "other_buyers":
-        return "Autres acheteurs"
-    if dimension in ("qpv_resident", "tenant_of_buyer", "pooled"):
-        # the marts emit yes / no (docs/marts.md, value codes)
-        return {"yes": "Oui", "no": "Non", True: "Oui", False: "Non"}.get(value, str(value))
-    if dimension == "amount_bracket":
-        return AMOUNT_BRACKET.get(str(value), label or str(value))
-    if label is not None and not (isinstance(label, float) and label != label) and str(label) != "":
+    if _present(label):
         if dimension in ("departement", "operation_departement") and not str(label).startswith(str(value)):
             return f"{value} {label}"
         return str(label)
+    if value is None or value == "unknown":
+        return "Non renseigné"
+    if value is True or value is False:
+        value = "yes" if value else "no"
+    if value == "other_buyers":
+        return glossary.label("buyer_group", value)
     if dimension in _KIND:
         return glossary.label(_KIND[dimension], value)
     return str(value)

@@ -274,3 +274,30 @@ def query_log() -> list[QueryRecord]:
         return list(st.session_state.get(_LOG_KEY, []))
     except Exception:
         return []
+
+
+# Settings the SQL layer applied at build time (stg_settings): the app shows these, never its own
+# environment's values, so that a note such as "fewer than N people" says the masking applied.
+BUILD_SETTINGS = ("fte_hours", "secrecy_threshold", "secrecy_threshold_sensitive", "durable_definition",
+                  "region_code")
+
+
+def built_setting(name: str):
+    """A setting as the served database was built with it (`setting.<name>` of `mart_build_info`),
+    typed like its default; the default when the build does not record it."""
+    from pipelines import settings
+
+    if name not in BUILD_SETTINGS:
+        raise KeyError(f"{name} n'est pas un paramètre de construction")
+    default = settings.SETTINGS[name].default
+    raw = build_info().get(f"setting.{name}")
+    if raw is None or raw == "":
+        return default
+    try:
+        if isinstance(default, int):
+            return int(float(raw))
+        if isinstance(default, float):
+            return float(raw)
+    except ValueError:
+        return default
+    return raw

@@ -11,13 +11,10 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import formatting as fmt
-from pipelines import settings
+from pipelines import codes, settings
 
-TERRITORY_WORDS = {
-    "departement": "sans département connu",
-    "epci": "sans intercommunalité (EPCI) connue",
-    "commune": "sans commune connue",
-}
+# territorial dimension -> "what its unplaced contracts lack" (data/reference/codes.csv)
+TERRITORY_WORDS = codes.labels("territory_missing")
 
 
 def min_contracts() -> int:

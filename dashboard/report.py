@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dashboard import formatting as fmt
-from dashboard import reliability
+from dashboard import glossary, reliability
 from dashboard.breakdowns import split
 from dashboard.tables import Col, cell, present
 
@@ -72,9 +72,8 @@ TIMEPOINTS = {"end": "en fin de parcours", "6m": "6 mois après la sortie"}
 DEFINITIONS = {"broad": "définition large (CDI, CDD ou intérim de 6 mois et plus, fonction publique, création "
                         "d'entreprise)",
                "strict": "définition stricte (CDI ou CDD de 6 mois et plus)"}
-EXIT_CATEGORIES = [("n_durable", "Emploi durable"), ("n_transition", "Emploi de transition"),
-                   ("n_positive", "Sortie positive"), ("n_other", "Autre sortie"),
-                   ("n_unknown", "Situation inconnue")]
+# the outcome categories of a leaver (data/reference/codes.csv), as columns of mart_exits
+EXIT_CATEGORIES = [(f"n_{code}", label) for code, label in glossary.OUTCOME_CATEGORY.items() if code != "ongoing"]
 
 
 @dataclass
@@ -215,7 +214,8 @@ def _warnings(row, when: str) -> str:
 
 
 EXIT_COLUMNS = [Col("row_label", "Valeur"), Col("n_leavers", "Sortants", "int"), Col("n_known", "Connus", "int"),
-                Col("n_durable", "Emploi durable", "int"), Col("n_dynamic", "Sorties dynamiques", "int"),
+                Col("n_durable", glossary.OUTCOME_CATEGORY["durable"], "int"),
+                Col("n_dynamic", "Sorties dynamiques", "int"),
                 Col("dynamic_exit_rate", "Taux", "pct"), Col("ci_low", "IC bas", "pct"),
                 Col("ci_high", "IC haut", "pct")]
 

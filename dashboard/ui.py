@@ -167,9 +167,8 @@ def people_scope_note(total_row) -> None:
 
 
 def mask_note() -> None:
-    from pipelines import settings
-
-    st.caption(MASK_NOTE.format(n=settings.get("secrecy_threshold")))
+    # the threshold the database was built with (the masking applied), not the app's environment
+    st.caption(MASK_NOTE.format(n=db.built_setting("secrecy_threshold")))
 
 
 def describe_export(label: str, value: str) -> None:
@@ -295,6 +294,12 @@ def table(df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = 
     return display
 
 
+# No Plotly mode bar: Streamlit's Plotly bundle has no French locale (`locale: 'fr'` leaves every
+# tooltip in English) and Streamlit adds its own English "Fullscreen" button to it. The data of a
+# chart is downloaded from its table (CSV, XLSX) below the chart.
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}
+
+
 def chart(fig, summary: str, df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = None,
           height: int = 380) -> None:
     """A Plotly chart, its one-line text summary, and its table alternative with downloads.
@@ -305,7 +310,7 @@ def chart(fig, summary: str, df: pd.DataFrame, columns: list[Col], name: str, *,
     """
     txt.safe_figure(fig)
     fmt.style_figure(fig, height=height)
-    st.plotly_chart(fig, config={"displaylogo": False, "locale": "fr"}, key=f"fig-{key or slug(name)}")
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"fig-{key or slug(name)}")
     st.caption(txt.md(summary))
     # The table is built when the expander is opened (a rerun): pages stay light to redraw.
     k = key or slug(name)

@@ -7,7 +7,6 @@ from dashboard import access, audience, db, filters, search, ui
 from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
-from pipelines import settings
 
 ui.route_through_app()  # when Streamlit runs this file without app.py
 info = ui.header(
@@ -57,7 +56,7 @@ if ui.need("mart_headlines"):
         with c1:
             ui.kpi("Heures réalisées", cell(row, "hours_worked", "hours"),
                    help="Heures de travail des participants sur les marchés clausés suivis par les facilitateurs.")
-            st.caption(f"{cell(row, 'fte', 'fte')} (1 ETP = {fmt.integer(settings.get('fte_hours'))} h)")
+            st.caption(f"{cell(row, 'fte', 'fte')} (1 ETP = {fmt.integer(db.built_setting('fte_hours'))} h)")
         with c2:
             ui.kpi("Taux de réalisation", cell(row, "realisation_rate", "pct"),
                    help="Heures réalisées / heures prévues par les clauses (peut dépasser 100 %).")

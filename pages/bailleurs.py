@@ -167,7 +167,7 @@ else:
                "autre. " + (f"Rang centile : {fmt.integer(rank * 100)}e." if not fmt.is_null(rank) else
                             "Pas de valeur publiable pour ce bailleur."))
     cols = [Col("landlord_label", "Bailleur"), Col("value", label, kind)]
-    ui.chart(fig, summary, dist, cols, f"distribution-{ind}", key="b-dist")
+    ui.chart(fig, summary, dist, cols, f"distribution-{ui.slug(INDICATORS[ind][0])}", key="b-dist")
 
 st.subheader("Tendances du bailleur")
 c1, c2 = st.columns(2)

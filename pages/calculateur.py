@@ -7,7 +7,6 @@ import streamlit as st
 from dashboard import db, glossary, ui
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
-from pipelines import settings
 
 ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
@@ -47,7 +46,7 @@ if res.empty:
     ui.empty("Le calcul n'a rien renvoyé.")
     st.stop()
 r = res.iloc[0]
-fte_hours = settings.get("fte_hours")
+fte_hours = db.built_setting("fte_hours")
 st.subheader("Estimation")
 c = st.columns(4)
 with c[0]:

@@ -8,7 +8,6 @@ from dashboard import urlstate
 from dashboard import breakdowns, db, filters, ui
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
-from pipelines import settings
 
 ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
@@ -22,7 +21,7 @@ if not ui.need("mart_hours"):
 ui.ignored_filters_note("mart_hours", f)
 
 fte_hours = st.number_input("Heures annuelles d'un ETP", width=220, min_value=1000, max_value=2200, step=1,
-                            value=int(settings.get("fte_hours")), key="h_fte",
+                            value=int(db.built_setting("fte_hours")), key="h_fte",
                             help="1 607 h par défaut ; 1 600 et 1 820 sont aussi en usage.")
 
 COLUMNS = [
@@ -108,4 +107,4 @@ else:
 
     table_rows = rows if total_row is None else pd.concat([rows, total_row.to_frame().T])
     ui.chart(fig, summary or "Valeurs masquées (secret statistique).", table_rows, COLUMNS,
-             f"heures-par-{dim}", key="h-dim", height=max(300, 30 * len(shown) + 80))
+             f"heures-par-{ui.slug(dims[dim])}", key="h-dim", height=max(300, 30 * len(shown) + 80))

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import breakdowns, db, filters, rankings, ui, urlstate
+from dashboard import breakdowns, db, filters, glossary, rankings, ui, urlstate
 from dashboard import formatting as fmt
 from dashboard.tables import Col
 
@@ -138,7 +138,7 @@ else:
     summary += rankings.coverage(rows, total, dim)
     summary += "Le nombre de marchés au statut inconnu de chaque ligne figure dans le tableau."
     ui.chart(fig, summary, rows if total is None else pd.concat([rows, total.to_frame().T]),
-             SHARE_COLUMNS, f"marches-clauses-par-{dim}", key="mc-dim", height=max(300, 28 * len(shown) + 80))
+             SHARE_COLUMNS, f"marches-clauses-par-{ui.slug(dims[dim])}", key="mc-dim", height=max(300, 28 * len(shown) + 80))
 
 # --- buyers that clause the most and the least -----------------------------------------------
 buyers, _ = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension="buyer"))
@@ -172,8 +172,7 @@ else:
 # --- drill-down ------------------------------------------------------------------------------
 st.subheader("Liste des marchés")
 if ui.need("mart_contract_list"):
-    STATUS = {"any": "Avec considération sociale", "clause": "Avec clause", "criterion": "Avec critère",
-              "reserved": "Réservés", "none": "Sans considération sociale", "unknown": "Statut inconnu"}
+    STATUS = glossary.SOCIAL_FILTER
     c1, c2 = st.columns([1, 2])
     with c1:
         status = urlstate.choice(st.selectbox, "Statut social", {"all": "Tous", **STATUS}, key="mc_status",

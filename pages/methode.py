@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import glossary, rankings, ui
+from dashboard import db, glossary, rankings, ui
 from dashboard import formatting as fmt
 from pipelines import settings
 
@@ -40,7 +40,7 @@ st.markdown(
 )
 
 st.subheader("Définitions")
-fte = settings.get("fte_hours")
+fte = db.built_setting("fte_hours")
 st.markdown(f"""
 | Indicateur | Définition |
 |---|---|
@@ -51,7 +51,7 @@ st.markdown(f"""
 | ETP | Heures / {fmt.integer(fte)} h (paramètre ; 1 600 et 1 820 h sont aussi en usage). |
 | Participant | Personne distincte (identifiant pseudonyme) ayant au moins un contrat de travail au titre d'une clause. |
 | Parcours mutualisé | Parcours s'appuyant sur au moins deux marchés ou lots. |
-| Emploi durable | Définition large : CDI, CDD ou intérim de 6 mois et plus, fonction publique, création d'entreprise ; stricte : CDI ou CDD de 6 mois et plus. Définition par défaut : **{"large" if settings.get("durable_definition") == "broad" else "stricte"}**. |
+| Emploi durable | Définition large : CDI, CDD ou intérim de 6 mois et plus, fonction publique, création d'entreprise ; stricte : CDI ou CDD de 6 mois et plus. Définition par défaut : **{glossary.label("durable_definition", db.built_setting("durable_definition")).lower()}**. |
 | Emploi de transition | CDD ou intérim de moins de 6 mois, contrat aidé. |
 | Sortie positive | Formation qualifiante, embauche par une autre structure d'insertion. |
 | Taux de sortie dynamique | (Emploi durable + transition + sortie positive) / sortants dont la situation est connue, avec un intervalle de confiance à 95 % (Wilson). |
@@ -65,7 +65,7 @@ st.markdown(f"""
 st.subheader("Secret statistique")
 st.markdown(
     f"Une case qui concerne des personnes (effectif, heures, taux, moyenne) n'est publiée que si elle "
-    f"repose sur au moins **{settings.get('secrecy_threshold')} personnes** ({settings.get('secrecy_threshold_sensitive')} "
+    f"repose sur au moins **{db.built_setting('secrecy_threshold')} personnes** ({db.built_setting('secrecy_threshold_sensitive')} "
     "quand un public sensible — RQTH, minima sociaux — est croisé avec une commune ou un QPV). "
     "Sinon elle est affichée **« s »**, jamais 0, et reste masquée dans les téléchargements, le rapport "
     "de comité et l'export des indicateurs. Les données de marchés (DECP), publiques, ne sont pas masquées."
@@ -168,18 +168,33 @@ st.markdown(
 )
 
 st.subheader("Paramètres de la base")
-rows = [(k[len("setting."):], v) for k, v in info.items() if k.startswith("setting.")]
+
+
+def _setting_value(name: str, value) -> str:
+    """A setting's value in French (codes through the code table, numbers in French format)."""
+    if name == "durable_definition":
+        return glossary.label("durable_definition", value)
+    if value is None or value == "":
+        return "—"
+    text = str(value)
+    return fmt.integer(int(text)) if text.isdigit() else text
+
+
+# the settings the database was built with (`setting.<name>` rows of mart_build_info), named in French
+rows = [(glossary.label("setting", k[len("setting."):]), _setting_value(k[len("setting."):], v))
+        for k, v in info.items() if k.startswith("setting.")]
 if rows:
     st.dataframe(pd.DataFrame(rows, columns=["Paramètre", "Valeur"]), hide_index=True)
 else:
-    st.dataframe(pd.DataFrame([(s.name, str(s.value()), s.description) for s in settings.SETTINGS.values()
-                               if s.name not in ("salt_path", "db_path")],
+    st.dataframe(pd.DataFrame([(glossary.label("setting", s.name), _setting_value(s.name, s.default), s.description)
+                               for s in settings.SETTINGS.values() if s.name not in ("salt_path", "db_path")],
                               columns=["Paramètre", "Valeur", "Description"]), hide_index=True)
 
 st.subheader("Glossaire des codes")
 kind = st.selectbox("Liste", list(glossary.GLOSSARY), format_func=lambda k: glossary.GLOSSARY[k][0], key="m_kind")
 title, mapping = glossary.GLOSSARY[kind]
-st.dataframe(pd.DataFrame(list(mapping.items()), columns=["Code", "Libellé"]), hide_index=True)
+# French labels only: the stored codes are English identifiers (data/reference/codes.csv)
+st.dataframe(pd.DataFrame(list(mapping.values()), columns=["Libellé"]), hide_index=True)
 
 st.subheader("Mots du domaine")
 st.markdown("""

@@ -94,7 +94,7 @@ else:
     if not breakdowns.is_additive(raw):
         summary += " " + breakdowns.NON_ADDITIVE_NOTE
     table_rows = rows if total_row is None else pd.concat([rows, total_row.to_frame().T])
-    ui.chart(fig, summary, table_rows, COLUMNS, f"participants-par-{dim}", key="p-dim",
+    ui.chart(fig, summary, table_rows, COLUMNS, f"participants-par-{ui.slug(dims[dim])}", key="p-dim",
              height=max(280, 30 * len(shown) + 80))
 
 st.subheader("Durée des parcours et mutualisation")

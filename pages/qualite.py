@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, filters, ui
+from dashboard import db, filters, glossary, ui
 from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
@@ -99,11 +99,7 @@ if ui.need("mart_declared_vs_executed"):
             Col("match_rate", "Taux de rapprochement", "pct"),
         ], "declare-vs-execute", key="q-dve")
         if db.has("mart_declared_vs_executed_list"):
-            STATUS = {"declared_no_execution": "Clause déclarée, aucune exécution suivie",
-                      "execution_not_declared": "Exécution suivie, aucune clause déclarée",
-                      "execution_status_unknown": "Exécution suivie, statut DECP inconnu (format 2019)",
-                      "execution_not_in_decp": "Exécution suivie, marché absent des DECP",
-                      "matched": "Rapprochés"}
+            STATUS = glossary.MATCH_STATUS
             status = st.selectbox("Voir les marchés", list(STATUS), format_func=STATUS.get, key="q_status")
             lst = db.mart("mart_declared_vs_executed_list", filters=f, status=status)
             if lst.empty:
@@ -113,7 +109,7 @@ if ui.need("mart_declared_vs_executed"):
                     Col("buyer_name", "Acheteur"), Col("contract_id", "Identifiant"), Col("object", "Objet"),
                     Col("year", "Année", "year"), Col("amount", "Montant", "eur"),
                     Col("hours_planned", "Heures prévues", "hours"), Col("n_execution_lines", "Lignes d'exécution", "int"),
-                ], f"marches-{status}", key="q-dve-list", height=320)
+                ], f"marches-{ui.slug(STATUS[status])}", key="q-dve-list", height=320)
 
 st.subheader("Territoires non identifiés")
 if ui.need("mart_unknown_territories"):

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, committee, db, filters, report, ui
-from pipelines import settings
+from dashboard import access, committee, db, filters, glossary, report, ui
 
 ui.route_through_app()  # when Streamlit runs this file without app.py
 info = ui.header(
@@ -23,7 +22,7 @@ if not ui.need("mart_hours", "mart_participants", "mart_exits"):
 SCOPES = {"operation": "Une opération", "epci": "Une intercommunalité", "departement": "Un département",
           "region": "Toute la région"}
 PICKERS = {"operation": filters.operations, "epci": filters.epcis, "departement": filters.departements}
-DEFINITIONS = {"broad": "Large", "strict": "Stricte"}
+DEFINITIONS = glossary.DURABLE_DEFINITION
 committee.seed("r_scope", "perimetre", SCOPES, "périmètre")
 c1, c2, c3 = st.columns([1, 2, 1])
 with c1:
@@ -47,7 +46,7 @@ with c2:
 with c3:
     committee.seed("r_def", "definition", DEFINITIONS, "définition de l'emploi durable")
     if "r_def" not in st.session_state:
-        st.session_state["r_def"] = settings.get("durable_definition")
+        st.session_state["r_def"] = db.built_setting("durable_definition")
     definition = st.segmented_control(
         "Emploi durable", list(DEFINITIONS), required=True, key="r_def", format_func=DEFINITIONS.get,
         help="Large : CDI, CDD ou intérim de 6 mois et plus, fonction publique, création d'entreprise. "
@@ -127,7 +126,7 @@ html_doc = report.render(
     exits_by_gender=db.mart("mart_exits", dimension="gender", durable_definition=definition, **params),
     targets=(db.mart("mart_targets", **{k: v for k, v in params.items() if k in mart_targets_params})
              if db.has("mart_targets") else None),
-    threshold=settings.get("secrecy_threshold"),
+    threshold=db.built_setting("secrecy_threshold"),
     definition=definition,
     previous=previous_fig,
     previous_note=previous_note,

@@ -6,11 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import breakdowns, committee, db, filters, reliability, ui, urlstate
+from dashboard import breakdowns, committee, db, filters, glossary, reliability, ui, urlstate
 from dashboard.report import with_interval_masks
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
-from pipelines import settings
 
 ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
@@ -29,12 +28,12 @@ ui.ignored_filters_note("mart_exits", f)
 SCOPES = {"filters": "Filtres du panneau", "operation": "Une opération", "epci": "Une intercommunalité",
           "departement": "Un département"}
 TIMEPOINTS = {"end": "Fin", "6m": "6 mois après"}
-DEFINITIONS = {"broad": "Large", "strict": "Stricte"}
+DEFINITIONS = glossary.DURABLE_DEFINITION
 committee.seed("s_scope", "perimetre", SCOPES, "périmètre")
 committee.seed("s_time", "moment", TIMEPOINTS, "moment")
 committee.seed("s_def", "definition", DEFINITIONS, "définition de l'emploi durable")
 st.session_state.setdefault("s_time", "end")
-st.session_state.setdefault("s_def", settings.get("durable_definition"))
+st.session_state.setdefault("s_def", db.built_setting("durable_definition"))
 with st.container(border=True):
     st.markdown("**Vue de votre comité de pilotage**")
     c1, c2, c3, c4 = st.columns([1.2, 1.8, 1.3, 1.1])
@@ -80,11 +79,11 @@ COLUMNS = [
     Col("row_label", "Valeur"),
     Col("n_leavers", "Sortants", "int"),
     Col("n_known", "Situation connue", "int"),
-    Col("n_unknown", "Situation inconnue", "int"),
-    Col("n_durable", "Emploi durable", "int"),
-    Col("n_transition", "Emploi de transition", "int"),
-    Col("n_positive", "Sortie positive", "int"),
-    Col("n_other", "Autre sortie", "int"),
+    Col("n_unknown", glossary.OUTCOME_CATEGORY["unknown"], "int"),
+    Col("n_durable", glossary.OUTCOME_CATEGORY["durable"], "int"),
+    Col("n_transition", glossary.OUTCOME_CATEGORY["transition"], "int"),
+    Col("n_positive", glossary.OUTCOME_CATEGORY["positive"], "int"),
+    Col("n_other", glossary.OUTCOME_CATEGORY["other"], "int"),
     Col("dynamic_exit_rate", "Taux de sortie dynamique", "pct"),
     Col("ci_low", "IC 95 % bas", "pct"),
     Col("ci_high", "IC 95 % haut", "pct"),
@@ -127,9 +126,9 @@ label_time = "en fin de parcours" if timepoint == "end" else "à 6 mois"
 for w in reliability.warnings(total, label_time):
     st.warning(w, icon=":material/report:")
 
-CATS = [("n_durable", "Emploi durable", "#000091"), ("n_transition", "Emploi de transition", "#6A6AF4"),
-        ("n_positive", "Sortie positive", "#18753C"), ("n_other", "Autre sortie", "#CE614A"),
-        ("n_unknown", "Situation inconnue", "#D9D9D9")]
+CATS = [("n_durable", glossary.OUTCOME_CATEGORY["durable"], "#000091"), ("n_transition", glossary.OUTCOME_CATEGORY["transition"], "#6A6AF4"),
+        ("n_positive", glossary.OUTCOME_CATEGORY["positive"], "#18753C"), ("n_other", glossary.OUTCOME_CATEGORY["other"], "#CE614A"),
+        ("n_unknown", glossary.OUTCOME_CATEGORY["unknown"], "#D9D9D9")]
 total_df = total.to_frame().T
 fig = go.Figure()
 for key, name, color in CATS:
@@ -182,10 +181,10 @@ else:
         summary += (f" {n_unknown_rows} valeur(s) ont plus de {fmt.percent(reliability.MAX_UNKNOWN_SHARE, 0)} de "
                     "sortants de situation inconnue (colonne « Fiabilité » du tableau).")
     if masked:
-        summary += f" {masked} valeur(s) sans taux (moins de {settings.get('secrecy_threshold')} sortants connus)."
+        summary += f" {masked} valeur(s) sans taux (moins de {db.built_setting('secrecy_threshold')} sortants connus)."
     if not breakdowns.is_additive(raw):
         summary += " " + breakdowns.NON_ADDITIVE_NOTE
     table_rows = rows if total_row is None else pd.concat(
         [rows, reliability.with_labels(with_interval_masks(total_row.to_frame().T))])
-    ui.chart(fig, summary, table_rows, COLUMNS, "-".join(["sorties-par", dim, *filter(None, name_tail)]), key="s-dim",
+    ui.chart(fig, summary, table_rows, COLUMNS, "-".join(["sorties-par", ui.slug(dims[dim]), *filter(None, name_tail)]), key="s-dim",
              height=max(280, 30 * len(shown) + 80))

@@ -67,15 +67,17 @@ INDICATORS = {
     "hours_per_1000": ("Heures réalisées pour 1 000 habitants", "num1"),
     "qpv_share": ("Part des participants résidant en QPV", "pct"),
 }
+LEVELS = {"departement": "Départements", "epci": "Intercommunalités"}
 c1, c2 = st.columns([1, 2])
 with c1:
-    level = urlstate.choice(st.segmented_control, "Échelle",
-                            {"departement": "Départements", "epci": "Intercommunalités"}, key="t_level",
+    level = urlstate.choice(st.segmented_control, "Échelle", LEVELS, key="t_level",
                             url_key="echelle", default="departement", required=True)
 with c2:
     indicator = urlstate.choice(st.selectbox, "Indicateur", {k: v[0] for k, v in INDICATORS.items()},
                                 key="t_ind", url_key="indicateur", default="clause_share")
 label, kind = INDICATORS[indicator]
+# download file names in French (the codes are English identifiers)
+export_name = f"carte-{ui.slug(label)}-{ui.slug(LEVELS[level])}"
 
 frame = None
 note = ""
@@ -131,7 +133,7 @@ if frame is not None:
         ui.empty()
     elif geo is None:
         st.warning("Contours des territoires absents (`data/reference/`) : la carte ne peut pas être tracée.")
-        ui.table(frame, table_cols, f"carte-{indicator}-{level}", key="t-table")
+        ui.table(frame, table_cols, export_name, key="t-table")
     else:
         z_all = pd.to_numeric(frame["metric"], errors="coerce")
         z = z_all.where(~too_small)  # too small: neither coloured nor named in the summary
@@ -179,5 +181,5 @@ if frame is not None:
                        + ", ".join(str(v) for v in frame.loc[too_small, "row_label"].head(12))
                        + (" …" if int(too_small.sum()) > 12 else "")
                        + f" — moins de {fmt.integer(rankings.min_contracts())} marchés au statut connu.")
-        ui.chart(fig, summary, frame.sort_values("row_label"), table_cols, f"carte-{indicator}-{level}",
+        ui.chart(fig, summary, frame.sort_values("row_label"), table_cols, export_name,
                  key="t-map", height=560)

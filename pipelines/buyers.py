@@ -5,12 +5,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines import codes
 from pipelines.context import BuildContext, FileResult
 from pipelines.errors import UnreadableFile
 from pipelines.messages import cite
 from pipelines.text import csv_rows, decode_lines, long_cell, mixed_encoding_warning, name_key, sniff_delimiter
 
-BUYER_TYPES = ("landlord", "commune", "epci", "departement", "region", "state", "hospital", "other")
+BUYER_TYPES = codes.codes("buyer_type")   # data/reference/codes.csv
 
 # French labels (and common variants) accepted in the register's type column, after name_key().
 TYPE_LABELS = {

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines import settings
+from pipelines import codes, settings
 
 SQL_DIR = settings.PROJECT_ROOT / "sql"
 LAYERS = ("staging", "intermediate", "marts")
@@ -82,11 +82,12 @@ def _create(con, obj: SqlObject) -> None:
 
 
 def create_sql_layer(con, sql_dir: Path = SQL_DIR) -> list[SqlObject]:
-    """Write the `settings` table, then create every staging, intermediate and mart object.
+    """Write the `settings` and `ref_codes` tables, then create every staging, intermediate and mart object.
 
     Returns the objects created, in creation order.
     """
     write_settings_table(con)
+    codes.write_table(con)
     created: list[SqlObject] = []
     objects = load_objects(sql_dir)
     for layer in LAYERS:

@@ -212,7 +212,7 @@ def build_stub_db(path: Path | str, *, demo: bool = True) -> Path:
     contracts = pd.DataFrame([dict(
         buyer_siret=LANDLORD_1, buyer_name="Habitat du Nord (fictif)", buyer_type="landlord",
         contract_id=f"2024-{i:03d}", object=f"Réhabilitation de logements, lot {i}", nature="marche",
-        procedure="open", cpv_code="45000000", cpv_division="45", sector="construction",
+        procedure="open", cpv_code="45000000", cpv_division="45", sector="works",
         notification_date=pd.Timestamp(2024, 3, i + 1).date(), year=2024, amount=100_000.0 + i,
         amount_flag=None, duration_months=12.0, commune_code="59350", departement_code="59",
         epci_code="200093201", territory_status="resolved", social_info_known=True,
@@ -406,7 +406,7 @@ def build_stub_db(path: Path | str, *, demo: bool = True) -> Path:
     options += [("buyer_type", "landlord", None, 10), ("buyer_type", "commune", None, 10)]
     options += [("landlord", LANDLORD_1, "Habitat du Nord (fictif)", 10),
                 ("landlord", LANDLORD_2, "Logis de la Côte (fictif)", 5)]
-    options += [("sector", "construction", None, 10), ("sector", "cleaning", None, 3)]
+    options += [("sector", "works", None, 10), ("sector", "cleaning_waste", None, 3)]
     options += [("operation", "OP1", "NPNRU Roubaix – L'Alma (fictif)", 10)]
     con.register("_df", pd.DataFrame(options, columns=["filter", "value", "label", "n_rows"]))
     con.execute("create table _stub_options as select * from _df")

@@ -10,45 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipelines import codes
 from pipelines.text import fold, without_brackets
 
-# Canonical input fields -> French description (used in messages and in docs/clause_export_format.md).
-FIELDS: dict[str, str] = {
-    "operation_id": "identifiant de l'opération",
-    "operation_name": "nom de l'opération",
-    "operation_qpv": "QPV de l'opération",
-    "operation_commune_code": "code INSEE de la commune de l'opération",
-    "buyer_siret": "SIRET du maître d'ouvrage",
-    "buyer_name": "nom du maître d'ouvrage",
-    "buyer_type": "type de maître d'ouvrage",
-    "contract_id": "identifiant du marché (id DECP)",
-    "lot": "lot",
-    "contract_object": "objet du marché",
-    "trade": "corps d'état",
-    "contract_kind": "type de marché (travaux, GUP, services)",
-    "legal_basis": "base juridique de la clause",
-    "contract_amount": "montant HT du marché",
-    "planned_hours": "heures d'insertion prévues",
-    "company_siret": "SIRET de l'entreprise",
-    "modality": "modalité de mise en œuvre",
-    "participant_id": "identifiant du participant",
-    "gender": "sexe",
-    "birth_year": "année de naissance",
-    "birth_date": "date de naissance (seule l'année est gardée)",
-    "age": "âge à l'entrée",
-    "age_band": "tranche d'âge",
-    "qualification_level": "niveau de qualification",
-    "publics": "publics éligibles",
-    "residence_commune_code": "code INSEE de la commune de résidence",
-    "qpv_resident": "résident QPV (oui/non)",
-    "tenant_of_buyer": "locataire du maître d'ouvrage (oui/non)",
-    "employment_contract_type": "type de contrat de travail",
-    "start_date": "date de début",
-    "end_date": "date de fin",
-    "hours_worked": "heures réalisées",
-    "outcome_end": "situation à la sortie",
-    "outcome_6m": "situation à 6 mois",
-}
+# Canonical input fields -> French description (used in messages and in docs/clause_export_format.md):
+# the `reject_field` domain of data/reference/codes.csv.
+FIELDS: dict[str, str] = codes.labels("reject_field")
 
 # Accepted header spellings (any case, accents, spacing, `_`, word order; filler words ignored).
 SYNONYMS: dict[str, list[str]] = {

@@ -15,13 +15,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from pipelines import codes
+
 MARKER = "[donnée personnelle retirée]"
 
-PERSONAL_FIELDS = frozenset({
-    "participant_id", "gender", "birth_year", "birth_date", "age", "age_band", "qualification_level",
-    "publics", "residence_commune_code", "qpv_resident", "tenant_of_buyer", "employment_contract_type",
-    "modality", "start_date", "end_date", "hours_worked", "outcome_end", "outcome_6m",
-})
+# the `reject_field` codes flagged `personal` in data/reference/codes.csv (also read by the SQL)
+PERSONAL_FIELDS = frozenset(codes.codes("reject_field", flag="personal"))
 
 EMAIL = "courriel"
 PHONE = "téléphone"

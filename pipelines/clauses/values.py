@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pipelines import codes as code_table
 from pipelines.cells import BadValue, is_empty, text
 from pipelines.text import fold
 
@@ -174,26 +175,23 @@ LABELS: dict[str, dict[str, list[str]]] = {
     },
 }
 
-# The dashboard's own French labels (dashboard/glossary.py) are accepted too: a file exported
-# from the observatory can be read back.
-_EXTRA = {
-    "qualification_level": {"infra_3": ["sans diplome (infra 3)"], "5_plus": ["niveau 5 et plus"]},
-    "publics": {"young_low_qualified": ["jeune de moins de 26 ans peu qualifie"],
-                "rsa": ["beneficiaire du rsa"], "other": ["autre public"]},
-    "buyer_type": {"hospital": ["etablissement hospitalier"], "other": ["autre acheteur"]},
-    "employment_contract_type": {"cddi": ["cdd d'insertion"],
-                                 "professionalisation": ["contrat de professionnalisation"]},
-}
+# The French labels of the code table (data/reference/codes.csv, shown by the dashboard) are
+# accepted too: a file exported from the observatory can be read back. kind -> code domain.
+_DOMAIN = {"publics": "public"}
 
 
 def _index(kind: str) -> dict[str, str]:
     idx: dict[str, str] = {}
-    labels = {code: list(v) for code, v in LABELS[kind].items()}
-    for code, extra in _EXTRA.get(kind, {}).items():
-        labels[code] = labels[code] + extra
-    for code, spellings in labels.items():
+    table = code_table.labels(_DOMAIN.get(kind, kind))
+    unknown = sorted(set(LABELS[kind]) - set(table))
+    if unknown:   # a reader may only produce codes of the table
+        raise ValueError(f"codes absents de data/reference/codes.csv ({kind}) : {', '.join(unknown)}")
+    for code, spellings in LABELS[kind].items():
         for s in [code, *spellings]:
             idx.setdefault(fold(s), code)
+    for code, label in table.items():
+        if code in LABELS[kind]:
+            idx.setdefault(fold(label), code)
     return idx
 
 

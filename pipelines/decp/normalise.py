@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 from datetime import date
 
+from pipelines import codes
 from pipelines.text import ID_SPACES, MISSING_MARKERS, ascii_key, key_text, name_key
 
 PLACEHOLDER_MAX_SYMBOLIC = 1.0  # 1 euro or less is a symbolic value, not a contract amount
@@ -348,8 +349,7 @@ NATURES = {
     "Concession de service public": "concession_service_public",
     "Délégation de service public": "delegation_service_public",
 }
-CONCESSION_NATURES = {"concession_travaux", "concession_service", "concession_service_public",
-                      "delegation_service_public"}
+CONCESSION_NATURES = frozenset(codes.codes("nature", flag="concession"))   # data/reference/codes.csv
 PROCEDURES = {
     "Procédure adaptée": "adapted",
     "Appel d'offres ouvert": "open_tender",

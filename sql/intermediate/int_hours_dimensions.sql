@@ -4,7 +4,7 @@
 --          (one row per public of the person, 'none' when no public is given).
 -- Grain: one row per line x dimension (x public for the `public` dimension).
 -- Columns: line_id, participant_id, hours, dim, dim_value, dim_order, is_sensitive_value (a
---          sensitive public: rqth, rsa, ass, aah), is_place_dim (a commune, operation or QPV
+--          sensitive public: stg_codes flag `sensitive`), is_place_dim (a commune, operation or QPV
 --          dimension: crossed with a sensitive public it needs the sensitive threshold), filter
 --          columns f_year, f_departement, f_epci, f_buyer_type, f_buyer_siret, f_sector,
 --          f_operation (the public filter is applied through int_hours_lines.publics).
@@ -73,7 +73,7 @@ select
     dim,
     dim_value,
     dim_order,
-    dim = 'public' and dim_value in ('rqth', 'rsa', 'ass', 'aah') as is_sensitive_value,
+    dim = 'public' and dim_value in (select code from stg_codes where domain = 'public' and is_sensitive) as is_sensitive_value,
     dim in ('residence_commune', 'operation_commune', 'operation', 'qpv_resident') as is_place_dim,
     year as f_year,
     operation_departement_code as f_departement,

@@ -89,7 +89,7 @@ select
     * exclude (publics, modalities, buyers, operations, residence_commune, residence_epci,
                last_modality, last_buyer, last_operation, last_operation_commune,
                last_operation_epci, last_operation_departement),
-    dim = 'public' and dim_value in ('rqth', 'rsa', 'ass', 'aah') as is_sensitive_value,
+    dim = 'public' and dim_value in (select code from stg_codes where domain = 'public' and is_sensitive) as is_sensitive_value,
     dim in ('residence_commune', 'operation_commune', 'operation', 'last_operation', 'qpv_resident')
         as is_place_dim
 from long

@@ -15,7 +15,12 @@
 --          constraints (sorted list of 'attribute=value' strings: with year_part, the canonical
 --          identity of the cell; the same people set reached through a filter or a dimension gets
 --          the same identity in the hours family).
-with hours_cut as (
+with sensitive_publics as (
+    -- the publics flagged `sensitive` in the code table, as one list
+    select list(code) as codes from stg_codes where domain = 'public' and is_sensitive
+),
+
+hours_cut as (
     select
         h.participant_id, h.dim, h.dim_value, h.is_sensitive_value, h.is_place_dim,
         y.cut_year, unnest(int_line_cuts(h.f_departement, h.f_epci, h.f_buyer_type, h.f_buyer_siret,
@@ -31,9 +36,9 @@ hours_people as (
     select
         cut_year, c.cut_attr as cut_attr, c.cut_value as cut_value, dim, dim_value, participant_id,
         bool_or((is_sensitive_value and c.cut_attr = 'operation')
-                or (is_place_dim and c.cut_attr = 'public' and c.cut_value in ('rqth', 'rsa', 'ass', 'aah')))
+                or (is_place_dim and c.cut_attr = 'public' and list_contains(sp.codes, c.cut_value)))
             as is_sensitive
-    from hours_cut
+    from hours_cut, sensitive_publics as sp
     group by all
 ),
 

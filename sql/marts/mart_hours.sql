@@ -111,9 +111,9 @@ cells as (
         coalesce(w.n_employment_contracts, 0) as n_employment_contracts,
         p.hours_planned,
         (coalesce(w.has_sensitive_value, false) and operation is not null)
-            or (coalesce(w.is_place, false) and public in ('rqth', 'rsa', 'ass', 'aah'))
+            or (coalesce(w.is_place, false) and public in (select code from stg_codes where domain = 'public' and is_sensitive))
             -- people of a sensitive public within one operation (located in a commune / QPV)
-            or (operation is not null and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
+            or (operation is not null and public in (select code from stg_codes where domain = 'public' and is_sensitive)) as is_sensitive
     from worked as w
     full join planned as p on p.is_total = w.is_total and p.value = w.value
 ),

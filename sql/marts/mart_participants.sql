@@ -75,9 +75,9 @@ cells as (
         count(*) filter (where n_procurement_contracts >= 2) as n_pooled,
         bit_xor(hash(participant_id)) as people_hash,
         (bool_or(is_sensitive_value) and operation is not null)
-            or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah'))
+            or (bool_or(is_place_dim) and public in (select code from stg_codes where domain = 'public' and is_sensitive))
             -- people of a sensitive public within one operation (located in a commune / QPV)
-            or (operation is not null and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
+            or (operation is not null and public in (select code from stg_codes where domain = 'public' and is_sensitive)) as is_sensitive
     from filtered
     group by all
 ),

@@ -4,7 +4,7 @@
 -- Grain: one row per source_file x field x reason.
 -- Columns: source_file, field, reason, n_rejects, examples (up to 3 raw values, list; never for a
 --          clause-execution file's record rejects without a field nor for its fields about the person:
---          pipelines/clauses/privacy.py PERSONAL_FIELDS, repeated below), first_record_no,
+--          the `reject_field` codes flagged `personal` in stg_codes, as pipelines/clauses/privacy.py PERSONAL_FIELDS), first_record_no,
 --          record_nos (the first 10 record numbers, list).
 with source as (
     select * from rejects
@@ -23,10 +23,7 @@ shown as (
         case
             when coalesce(f.is_people_file, true)
                  and (r.field is null or r.field in (
-                    'participant_id', 'gender', 'birth_year', 'birth_date', 'age', 'age_band',
-                    'qualification_level', 'publics', 'residence_commune_code', 'qpv_resident',
-                    'tenant_of_buyer', 'employment_contract_type', 'modality', 'start_date', 'end_date',
-                    'hours_worked', 'outcome_end', 'outcome_6m'))
+                    select code from stg_codes where domain = 'reject_field' and is_personal))
                 then null
             else r.raw
         end as shown_raw

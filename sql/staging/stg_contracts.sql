@@ -56,31 +56,30 @@ derived as (
         l.supplier_siae
     from source
     left join labels as l using (buyer_siret, contract_id)
+),
+
+bracketed as (
+    select
+        *,
+        case when social_info_known
+             then has_social_clause or has_social_criterion or is_reserved end
+            as has_social_consideration,
+        case when not social_info_known then 'unknown'
+             when has_social_clause or has_social_criterion or is_reserved then 'considered'
+             else 'none' end
+            as social_status,
+        case when amount is null then 'unknown'
+             when amount < 40000 then 'lt_40k'
+             when amount < 90000 then '40k_90k'
+             when amount < 221000 then '90k_221k'
+             when amount < 1000000 then '221k_1m'
+             when amount < 5538000 then '1m_5_5m'
+             else 'ge_5_5m' end
+            as amount_bracket
+    from derived
 )
 
-select
-    *,
-    case when social_info_known
-         then has_social_clause or has_social_criterion or is_reserved end
-        as has_social_consideration,
-    case when not social_info_known then 'unknown'
-         when has_social_clause or has_social_criterion or is_reserved then 'considered'
-         else 'none' end
-        as social_status,
-    case when amount is null then 'unknown'
-         when amount < 40000 then 'lt_40k'
-         when amount < 90000 then '40k_90k'
-         when amount < 221000 then '90k_221k'
-         when amount < 1000000 then '221k_1m'
-         when amount < 5538000 then '1m_5_5m'
-         else 'ge_5_5m' end
-        as amount_bracket,
-    case when amount is null then 7
-         when amount < 40000 then 1
-         when amount < 90000 then 2
-         when amount < 221000 then 3
-         when amount < 1000000 then 4
-         when amount < 5538000 then 5
-         else 6 end
-        as amount_bracket_order
-from derived
+-- the brackets' display order comes from the code table (stg_amount_brackets)
+select b.*, ab.bracket_order as amount_bracket_order
+from bracketed as b
+left join stg_amount_brackets as ab using (amount_bracket)
