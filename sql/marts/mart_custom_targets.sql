@@ -31,15 +31,13 @@ scoped_lines as (
     select t.target_no, l.line_id, l.participant_id, l.hours
     from targets as t
     join int_hours_lines as l on t.scope_type = 'operation' and l.operation_id = t.scope_id
-    where (t.period_start is null or l.start_date >= t.period_start)
-      and (t.period_end is null or l.start_date <= t.period_end)
+    where int_in_range(l.start_date, t.period_start, t.period_end)
       and l.participant_id is not null
     union all
     select t.target_no, l.line_id, l.participant_id, l.hours
     from targets as t
     join int_hours_lines as l on t.scope_type = 'buyer' and l.buyer_siret = t.scope_id
-    where (t.period_start is null or l.start_date >= t.period_start)
-      and (t.period_end is null or l.start_date <= t.period_end)
+    where int_in_range(l.start_date, t.period_start, t.period_end)
       and l.participant_id is not null
 ),
 

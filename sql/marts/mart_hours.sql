@@ -44,14 +44,9 @@ filtered as (
     select *
     from int_hours_dimensions as h
     where h.dim in (dimension, 'total')
-      and (year_from is null or h.f_year >= year_from)
-      and (year_to is null or h.f_year <= year_to)
-      and (departement is null or h.f_departement = departement)
-      and (epci is null or h.f_epci = epci)
-      and (buyer_type is null or h.f_buyer_type = buyer_type)
-      and (landlord is null or h.f_buyer_siret = landlord)
-      and (sector is null or h.f_sector = sector)
-      and (operation is null or h.f_operation = operation)
+      and int_filters_match(
+          h.f_year, h.f_departement, h.f_epci, h.f_buyer_type, h.f_buyer_siret, h.f_sector, h.f_operation,
+          year_from, year_to, departement, epci, buyer_type, landlord, sector, operation)
       and (public is null
            or h.line_id in (select l.line_id from int_hours_lines as l where list_contains(l.publics, public)))
       -- without any filter the cells come precomputed from int_hours_cells_all
@@ -89,14 +84,9 @@ planned as (
         sum(planned_hours) as hours_planned
     from int_planned_dimensions as p
     where p.dim in (dimension, 'total')
-      and (year_from is null or p.f_year >= year_from)
-      and (year_to is null or p.f_year <= year_to)
-      and (departement is null or p.f_departement = departement)
-      and (epci is null or p.f_epci = epci)
-      and (buyer_type is null or p.f_buyer_type = buyer_type)
-      and (landlord is null or p.f_buyer_siret = landlord)
-      and (sector is null or p.f_sector = sector)
-      and (operation is null or p.f_operation = operation)
+      and int_filters_match(
+          p.f_year, p.f_departement, p.f_epci, p.f_buyer_type, p.f_buyer_siret, p.f_sector, p.f_operation,
+          year_from, year_to, departement, epci, buyer_type, landlord, sector, operation)
       and public is null
     group by all
 ),
