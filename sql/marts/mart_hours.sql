@@ -100,10 +100,8 @@ cells as (
         coalesce(w.hours_worked, 0) as hours_worked,
         coalesce(w.n_employment_contracts, 0) as n_employment_contracts,
         p.hours_planned,
-        (coalesce(w.has_sensitive_value, false) and operation is not null)
-            or (coalesce(w.is_place, false) and public in ('rqth', 'rsa', 'ass', 'aah'))
-            -- people of a sensitive public within one operation (located in a commune / QPV)
-            or (operation is not null and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
+        int_people_sensitive(coalesce(w.has_sensitive_value, false), coalesce(w.is_place, false),
+                             operation, public) as is_sensitive
     from worked as w
     full join planned as p on p.is_total = w.is_total and p.value = w.value
 ),

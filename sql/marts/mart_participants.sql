@@ -74,10 +74,7 @@ cells as (
         avg(case when age_band = '<26' then 1 when age_band is not null then 0 end) as under_26_share,
         count(*) filter (where n_procurement_contracts >= 2) as n_pooled,
         bit_xor(hash(participant_id)) as people_hash,
-        (bool_or(is_sensitive_value) and operation is not null)
-            or (bool_or(is_place_dim) and public in ('rqth', 'rsa', 'ass', 'aah'))
-            -- people of a sensitive public within one operation (located in a commune / QPV)
-            or (operation is not null and public in ('rqth', 'rsa', 'ass', 'aah')) as is_sensitive
+        int_people_sensitive(bool_or(is_sensitive_value), bool_or(is_place_dim), operation, public) as is_sensitive
     from filtered
     group by all
 ),
