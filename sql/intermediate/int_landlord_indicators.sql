@@ -105,7 +105,7 @@ masked as (
         coalesce(lk.m_gender, false) as women_masked,
         coalesce(lk.m_qpv, false) as qpv_masked,
         coalesce(lk.m_tenant, false) as tenant_masked,
-        coalesce(j.n_exits_known > 0 and j.n_exits_known < int_secrecy_threshold(false), false)
+        int_primary_masked(j.n_exits_known, false)
             or coalesce(lk.m_exits, false) as few_exits
     from joined as j
     left join linked as lk using (buyer_siret)

@@ -74,7 +74,7 @@ nested as (
     join scoped_lines as x on x.target_no = p.outer_no
     anti join scoped_lines as y on y.target_no = p.inner_no and y.line_id = x.line_id
     group by p.outer_no, p.inner_no
-    having count(distinct x.participant_id) between 1 and int_secrecy_threshold(false) - 1
+    having int_primary_masked(count(distinct x.participant_id), false)
 ),
 
 nested_sum as (
@@ -96,7 +96,7 @@ nested_sum as (
               where q.outer_no = x.target_no and y.line_id = x.line_id
                 and pi.n_participants >= int_secrecy_threshold(false))
         group by x.target_no
-        having count(distinct x.participant_id) between 1 and int_secrecy_threshold(false) - 1)
+        having int_primary_masked(count(distinct x.participant_id), false))
 ),
 
 cut_lines as (
@@ -153,7 +153,7 @@ cut_nested as (
                       where c.family = 'hours' and c.dim = 'total' and c.is_masked and c.cut_year = cp.cut_year
                         and c.cut_attr = cp.cut_attr and c.cut_value = cp.cut_value)
     group by cp.target_no, cp.cut_year, cp.cut_attr, cp.cut_value
-    having count(distinct cl.participant_id) between 1 and int_secrecy_threshold(false) - 1
+    having int_primary_masked(count(distinct cl.participant_id), false)
     union
     select cp.target_no
     from cut_pairs as cp
@@ -165,7 +165,7 @@ cut_nested as (
                       where c.family = 'hours' and c.dim = 'total' and c.is_masked and c.cut_year = cp.cut_year
                         and c.cut_attr = cp.cut_attr and c.cut_value = cp.cut_value)
     group by cp.target_no, cp.cut_year, cp.cut_attr, cp.cut_value
-    having count(distinct s.participant_id) between 1 and int_secrecy_threshold(false) - 1
+    having int_primary_masked(count(distinct s.participant_id), false)
 ),
 
 linked as (

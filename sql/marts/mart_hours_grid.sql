@@ -39,8 +39,7 @@ grid as (
         coalesce(labour_share, d.default_share) as share,
         coalesce(hourly_cost, d.default_cost) as cost,
         r.*,
-        coalesce(r.n_participants, 0) > 0
-            and r.n_participants < int_secrecy_threshold(false) as is_masked
+        int_primary_masked(r.n_participants, false) as is_masked
     from defaults as d, realised as r
 )
 

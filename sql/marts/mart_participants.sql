@@ -130,8 +130,8 @@ select
     -- shares: total row only (on a breakdown row they would publish a two-attribute count that
     -- the linked protection does not cover), and only when their attribute's cells are all shown
     case when not m.is_masked and m.is_total
-              and (m.n_pooled = 0 or m.n_pooled >= int_secrecy_threshold(false))
-              and (m.n_participants - m.n_pooled = 0 or m.n_participants - m.n_pooled >= int_secrecy_threshold(false))
+              and not int_primary_masked(m.n_pooled, false)
+              and not int_primary_masked(m.n_participants - m.n_pooled, false)
          then m.pooled_share end as pooled_share,
     case when not m.is_masked then m.avg_path_months end as avg_path_months,
     case when not m.is_masked and m.is_total and not sm.women_masked then m.women_share end as women_share,

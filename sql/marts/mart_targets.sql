@@ -126,7 +126,7 @@ masked as (
         -- hours_worked_qpv would be theirs) or when the QPV people are those of a masked cell of
         -- the linked tables (the QPV residents of the operation in mart_hours)
         int_cell_masked(
-            case when n_rest_participants between 1 and int_secrecy_threshold(false) - 1
+            case when int_primary_masked(n_rest_participants, false)
                       or (n_qpv_participants > 0 and exists (
                           select 1 from int_secrecy_cells as c
                           where c.family = 'hours' and c.is_masked and c.n = n_qpv_participants
