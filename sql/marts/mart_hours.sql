@@ -101,7 +101,8 @@ cells as (
         coalesce(w.n_employment_contracts, 0) as n_employment_contracts,
         p.hours_planned,
         int_people_sensitive(coalesce(w.has_sensitive_value, false), coalesce(w.is_place, false),
-                             operation, public) as is_sensitive
+                             operation, public) as is_sensitive,
+        false as is_linked_people
     from worked as w
     full join planned as p on p.is_total = w.is_total and p.value = w.value
 ),
@@ -109,31 +110,14 @@ cells as (
 total_if_empty as (
     select * from cells
     union all
-    select true, 'total', 0, 0, 0, 0, null, false
+    select true, 'total', 0, 0, 0, 0, null, false, false
     where not exists (select 1 from cells where is_total)
 ),
 
-masked as (
-    select t.*,
-           int_cell_masked(t.n_participants, t.is_sensitive, t.is_total)
-               or coalesce(lk.is_masked, false) as row_masked
-    from total_if_empty as t
-    left join linked as lk
-        on lk.dim = case when t.is_total then 'total' else dimension end
-       and lk.value = case when t.is_total then 'total' else t.value end
-),
-
-masked_total as (
-    select * exclude (row_masked),
-           int_total_masked(is_total, row_masked) or not (select s.allowed from scope) as is_masked
-    from masked
-),
-
 published as (
-    -- a masked total (a cut of fewer people than the threshold, or too many filters) lists no
-    -- breakdown row: the presence of a value would say something about its few people
-    select * from masked_total
-    where is_total or not (select bool_or(is_masked) from masked_total where is_total)
+    -- cell, linked and total masks; a masked total (a cut of fewer people than the threshold, or
+    -- too many filters) lists no breakdown row
+    select * from int_people_published('total_if_empty', 'linked', dimension, (select s.allowed from scope))
 )
 
 select

@@ -86,30 +86,17 @@ total_if_empty as (
     where not exists (select 1 from cells where is_total)
 ),
 
-masked as (
-    select t.*,
-           int_cell_masked(t.n_participants, t.is_sensitive, t.is_total)
-               or coalesce(lk.is_masked, false)
-               -- the very people of a masked linked cell (paths may differ from lines)
-               or exists (select 1 from int_secrecy_cells as c
-                          where c.is_masked and c.n = t.n_participants and c.people_hash = t.people_hash)
-               as row_masked
+with_people as (
+    -- the very people of a masked linked cell (paths may differ from lines)
+    select t.*, exists (select 1 from int_secrecy_cells as c
+                        where c.is_masked and c.n = t.n_participants and c.people_hash = t.people_hash)
+                    as is_linked_people
     from total_if_empty as t
-    left join linked as lk
-        on lk.dim = case when t.is_total then 'total' else dimension end
-       and lk.value = case when t.is_total then 'total' else t.value end
-),
-
-masked_total as (
-    select * exclude (row_masked),
-           int_total_masked(is_total, row_masked) or not (select s.allowed from scope) as is_masked
-    from masked
 ),
 
 published as (
-    -- a masked total lists no breakdown row (the presence of a value would describe its few people)
-    select * from masked_total
-    where is_total or not (select bool_or(is_masked) from masked_total where is_total)
+    -- cell, linked and total masks; a masked total lists no breakdown row
+    select * from int_people_published('with_people', 'linked', dimension, (select s.allowed from scope))
 )
 
 select
