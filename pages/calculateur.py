@@ -46,15 +46,13 @@ if res.empty:
     ui.empty("Le calcul n'a rien renvoyé.")
     st.stop()
 r = res.iloc[0]
-fte_hours = db.built_setting("fte_hours")
 st.subheader("Estimation")
 c = st.columns(4)
 with c[0]:
     ui.kpi("Heures d'insertion", fmt.hours(r["estimated_insertion_hours"]))
 with c[1]:
-    ui.kpi("Équivalents temps plein", fmt.fte(r["estimated_insertion_hours"] / fte_hours
-                                              if not fmt.is_null(r["estimated_insertion_hours"]) else None),
-           help=f"1 ETP = {fmt.integer(fte_hours)} h.")
+    ui.kpi("Équivalents temps plein", fmt.fte(r["estimated_insertion_fte"]),
+           help=f"1 ETP = {fmt.integer(r['fte_hours'])} h.")
 with c[2]:
     ui.kpi("Heures de main-d'œuvre du marché", fmt.hours(r["estimated_total_hours"]))
 with c[3]:

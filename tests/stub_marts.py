@@ -357,6 +357,9 @@ def build_stub_db(path: Path | str, *, demo: bool = True) -> Path:
                    as estimated_total_hours,
                amount * coalesce(labour_share, d.labour_share) / coalesce(hourly_cost, d.hourly_cost) * rate
                    as estimated_insertion_hours,
+               1607.0 as fte_hours,
+               amount * coalesce(labour_share, d.labour_share) / coalesce(hourly_cost, d.hourly_cost) * rate
+                   / 1607.0 as estimated_insertion_fte,
                d.realised_hours_per_million, amount * d.realised_hours_per_million / 1e6 as realised_hours_estimate,
                d.n_lots, d.n_participants, d.is_masked
         from _stub_grid_defaults d where d.trade = trade""")

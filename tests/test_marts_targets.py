@@ -136,6 +136,13 @@ def test_hours_grid_domain_example(con):
     assert g["n_lots"] == 1 and g["n_participants"] == 6
 
 
+def test_hours_grid_fte_from_the_build_setting(con):
+    (g,) = rows(con, "select * from mart_hours_grid(1000000, 'masonry', 0.05)")
+    # 833.33 h / 1 607 h per FTE (the fixture's fte_hours setting) = 0.5186 FTE
+    assert g["fte_hours"] == 1607
+    assert g["estimated_insertion_fte"] == pytest.approx(833.333 / 1607, abs=1e-5)
+
+
 def test_hours_grid_overrides_and_unknown_trade(con):
     (g,) = rows(con, "select * from mart_hours_grid(1000000, 'masonry', 0.05, hourly_cost := 25)")
     assert g["estimated_insertion_hours"] == pytest.approx(1000)

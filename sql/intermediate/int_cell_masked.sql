@@ -10,11 +10,11 @@
 -- Parameters: n (people in the cell), sensitive (boolean), sibling_group (partition key; give the
 --             total row its own group). Returns: boolean.
 create or replace macro int_cell_masked(n, sensitive, sibling_group) as
-    (coalesce(n, 0) > 0 and n < int_secrecy_threshold(sensitive))
+    (int_primary_masked(n, sensitive))
     or (
-        (sum(case when coalesce(n, 0) > 0 and n < int_secrecy_threshold(sensitive) then 1 else 0 end)
+        (sum(case when int_primary_masked(n, sensitive) then 1 else 0 end)
              over (partition by sibling_group) = 1
-         or sum(case when coalesce(n, 0) > 0 and n < int_secrecy_threshold(sensitive) then n else 0 end)
+         or sum(case when int_primary_masked(n, sensitive) then n else 0 end)
              over (partition by sibling_group) between 1 and int_secrecy_threshold(sensitive) - 1)
         and n = min(case when n >= int_secrecy_threshold(sensitive) then n end)
             over (partition by sibling_group)

@@ -31,14 +31,14 @@ with decp as (
         count(*) filter (where c.social_info_known) as n_known,
         count(*) filter (where c.has_social_clause) as n_clause
     from stg_contracts as c
-    where (year_from is null or c.year >= year_from) and (year_to is null or c.year <= year_to)
+    where int_in_range(c.year, year_from, year_to)
     group by all
 ),
 
 planned as (
     select p.buyer_siret, sum(p.planned_hours) as hours_planned
     from int_planned_lots as p
-    where (year_from is null or p.year >= year_from) and (year_to is null or p.year <= year_to)
+    where int_in_range(p.year, year_from, year_to)
     group by all
 ),
 
@@ -105,7 +105,7 @@ masked as (
         coalesce(lk.m_gender, false) as women_masked,
         coalesce(lk.m_qpv, false) as qpv_masked,
         coalesce(lk.m_tenant, false) as tenant_masked,
-        coalesce(j.n_exits_known > 0 and j.n_exits_known < int_secrecy_threshold(false), false)
+        int_primary_masked(j.n_exits_known, false)
             or coalesce(lk.m_exits, false) as few_exits
     from joined as j
     left join linked as lk using (buyer_siret)

@@ -11,7 +11,7 @@ with lines as (
     select l.*
     from int_hours_lines as l
     where l.participant_id is not null
-      and (year_from is null or l.year >= year_from) and (year_to is null or l.year <= year_to)
+      and int_in_range(l.year, year_from, year_to)
 ),
 
 person_paths as (

@@ -24,14 +24,9 @@ with filtered as (
     from int_hours_lines as l
     where not cuts
       and l.participant_id is not null
-      and (year_from is null or l.year >= year_from)
-      and (year_to is null or l.year <= year_to)
-      and (departement is null or l.operation_departement_code = departement)
-      and (epci is null or l.operation_epci_code = epci)
-      and (buyer_type is null or l.buyer_type = buyer_type)
-      and (landlord is null or l.buyer_siret = landlord)
-      and (sector is null or l.sector = sector)
-      and (operation is null or l.operation_id = operation)
+      and int_filters_match(
+          l.year, l.operation_departement_code, l.operation_epci_code, l.buyer_type, l.buyer_siret, l.sector, l.operation_id,
+          year_from, year_to, departement, epci, buyer_type, landlord, sector, operation)
       and (public is null or list_contains(l.publics, public))
 ),
 

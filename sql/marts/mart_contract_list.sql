@@ -48,13 +48,9 @@ select
     c.source_file
 from stg_contracts as c
 left join executed as e on e.buyer_siret = c.buyer_siret and e.contract_id = c.contract_id
-where (year_from is null or c.year >= year_from)
-  and (year_to is null or c.year <= year_to)
-  and (departement is null or c.departement_code = departement)
-  and (epci is null or c.epci_code = epci)
-  and (buyer_type is null or c.buyer_type = buyer_type)
-  and (landlord is null or c.buyer_siret = landlord)
-  and (sector is null or c.sector = sector)
+where int_filters_match(
+    c.year, c.departement_code, c.epci_code, c.buyer_type, c.buyer_siret, c.sector, null,
+    year_from, year_to, departement, epci, buyer_type, landlord, sector, null)
   and (social_status is null
        or (social_status = 'unknown' and c.social_status = 'unknown')
        or (social_status = 'none' and c.social_status = 'none')

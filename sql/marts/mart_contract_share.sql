@@ -21,13 +21,9 @@ with filtered as (
     select *
     from int_contract_dimensions as c
     where c.dim in (dimension, 'total')
-      and (year_from is null or c.f_year >= year_from)
-      and (year_to is null or c.f_year <= year_to)
-      and (departement is null or c.f_departement = departement)
-      and (epci is null or c.f_epci = epci)
-      and (buyer_type is null or c.f_buyer_type = buyer_type)
-      and (landlord is null or c.f_buyer_siret = landlord)
-      and (sector is null or c.f_sector = sector)
+      and int_filters_match(
+          c.f_year, c.f_departement, c.f_epci, c.f_buyer_type, c.f_buyer_siret, c.f_sector, null,
+          year_from, year_to, departement, epci, buyer_type, landlord, sector, null)
 ),
 
 cells as (

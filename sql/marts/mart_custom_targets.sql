@@ -31,15 +31,13 @@ scoped_lines as (
     select t.target_no, l.line_id, l.participant_id, l.hours
     from targets as t
     join int_hours_lines as l on t.scope_type = 'operation' and l.operation_id = t.scope_id
-    where (t.period_start is null or l.start_date >= t.period_start)
-      and (t.period_end is null or l.start_date <= t.period_end)
+    where int_in_range(l.start_date, t.period_start, t.period_end)
       and l.participant_id is not null
     union all
     select t.target_no, l.line_id, l.participant_id, l.hours
     from targets as t
     join int_hours_lines as l on t.scope_type = 'buyer' and l.buyer_siret = t.scope_id
-    where (t.period_start is null or l.start_date >= t.period_start)
-      and (t.period_end is null or l.start_date <= t.period_end)
+    where int_in_range(l.start_date, t.period_start, t.period_end)
       and l.participant_id is not null
 ),
 
@@ -76,7 +74,7 @@ nested as (
     join scoped_lines as x on x.target_no = p.outer_no
     anti join scoped_lines as y on y.target_no = p.inner_no and y.line_id = x.line_id
     group by p.outer_no, p.inner_no
-    having count(distinct x.participant_id) between 1 and int_secrecy_threshold(false) - 1
+    having int_primary_masked(count(distinct x.participant_id), false)
 ),
 
 nested_sum as (
@@ -98,7 +96,7 @@ nested_sum as (
               where q.outer_no = x.target_no and y.line_id = x.line_id
                 and pi.n_participants >= int_secrecy_threshold(false))
         group by x.target_no
-        having count(distinct x.participant_id) between 1 and int_secrecy_threshold(false) - 1)
+        having int_primary_masked(count(distinct x.participant_id), false))
 ),
 
 cut_lines as (
@@ -155,7 +153,7 @@ cut_nested as (
                       where c.family = 'hours' and c.dim = 'total' and c.is_masked and c.cut_year = cp.cut_year
                         and c.cut_attr = cp.cut_attr and c.cut_value = cp.cut_value)
     group by cp.target_no, cp.cut_year, cp.cut_attr, cp.cut_value
-    having count(distinct cl.participant_id) between 1 and int_secrecy_threshold(false) - 1
+    having int_primary_masked(count(distinct cl.participant_id), false)
     union
     select cp.target_no
     from cut_pairs as cp
@@ -167,7 +165,7 @@ cut_nested as (
                       where c.family = 'hours' and c.dim = 'total' and c.is_masked and c.cut_year = cp.cut_year
                         and c.cut_attr = cp.cut_attr and c.cut_value = cp.cut_value)
     group by cp.target_no, cp.cut_year, cp.cut_attr, cp.cut_value
-    having count(distinct s.participant_id) between 1 and int_secrecy_threshold(false) - 1
+    having int_primary_masked(count(distinct s.participant_id), false)
 ),
 
 linked as (

@@ -18,12 +18,9 @@ create or replace macro mart_declared_vs_executed(
 with filtered as (
     select *
     from int_clause_contract_match as m
-    where (year_from is null or m.year >= year_from)
-      and (year_to is null or m.year <= year_to)
-      and (departement is null or m.departement_code = departement)
-      and (epci is null or m.epci_code = epci)
-      and (buyer_type is null or m.buyer_type = buyer_type)
-      and (landlord is null or m.buyer_siret = landlord)
+    where int_filters_match(
+        m.year, m.departement_code, m.epci_code, m.buyer_type, m.buyer_siret, null, null,
+        year_from, year_to, departement, epci, buyer_type, landlord, null, null)
 ),
 
 per_buyer as (

@@ -23,10 +23,7 @@ select
     m.n_execution_lines
 from int_clause_contract_match as m
 where (status is null or m.status = status)
-  and (year_from is null or m.year >= year_from)
-  and (year_to is null or m.year <= year_to)
-  and (departement is null or m.departement_code = departement)
-  and (epci is null or m.epci_code = epci)
-  and (buyer_type is null or m.buyer_type = buyer_type)
-  and (landlord is null or m.buyer_siret = landlord)
+  and int_filters_match(
+      m.year, m.departement_code, m.epci_code, m.buyer_type, m.buyer_siret, null, null,
+      year_from, year_to, departement, epci, buyer_type, landlord, null, null)
 order by m.status, m.buyer_siret, m.contract_id

@@ -120,10 +120,7 @@ cells as (
             as h_known,
         bit_xor(hash(participant_id)) filter (where category in ('durable', 'transition', 'positive'))
             as h_dynamic,
-        (bool_or(is_sensitive_value) and operation is not null)
-            or (bool_or(is_place_dim) and public in (select code from stg_codes where domain = 'public' and is_sensitive))
-            -- people of a sensitive public within one operation (located in a commune / QPV)
-            or (operation is not null and public in (select code from stg_codes where domain = 'public' and is_sensitive)) as is_sensitive
+        int_people_sensitive(bool_or(is_sensitive_value), bool_or(is_place_dim), operation, public) as is_sensitive
     from categorised
     group by all
 ),

@@ -44,14 +44,9 @@ filtered as (
     select *
     from int_hours_dimensions as h
     where h.dim in (dimension, 'total')
-      and (year_from is null or h.f_year >= year_from)
-      and (year_to is null or h.f_year <= year_to)
-      and (departement is null or h.f_departement = departement)
-      and (epci is null or h.f_epci = epci)
-      and (buyer_type is null or h.f_buyer_type = buyer_type)
-      and (landlord is null or h.f_buyer_siret = landlord)
-      and (sector is null or h.f_sector = sector)
-      and (operation is null or h.f_operation = operation)
+      and int_filters_match(
+          h.f_year, h.f_departement, h.f_epci, h.f_buyer_type, h.f_buyer_siret, h.f_sector, h.f_operation,
+          year_from, year_to, departement, epci, buyer_type, landlord, sector, operation)
       and (public is null
            or h.line_id in (select l.line_id from int_hours_lines as l where list_contains(l.publics, public)))
       -- without any filter the cells come precomputed from int_hours_cells_all
@@ -89,14 +84,9 @@ planned as (
         sum(planned_hours) as hours_planned
     from int_planned_dimensions as p
     where p.dim in (dimension, 'total')
-      and (year_from is null or p.f_year >= year_from)
-      and (year_to is null or p.f_year <= year_to)
-      and (departement is null or p.f_departement = departement)
-      and (epci is null or p.f_epci = epci)
-      and (buyer_type is null or p.f_buyer_type = buyer_type)
-      and (landlord is null or p.f_buyer_siret = landlord)
-      and (sector is null or p.f_sector = sector)
-      and (operation is null or p.f_operation = operation)
+      and int_filters_match(
+          p.f_year, p.f_departement, p.f_epci, p.f_buyer_type, p.f_buyer_siret, p.f_sector, p.f_operation,
+          year_from, year_to, departement, epci, buyer_type, landlord, sector, operation)
       and public is null
     group by all
 ),
@@ -110,10 +100,9 @@ cells as (
         coalesce(w.hours_worked, 0) as hours_worked,
         coalesce(w.n_employment_contracts, 0) as n_employment_contracts,
         p.hours_planned,
-        (coalesce(w.has_sensitive_value, false) and operation is not null)
-            or (coalesce(w.is_place, false) and public in (select code from stg_codes where domain = 'public' and is_sensitive))
-            -- people of a sensitive public within one operation (located in a commune / QPV)
-            or (operation is not null and public in (select code from stg_codes where domain = 'public' and is_sensitive)) as is_sensitive
+        int_people_sensitive(coalesce(w.has_sensitive_value, false), coalesce(w.is_place, false),
+                             operation, public) as is_sensitive,
+        false as is_linked_people
     from worked as w
     full join planned as p on p.is_total = w.is_total and p.value = w.value
 ),
@@ -121,31 +110,14 @@ cells as (
 total_if_empty as (
     select * from cells
     union all
-    select true, 'total', 0, 0, 0, 0, null, false
+    select true, 'total', 0, 0, 0, 0, null, false, false
     where not exists (select 1 from cells where is_total)
 ),
 
-masked as (
-    select t.*,
-           int_cell_masked(t.n_participants, t.is_sensitive, t.is_total)
-               or coalesce(lk.is_masked, false) as row_masked
-    from total_if_empty as t
-    left join linked as lk
-        on lk.dim = case when t.is_total then 'total' else dimension end
-       and lk.value = case when t.is_total then 'total' else t.value end
-),
-
-masked_total as (
-    select * exclude (row_masked),
-           int_total_masked(is_total, row_masked) or not (select s.allowed from scope) as is_masked
-    from masked
-),
-
 published as (
-    -- a masked total (a cut of fewer people than the threshold, or too many filters) lists no
-    -- breakdown row: the presence of a value would say something about its few people
-    select * from masked_total
-    where is_total or not (select bool_or(is_masked) from masked_total where is_total)
+    -- cell, linked and total masks; a masked total (a cut of fewer people than the threshold, or
+    -- too many filters) lists no breakdown row
+    select * from int_people_published('total_if_empty', 'linked', dimension, (select s.allowed from scope))
 )
 
 select

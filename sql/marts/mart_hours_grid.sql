@@ -9,7 +9,8 @@
 -- Parameters: amount, trade, rate (0.05 = 5 %), hourly_cost and labour_share (default: the
 --             trade's defaults in stg_hours_grid_defaults; 'other' for an unknown trade).
 -- Columns: trade, amount, labour_share, hourly_cost, rate, estimated_total_hours,
---          estimated_insertion_hours, realised_hours_per_million, realised_hours_estimate, n_lots,
+--          estimated_insertion_hours, fte_hours (settings.fte_hours of the build),
+--          estimated_insertion_fte (= estimated_insertion_hours / fte_hours), realised_hours_per_million, realised_hours_estimate, n_lots,
 --          n_participants, is_masked.
 -- Masking: the realised figures (people) are masked when n_participants is below the threshold.
 create or replace macro mart_hours_grid(amount, trade, rate, hourly_cost := null, labour_share := null) as table
@@ -39,8 +40,7 @@ grid as (
         coalesce(labour_share, d.default_share) as share,
         coalesce(hourly_cost, d.default_cost) as cost,
         r.*,
-        coalesce(r.n_participants, 0) > 0
-            and r.n_participants < int_secrecy_threshold(false) as is_masked
+        int_primary_masked(r.n_participants, false) as is_masked
     from defaults as d, realised as r
 )
 
@@ -52,6 +52,8 @@ select
     rate::double as rate,
     amount * g.share / g.cost as estimated_total_hours,
     amount * g.share / g.cost * rate as estimated_insertion_hours,
+    (select s.fte_hours from stg_settings as s) as fte_hours,
+    amount * g.share / g.cost * rate / (select s.fte_hours from stg_settings as s) as estimated_insertion_fte,
     case when not g.is_masked then g.hours_worked / nullif(g.contract_amount, 0) * 1e6 end
         as realised_hours_per_million,
     case when not g.is_masked then amount * g.hours_worked / nullif(g.contract_amount, 0) end

@@ -74,10 +74,7 @@ cells as (
         avg(case when age_band = '<26' then 1 when age_band is not null then 0 end) as under_26_share,
         count(*) filter (where n_procurement_contracts >= 2) as n_pooled,
         bit_xor(hash(participant_id)) as people_hash,
-        (bool_or(is_sensitive_value) and operation is not null)
-            or (bool_or(is_place_dim) and public in (select code from stg_codes where domain = 'public' and is_sensitive))
-            -- people of a sensitive public within one operation (located in a commune / QPV)
-            or (operation is not null and public in (select code from stg_codes where domain = 'public' and is_sensitive)) as is_sensitive
+        int_people_sensitive(bool_or(is_sensitive_value), bool_or(is_place_dim), operation, public) as is_sensitive
     from filtered
     group by all
 ),
@@ -89,30 +86,17 @@ total_if_empty as (
     where not exists (select 1 from cells where is_total)
 ),
 
-masked as (
-    select t.*,
-           int_cell_masked(t.n_participants, t.is_sensitive, t.is_total)
-               or coalesce(lk.is_masked, false)
-               -- the very people of a masked linked cell (paths may differ from lines)
-               or exists (select 1 from int_secrecy_cells as c
-                          where c.is_masked and c.n = t.n_participants and c.people_hash = t.people_hash)
-               as row_masked
+with_people as (
+    -- the very people of a masked linked cell (paths may differ from lines)
+    select t.*, exists (select 1 from int_secrecy_cells as c
+                        where c.is_masked and c.n = t.n_participants and c.people_hash = t.people_hash)
+                    as is_linked_people
     from total_if_empty as t
-    left join linked as lk
-        on lk.dim = case when t.is_total then 'total' else dimension end
-       and lk.value = case when t.is_total then 'total' else t.value end
-),
-
-masked_total as (
-    select * exclude (row_masked),
-           int_total_masked(is_total, row_masked) or not (select s.allowed from scope) as is_masked
-    from masked
 ),
 
 published as (
-    -- a masked total lists no breakdown row (the presence of a value would describe its few people)
-    select * from masked_total
-    where is_total or not (select bool_or(is_masked) from masked_total where is_total)
+    -- cell, linked and total masks; a masked total lists no breakdown row
+    select * from int_people_published('with_people', 'linked', dimension, (select s.allowed from scope))
 )
 
 select
@@ -133,8 +117,8 @@ select
     -- shares: total row only (on a breakdown row they would publish a two-attribute count that
     -- the linked protection does not cover), and only when their attribute's cells are all shown
     case when not m.is_masked and m.is_total
-              and (m.n_pooled = 0 or m.n_pooled >= int_secrecy_threshold(false))
-              and (m.n_participants - m.n_pooled = 0 or m.n_participants - m.n_pooled >= int_secrecy_threshold(false))
+              and not int_primary_masked(m.n_pooled, false)
+              and not int_primary_masked(m.n_participants - m.n_pooled, false)
          then m.pooled_share end as pooled_share,
     case when not m.is_masked then m.avg_path_months end as avg_path_months,
     case when not m.is_masked and m.is_total and not sm.women_masked then m.women_share end as women_share,

@@ -36,13 +36,9 @@ with lots as (
     left join stg_hours_grid_defaults as g on g.trade = p.trade
     cross join (select d.labour_share, d.hourly_cost from stg_hours_grid_defaults as d
                 where d.trade = 'other') as o
-    where (year_from is null or p.year >= year_from)
-      and (year_to is null or p.year <= year_to)
-      and (departement is null or p.operation_departement_code = departement)
-      and (epci is null or p.operation_epci_code = epci)
-      and (buyer_type is null or p.buyer_type = buyer_type)
-      and (landlord is null or p.buyer_siret = landlord)
-      and (operation is null or p.operation_id = operation)
+    where int_filters_match(
+        p.year, p.operation_departement_code, p.operation_epci_code, p.buyer_type, p.buyer_siret, null, p.operation_id,
+        year_from, year_to, departement, epci, buyer_type, landlord, null, operation)
 ),
 
 lines as (
@@ -51,13 +47,9 @@ lines as (
            coalesce(l.contract_kind in ('works', 'gup') or l.trade = 'engineering', false) as on_anru_lot
     from int_hours_lines as l
     where l.participant_id is not null
-      and (year_from is null or l.year >= year_from)
-      and (year_to is null or l.year <= year_to)
-      and (departement is null or l.operation_departement_code = departement)
-      and (epci is null or l.operation_epci_code = epci)
-      and (buyer_type is null or l.buyer_type = buyer_type)
-      and (landlord is null or l.buyer_siret = landlord)
-      and (operation is null or l.operation_id = operation)
+      and int_filters_match(
+          l.year, l.operation_departement_code, l.operation_epci_code, l.buyer_type, l.buyer_siret, null, l.operation_id,
+          year_from, year_to, departement, epci, buyer_type, landlord, null, operation)
 ),
 
 planned as (
@@ -134,7 +126,7 @@ masked as (
         -- hours_worked_qpv would be theirs) or when the QPV people are those of a masked cell of
         -- the linked tables (the QPV residents of the operation in mart_hours)
         int_cell_masked(
-            case when n_rest_participants between 1 and int_secrecy_threshold(false) - 1
+            case when int_primary_masked(n_rest_participants, false)
                       or (n_qpv_participants > 0 and exists (
                           select 1 from int_secrecy_cells as c
                           where c.family = 'hours' and c.is_masked and c.n = n_qpv_participants
