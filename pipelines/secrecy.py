@@ -144,7 +144,7 @@ def build_cells(con, method: str = "least_cost") -> dict:
     """).fetchnumpy()
     members = con.execute("""
         select distinct (dense_rank() over (order by m.group_id) - 1)::bigint as g, c.idx as c,
-               coalesce(p.idx, -1)::bigint as parent, m.group_id
+               coalesce(p.idx, -1)::bigint as parent
         from secrecy_members as m
         join secrecy_cell_ids as c using (family, key)
         left join secrecy_cell_ids as p on p.family = m.parent_family and p.key = m.parent
@@ -217,8 +217,12 @@ def build_cells(con, method: str = "least_cost") -> dict:
             new = new[~masked[new]]
             if not len(new):  # nothing left to mask (groups without a parent cell)
                 unresolved = int(violated.sum())
-                bad = set(np.flatnonzero(violated)[:5].tolist())
-                unresolved_groups = sorted({str(x) for x, gg in zip(members["group_id"], members["g"]) if gg in bad})
+                bad = ", ".join(str(x) for x in np.flatnonzero(violated)[:5].tolist())
+                unresolved_groups = [r[0] for r in con.execute(f"""
+                    select group_id from (
+                        select distinct group_id, dense_rank() over (order by group_id) - 1 as g
+                        from secrecy_members)
+                    where g in ({bad}) order by 1""").fetchall()]
                 break
             masked[new] = True
         else:
