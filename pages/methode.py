@@ -78,7 +78,7 @@ st.markdown(
     "inconnue d'une somme publiée ; sinon une autre case est masquée, choisie au moindre coût (la plus petite, "
     "de préférence une case de détail plutôt qu'un total). Les participants, les sortants et les personnes "
     "encore en parcours (participants moins sortants) sont protégés ensemble, de même que les sorties par "
-    "sexe, âge, qualification et résidence en QPV croisées avec les territoires, les bailleurs et les années. "
+    "sexe, âge, qualification et résidence en QPV croisées avec les territoires, les secteurs et les années. "
     "Deux cases qui comptent exactement les mêmes personnes ont le même masque.\n"
     "- **Filtres bornés.** Les chiffres sur les personnes sont publiés pour toutes les années ou une seule "
     "année, et au plus un autre filtre (territoire, type d'acheteur, bailleur, secteur, opération ou public). "
@@ -95,8 +95,8 @@ st.markdown(
     "Limites : la méthode masque parfois plus que nécessaire (par exemple le nombre de sortants de toute la "
     "région pour une année où une seule personne est encore en parcours, et pour une autre année avec "
     "lui) ; les moyennes (durée des parcours) ne sont pas auditées ; les sorties ventilées par public, "
-    "commune, opération, modalité, bailleur ou année de sortie ne sont protégées qu'à l'intérieur de "
-    "leur tableau. Le détail est dans la documentation technique (docs/secrecy.md)."
+    "commune, opération, modalité, bailleur ou année de sortie, et celles d'un bailleur par sexe, âge, "
+    "qualification ou QPV, ne sont protégées qu'à l'intérieur de leur tableau. Le détail est dans la documentation technique (docs/secrecy.md)."
 )
 st.markdown(
     "Publics éligibles : une personne relevant de plusieurs publics est comptée dans chacun ; les "

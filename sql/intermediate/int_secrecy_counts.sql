@@ -87,6 +87,9 @@ exit_groups as (
         {'dim': 'qualification', 'dim_value': coalesce(p.qualification, 'unknown')},
         {'dim': 'qpv_resident', 'dim_value': case p.qpv_resident when true then 'yes' when false then 'no'
                                                                else 'unknown' end}]) as u(d)
+    -- the landlord cuts link their total row only (their breakdowns: within-table rule and the
+    -- identity lookup; linking them withheld most landlords' shares on the benchmark)
+    where d.dim = 'total' or p.cut_attr <> 'landlord'
     group by all
 ),
 
