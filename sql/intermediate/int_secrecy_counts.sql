@@ -1,15 +1,19 @@
 -- int_secrecy_counts: every cell about people the marts can publish, with its distinct people.
 -- Answers: for each family of people figures (hours: the people and hours of mart_hours, whose
 --          masks mart_participants also takes, line semantics; exits_end / exits_6m: the leavers of
---          the total row of mart_exits and their outcome categories), each cut of the bounded filter space (year '*' or one year, x no
---          filter or one filter of int_line_cuts), each breakdown dimension and value (and, for
---          exits, each outcome category), how many distinct people the cell holds. Read once by
---          pipelines/secrecy.py, which runs the linked complementary suppression and writes
---          int_secrecy_cells (not materialised itself).
+--          the total row and of the gender, age_band, qualification and qpv_resident rows of
+--          mart_exits and their outcome categories, with the people of the same paths and those
+--          still in their path, which link participants and leavers), each cut of the bounded
+--          filter space (year '*' or one year, x no filter or one filter of int_line_cuts), each
+--          breakdown dimension and value (and, for exits, each category), how many distinct people
+--          the cell holds. Read once by pipelines/secrecy.py, which runs the linked complementary
+--          suppression and writes int_secrecy_cells (not materialised itself).
 -- Grain: one row per family x cut_year x cut_attr x cut_value x dim x value x category.
 -- Columns: family, cut_year, cut_attr, cut_value, dim (the mart's dimension name), value, category ('*', or for exits: leavers '*', known,
 --          unknown, dynamic, other, core (durable in both definitions), ext (durable broad,
---          transition strict), trans, positive), n (distinct people), people_hash (bit_xor of the
+--          transition strict), trans, positive; people (exits_end: every path of the cut and
+--          row), ongoing (not a leaver; exits_6m: not counted at +6 months), recent (exits_6m:
+--          leavers not counted at +6 months yet)), n (distinct people), people_hash (bit_xor of the
 --          hashes of the people counted: cells counting the same people share one mask), is_sensitive (needs the
 --          sensitive threshold), year_part ('*' or a year: the cell's year constraint),
 --          constraints (sorted list of 'attribute=value' strings: with year_part, the canonical
@@ -69,71 +73,59 @@ paths as (
     left join stg_outcome_categories as o6 on o6.outcome = p.last_outcome_6m
 ),
 
-path_agg as (
-    -- leavers per outcome atom at both timepoints, per cut (total rows of mart_exits)
+exit_groups as (
+    -- paths per cut, breakdown value (total and the person attributes shared by mart_exits and
+    -- mart_participants) and status (leaver, atom at the end, counted at +6 months, atom at +6
+    -- months): counts and hashes are added up per category below (bit_xor is associative)
     select
-        cut_year, cut_attr, cut_value, 'total' as dim, 'total' as dim_value,
-        false as is_sensitive,
-        count(*) filter (where is_leaver) as end_all,
-        count(*) filter (where is_leaver and atom_end = 'unknown') as end_unknown,
-        count(*) filter (where is_leaver and atom_end = 'other') as end_other,
-        count(*) filter (where is_leaver and atom_end = 'core') as end_core,
-        count(*) filter (where is_leaver and atom_end = 'ext') as end_ext,
-        count(*) filter (where is_leaver and atom_end = 'trans') as end_trans,
-        count(*) filter (where is_leaver and atom_end = 'positive') as end_positive,
-        count(*) filter (where is_leaver_6m) as m6_all,
-        count(*) filter (where is_leaver_6m and atom_6m = 'unknown') as m6_unknown,
-        count(*) filter (where is_leaver_6m and atom_6m = 'other') as m6_other,
-        count(*) filter (where is_leaver_6m and atom_6m = 'core') as m6_core,
-        count(*) filter (where is_leaver_6m and atom_6m = 'ext') as m6_ext,
-        count(*) filter (where is_leaver_6m and atom_6m = 'trans') as m6_trans,
-        count(*) filter (where is_leaver_6m and atom_6m = 'positive') as m6_positive,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver) as end_h_all,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'unknown') as end_h_unknown,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'other') as end_h_other,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'core') as end_h_core,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'ext') as end_h_ext,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'trans') as end_h_trans,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end = 'positive') as end_h_positive,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end <> 'unknown') as end_h_known,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver and atom_end in ('core', 'ext', 'trans', 'positive')) as end_h_dynamic,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m) as m6_h_all,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'unknown') as m6_h_unknown,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'other') as m6_h_other,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'core') as m6_h_core,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'ext') as m6_h_ext,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'trans') as m6_h_trans,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m = 'positive') as m6_h_positive,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m <> 'unknown') as m6_h_known,
-        bit_xor(distinct hash(participant_id)) filter (where is_leaver_6m and atom_6m in ('core', 'ext', 'trans', 'positive')) as m6_h_dynamic
-    from paths
-    group by cut_year, cut_attr, cut_value
+        p.cut_year, p.cut_attr, p.cut_value, d.dim, d.dim_value,
+        coalesce(p.is_leaver, false) as lv, p.atom_end, coalesce(p.is_leaver_6m, false) as lv6, p.atom_6m,
+        d.dim = 'qpv_resident' and p.cut_attr = 'public' and list_contains(sp.codes, p.cut_value)
+            as is_sensitive,
+        count(*) as n,
+        bit_xor(hash(p.participant_id)) as h
+    from paths as p, sensitive_publics as sp,
+    unnest([
+        {'dim': 'total', 'dim_value': 'total'},
+        {'dim': 'gender', 'dim_value': coalesce(p.gender, 'unknown')},
+        {'dim': 'age_band', 'dim_value': coalesce(p.age_band, 'unknown')},
+        {'dim': 'qualification', 'dim_value': coalesce(p.qualification, 'unknown')},
+        {'dim': 'qpv_resident', 'dim_value': case p.qpv_resident when true then 'yes' when false then 'no'
+                                                               else 'unknown' end}]) as u(d)
+    -- the landlord cuts link their total row only (their breakdowns: within-table rule and the
+    -- identity lookup; linking them withheld most landlords' shares on the benchmark)
+    where d.dim = 'total' or p.cut_attr <> 'landlord'
+    group by all
+),
+
+exit_members as (
+    -- the linked categories each status group belongs to. exits_end: people (every path: the
+    -- participants of the cut), ongoing (not a leaver), '*' (leavers), unknown, known, other,
+    -- dynamic, core, ext, trans, positive; exits_6m: the same for the leavers counted at +6
+    -- months, with ongoing = not counted at +6 months and recent = leavers not yet counted at +6 months
+    select g.cut_year, g.cut_attr, g.cut_value, g.dim, g.dim_value, g.is_sensitive, g.n, g.h,
+           unnest(list_filter([
+               {'tp': 'end', 'category': 'people', 'ok': true},
+               {'tp': 'end', 'category': 'ongoing', 'ok': not g.lv},
+               {'tp': 'end', 'category': '*', 'ok': g.lv},
+               {'tp': 'end', 'category': g.atom_end, 'ok': g.lv},
+               {'tp': 'end', 'category': 'known', 'ok': g.lv and g.atom_end <> 'unknown'},
+               {'tp': 'end', 'category': 'dynamic', 'ok': g.lv and g.atom_end in ('core', 'ext', 'trans', 'positive')},
+               {'tp': '6m', 'category': 'ongoing', 'ok': not g.lv6},
+               {'tp': '6m', 'category': 'recent', 'ok': g.lv and not g.lv6},
+               {'tp': '6m', 'category': '*', 'ok': g.lv6},
+               {'tp': '6m', 'category': g.atom_6m, 'ok': g.lv6},
+               {'tp': '6m', 'category': 'known', 'ok': g.lv6 and g.atom_6m <> 'unknown'},
+               {'tp': '6m', 'category': 'dynamic', 'ok': g.lv6 and g.atom_6m in ('core', 'ext', 'trans', 'positive')}],
+               lambda x: x.ok)) as m
+    from exit_groups as g
 ),
 
 exit_cells as (
-    select 'exits_' || x.tp as family, cut_year, cut_attr, cut_value, dim, dim_value as value,
-           x.category, x.n, x.h as people_hash, is_sensitive
-    from path_agg,
-    unnest([
-        {'tp': 'end', 'category': '*', 'n': end_all, 'h': end_h_all},
-        {'tp': 'end', 'category': 'unknown', 'n': end_unknown, 'h': end_h_unknown},
-        {'tp': 'end', 'category': 'known', 'n': end_all - end_unknown, 'h': end_h_known},
-        {'tp': 'end', 'category': 'other', 'n': end_other, 'h': end_h_other},
-        {'tp': 'end', 'category': 'dynamic', 'n': end_core + end_ext + end_trans + end_positive, 'h': end_h_dynamic},
-        {'tp': 'end', 'category': 'core', 'n': end_core, 'h': end_h_core},
-        {'tp': 'end', 'category': 'ext', 'n': end_ext, 'h': end_h_ext},
-        {'tp': 'end', 'category': 'trans', 'n': end_trans, 'h': end_h_trans},
-        {'tp': 'end', 'category': 'positive', 'n': end_positive, 'h': end_h_positive},
-        {'tp': '6m', 'category': '*', 'n': m6_all, 'h': m6_h_all},
-        {'tp': '6m', 'category': 'unknown', 'n': m6_unknown, 'h': m6_h_unknown},
-        {'tp': '6m', 'category': 'known', 'n': m6_all - m6_unknown, 'h': m6_h_known},
-        {'tp': '6m', 'category': 'other', 'n': m6_other, 'h': m6_h_other},
-        {'tp': '6m', 'category': 'dynamic', 'n': m6_core + m6_ext + m6_trans + m6_positive, 'h': m6_h_dynamic},
-        {'tp': '6m', 'category': 'core', 'n': m6_core, 'h': m6_h_core},
-        {'tp': '6m', 'category': 'ext', 'n': m6_ext, 'h': m6_h_ext},
-        {'tp': '6m', 'category': 'trans', 'n': m6_trans, 'h': m6_h_trans},
-        {'tp': '6m', 'category': 'positive', 'n': m6_positive, 'h': m6_h_positive}]) as u(x)
-    where x.n > 0
+    select 'exits_' || m.tp as family, cut_year, cut_attr, cut_value, dim, dim_value as value,
+           m.category, sum(n)::bigint as n, bit_xor(h) as people_hash, bool_or(is_sensitive) as is_sensitive
+    from exit_members
+    group by all
 ),
 
 all_cells as (

@@ -21,9 +21,10 @@
 --          n_transition_masked, n_positive_masked, n_other_masked, n_dynamic_masked,
 --          dynamic_exit_rate_masked (a withheld value of a shown row: "s").
 -- Masking: bounded filter space (int_people_cut: else only the masked total row); no breakdown
---          row under a masked total; the total row takes the linked masks of int_secrecy_cells
---          (families exits_end / exits_6m: leavers, known, unknown, dynamic, other and the outcome
---          atoms, protected across cuts and years); the rate and its interval are shown only when
+--          row under a masked total; the total row and the gender, age_band, qualification and
+--          qpv_resident rows take the linked masks of int_secrecy_cells (families exits_end /
+--          exits_6m: leavers, known, unknown, dynamic, other and the outcome atoms, protected across
+--          cuts and years and linked to the participants); the rate and its interval are shown only when
 --          n_dynamic (rate x known) and n_other (known - dynamic) are shown. The row by int_cell_masked on n_leavers; inside an unmasked row, durable / transition /
 --          positive / other by int_category_masked (they sum to n_known); n_dynamic is masked when
 --          one of them is; a category hidden in a single sibling row is also hidden in the sibling
@@ -44,9 +45,12 @@ with scope as (
 ),
 
 linked as (
-    -- the linked masks of this cut's total row, per outcome category (int_secrecy_cells, families
-    -- exits_end / exits_6m): '*' leavers, known, unknown, dynamic, other, core, ext, trans, positive
+    -- the linked masks of this cut's rows, per outcome category (int_secrecy_cells, families
+    -- exits_end / exits_6m: '*' leavers, known, unknown, dynamic, other, core, ext, trans, positive),
+    -- for the total row and the rows of the linked breakdowns (gender, age_band, qualification,
+    -- qpv_resident)
     select
+        c.value,
         coalesce(bool_or(c.is_masked) filter (where c.category = '*'), false) as m_leavers,
         coalesce(bool_or(c.is_masked) filter (where c.category = 'known'), false) as m_known,
         coalesce(bool_or(c.is_masked) filter (where c.category = 'unknown'), false) as m_unknown,
@@ -57,9 +61,10 @@ linked as (
         coalesce(bool_or(c.is_masked) filter (where c.category = 'trans'), false) as m_trans,
         coalesce(bool_or(c.is_masked) filter (where c.category = 'positive'), false) as m_positive
     from int_secrecy_cells as c, scope
-    where c.family = 'exits_' || coalesce(timepoint, 'end') and c.dim = 'total'
+    where c.family = 'exits_' || coalesce(timepoint, 'end') and c.dim in ('total', dimension)
       and c.cut_year = scope.s.cut_year and c.cut_attr = scope.s.cut_attr and c.cut_value = scope.s.cut_value
       and scope.s.allowed
+    group by c.value
 ),
 
 params as (
@@ -161,37 +166,38 @@ masked as (
 ),
 
 masked_rows as (
-    select *, row_masked_own or linked_leavers as row_masked from masked
+    select m.*, row_masked_own or linked_leavers or coalesce(l.m_leavers, false) as row_masked
+    from masked as m
+    left join linked as l on l.value = m.value
 ),
 
 masked_total as (
     select * exclude (row_masked, row_masked_own),
-           int_total_masked(is_total, row_masked) or not (select s.allowed from scope)
-               or (is_total and coalesce((select l.m_leavers from linked as l), false)) as is_masked
+           int_total_masked(is_total, row_masked) or not (select s.allowed from scope) as is_masked
     from masked_rows
 ),
 
 category_masks as (
-    -- total row: the linked category masks (a published category is the sum of outcome atoms,
-    -- shown only when all its atoms are); other rows: within-row rule
+    -- the linked category masks (total row and linked breakdowns: a published category is the sum
+    -- of outcome atoms, shown only when all its atoms are), and the within-row rule
     select
         m.*,
         int_category_masked(n_durable, n_transition, n_positive, n_other, 0, threshold)
-            or (is_total and (l.m_core or (l.m_ext and (select def from params) = 'broad'))) or linked_durable
+            or coalesce(l.m_core or (l.m_ext and (select def from params) = 'broad'), false) or linked_durable
             as durable_masked,
         int_category_masked(n_transition, n_durable, n_positive, n_other, 0, threshold)
-            or (is_total and (l.m_trans or (l.m_ext and (select def from params) = 'strict'))) or linked_transition
+            or coalesce(l.m_trans or (l.m_ext and (select def from params) = 'strict'), false) or linked_transition
             as transition_masked,
         int_category_masked(n_positive, n_durable, n_transition, n_other, 0, threshold)
-            or (is_total and l.m_positive) or linked_positive as positive_masked,
+            or coalesce(l.m_positive, false) or linked_positive as positive_masked,
         int_category_masked(n_other, n_durable, n_transition, n_positive, 0, threshold)
-            or (is_total and l.m_other) or linked_other as other_masked,
-        (is_total and coalesce(l.m_known, false)) or linked_known as known_masked,
-        (is_total and coalesce(l.m_unknown, false)) or linked_unknown as unknown_masked,
-        (is_total and coalesce(l.m_dynamic, false)) or linked_dynamic as dynamic_masked,
+            or coalesce(l.m_other, false) or linked_other as other_masked,
+        coalesce(l.m_known, false) or linked_known as known_masked,
+        coalesce(l.m_unknown, false) or linked_unknown as unknown_masked,
+        coalesce(l.m_dynamic, false) or linked_dynamic as dynamic_masked,
         n_known < threshold as rate_masked
     from masked_total as m
-    left join linked as l on true
+    left join linked as l on l.value = m.value
 ),
 
 -- column pass (additive breakdowns): a category hidden in exactly one sibling row could be
