@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, audience, db, filters, policy, runlog, ui
+from dashboard import access, audience, db, entities, filters, policy, runlog, ui
 
 PAGES = {
     "": [
@@ -20,6 +20,9 @@ PAGES = {
         st.Page("pages/publics.py", title="Publics et parcours", icon=":material/groups:", url_path="publics"),
         st.Page("pages/sorties.py", title="Sorties vers l'emploi", icon=":material/work:", url_path="sorties"),
         st.Page("pages/territoires.py", title="Territoires", icon=":material/map:", url_path="territoires"),
+        st.Page("pages/acheteur.py", title="Fiche acheteur", icon=":material/domain:", url_path="acheteur"),
+        st.Page("pages/operation.py", title="Fiche opération", icon=":material/construction:",
+                url_path="operation"),
     ],
     "Pilotage": [
         st.Page("pages/bailleurs.py", title="Bailleurs", icon=":material/apartment:", url_path="bailleurs"),
@@ -67,6 +70,7 @@ def main() -> None:
     runlog.note_page(page.url_path)
     if db_ok:
         try:
+            entities.operation_code_to_label()  # `?operation=CODE` (a fiche's link) -> the filter's label
             filters.sidebar(filter_box)
         except db.DatabaseMissing:
             db_ok = False

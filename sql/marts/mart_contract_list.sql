@@ -53,7 +53,7 @@ where (year_from is null or c.year >= year_from)
   and (departement is null or c.departement_code = departement)
   and (epci is null or c.epci_code = epci)
   and (buyer_type is null or c.buyer_type = buyer_type)
-  and (landlord is null or c.buyer_siret = landlord)
+  and (landlord is null or c.buyer_siren = int_siren(landlord))
   and (sector is null or c.sector = sector)
   and (social_status is null
        or (social_status = 'unknown' and c.social_status = 'unknown')

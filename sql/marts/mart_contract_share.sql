@@ -26,7 +26,7 @@ with filtered as (
       and (departement is null or c.f_departement = departement)
       and (epci is null or c.f_epci = epci)
       and (buyer_type is null or c.f_buyer_type = buyer_type)
-      and (landlord is null or c.f_buyer_siret = landlord)
+      and (landlord is null or c.f_buyer_siren = int_siren(landlord))
       and (sector is null or c.f_sector = sector)
 ),
 

@@ -23,7 +23,7 @@ with filtered as (
       and (departement is null or m.departement_code = departement)
       and (epci is null or m.epci_code = epci)
       and (buyer_type is null or m.buyer_type = buyer_type)
-      and (landlord is null or m.buyer_siret = landlord)
+      and (landlord is null or int_siren(m.buyer_siret) = int_siren(landlord))
 ),
 
 per_buyer as (

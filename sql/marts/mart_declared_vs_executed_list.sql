@@ -28,5 +28,5 @@ where (status is null or m.status = status)
   and (departement is null or m.departement_code = departement)
   and (epci is null or m.epci_code = epci)
   and (buyer_type is null or m.buyer_type = buyer_type)
-  and (landlord is null or m.buyer_siret = landlord)
+  and (landlord is null or int_siren(m.buyer_siret) = int_siren(landlord))
 order by m.status, m.buyer_siret, m.contract_id

@@ -49,7 +49,7 @@ filtered as (
       and (departement is null or h.f_departement = departement)
       and (epci is null or h.f_epci = epci)
       and (buyer_type is null or h.f_buyer_type = buyer_type)
-      and (landlord is null or h.f_buyer_siret = landlord)
+      and (landlord is null or h.f_buyer_siren = int_siren(landlord))
       and (sector is null or h.f_sector = sector)
       and (operation is null or h.f_operation = operation)
       and (public is null
@@ -94,7 +94,7 @@ planned as (
       and (departement is null or p.f_departement = departement)
       and (epci is null or p.f_epci = epci)
       and (buyer_type is null or p.f_buyer_type = buyer_type)
-      and (landlord is null or p.f_buyer_siret = landlord)
+      and (landlord is null or p.f_buyer_siren = int_siren(landlord))
       and (sector is null or p.f_sector = sector)
       and (operation is null or p.f_operation = operation)
       and public is null
