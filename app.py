@@ -65,7 +65,8 @@ def main() -> None:
     # Each URL path is its file's name: on a fresh server's first run Streamlit still scans
     # `pages/` (multipage v1) and would otherwise answer "page not found" to a deep link;
     # a page file run that way routes itself back through this script (ui.route_through_app).
-    page = st.navigation(audience.pages(PAGES, scope))
+    # expanded: every page listed (collapsed, Streamlit hides the last ones behind « View more »)
+    page = st.navigation(audience.pages(PAGES, scope), expanded=True)
     audience.panel(scope, access_box)
     runlog.note_page(page.url_path)
     if db_ok:

@@ -3,7 +3,7 @@
 
 A buyer is an organisation (SIREN, docs/data_model.md): a SIRET given in a link designates its
 organisation. `link_column(df)` gives, for a mart's rows naming buyers or operations (a breakdown
-by `buyer` / `landlord` / `operation`, or rows with `buyer_siren` / `operation_id`), the URL of
+by `buyer` / `landlord` / `operation`, or rows with `buyer_siren` / `operation_id` / `buyer_siret`), the URL of
 each row's fiche, shown by `dashboard.ui.table` as a link column.
 
 The subject of a fiche comes from its URL parameter: `acheteur` is read by the fiche itself; the
@@ -72,6 +72,8 @@ def link_column(df: pd.DataFrame) -> pd.Series | None:
         return df["buyer_siren"].map(buyer_url)
     if "operation_id" in df.columns:
         return df["operation_id"].map(operation_url)
+    if "buyer_siret" in df.columns:  # a contract's establishment: its organisation's fiche
+        return df["buyer_siret"].map(buyer_url)
     return None
 
 
