@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, audience, db, filters, policy, runlog, search, ui
+from dashboard import access, audience, db, entities, filters, policy, runlog, search, ui
 
 PAGES = {
     "": [
@@ -22,6 +22,9 @@ PAGES = {
         st.Page("pages/publics.py", title="Publics et parcours", icon=":material/groups:", url_path="publics"),
         st.Page("pages/sorties.py", title="Sorties vers l'emploi", icon=":material/work:", url_path="sorties"),
         st.Page("pages/territoires.py", title="Territoires", icon=":material/map:", url_path="territoires"),
+        st.Page("pages/acheteur.py", title="Fiche acheteur", icon=":material/domain:", url_path="acheteur"),
+        st.Page("pages/operation.py", title="Fiche opération", icon=":material/construction:",
+                url_path="operation"),
     ],
     "Pilotage": [
         st.Page("pages/bailleurs.py", title="Bailleurs", icon=":material/apartment:", url_path="bailleurs"),
@@ -66,12 +69,14 @@ def main() -> None:
     # Each URL path is its file's name: on a fresh server's first run Streamlit still scans
     # `pages/` (multipage v1) and would otherwise answer "page not found" to a deep link;
     # a page file run that way routes itself back through this script (ui.route_through_app).
-    page = st.navigation(audience.pages(PAGES, scope))
+    # expanded: every page listed (collapsed, Streamlit hides the last ones behind « View more »)
+    page = st.navigation(audience.pages(PAGES, scope), expanded=True)
     audience.panel(scope, access_box)
     runlog.note_page(page.url_path)
     if db_ok:
         search.sidebar(search_box, page.url_path)
         try:
+            entities.operation_code_to_label()  # `?operation=CODE` (a fiche's link) -> the filter's label
             filters.sidebar(filter_box)
         except db.DatabaseMissing:
             db_ok = False

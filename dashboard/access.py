@@ -45,7 +45,8 @@ _SIREN = re.compile(r"[0-9]{9}")
 
 @dataclass(frozen=True)
 class Scope:
-    """What the current visitor may see. `landlords`: the SIRETs of its SIRENs present in the data."""
+    """What the current visitor may see. `landlords`: its organisations (SIRENs) present in the data
+    (an organisation covers all its establishments, docs/data_model.md)."""
 
     role: str = "public"
     sirens: tuple[str, ...] = ()
@@ -55,7 +56,7 @@ class Scope:
     who: str | None = None
     source: str = "anonymous"  # signed_in, anonymous, not_in_file, no_auth, demo, demo_refused
     message: str | None = None  # French Markdown shown under the page title
-    default_landlord: str | None = None  # the bailleur's establishment chosen in the sidebar
+    default_landlord: str | None = None  # the bailleur's organisation chosen in the sidebar
 
     @property
     def demo(self) -> bool:
@@ -95,16 +96,17 @@ class AccessTable:
 
 @dataclass(frozen=True)
 class Known:
-    """Values the access file may name: landlord SIRETs, operation codes, territory codes."""
+    """Values the access file may name: landlord organisations (SIREN), operation codes, territory codes."""
 
-    landlords: dict[str, str] = field(default_factory=dict)  # SIRET -> name
+    landlords: dict[str, str] = field(default_factory=dict)  # SIREN -> name (mart_filter_options)
     operations: dict[str, str] = field(default_factory=dict)
     territories: dict[str, str] = field(default_factory=dict)  # département code or EPCI SIREN -> name
 
     def establishments(self, sirens) -> tuple[str, ...]:
-        """SIRETs of the landlords whose SIRET starts with one of `sirens`, in a stable order."""
-        sirens = tuple(sirens)
-        return tuple(s for s in self.landlords if any(str(s).startswith(p) for p in sirens))
+        """The landlord organisations among `sirens` present in the data, in a stable order (a SIRET
+        given there designates its organisation)."""
+        wanted = {str(p)[:9] for p in sirens}
+        return tuple(s for s in self.landlords if str(s)[:9] in wanted)
 
 
 def _values(cell: str | None) -> tuple[str, ...]:
@@ -151,7 +153,7 @@ def validate(text: str, known: Known, path: str = "fichier d'accès") -> AccessT
             if not _SIREN.fullmatch(s):
                 errors.append(f"SIREN « {s} » invalide (9 chiffres attendus)")
             elif not known.establishments([s]):
-                errors.append(f"SIREN « {s} » inconnu : aucun bailleur de la base n'a de SIRET commençant par ce SIREN")
+                errors.append(f"SIREN « {s} » inconnu : aucun bailleur de la base n'a ce SIREN")
         for o in ops:
             if o not in known.operations:
                 errors.append(f"opération « {o} » inconnue dans la base")

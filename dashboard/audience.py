@@ -21,12 +21,15 @@ from dashboard.access import ROLES, Known, Scope
 _SCOPE_KEY = "_obs_scope_shown"
 
 # url_path of the pages each role may open (the others are left out of the navigation).
+# The Fiche acheteur is public (its DECP figures; its execution figures only for the observatory, the
+# landlord itself and a committee within its scope, dashboard/policy.py); the Fiche opération has
+# no public figure (an operation's lots and people are detail).
 PUBLIC_PAGES = {"accueil", "marches_clauses", "heures", "publics", "sorties", "territoires", "calculateur",
-                "methode", "vide"}
+                "methode", "vide", "acheteur"}
 PAGES_BY_ROLE = {
     "observatoire": None,  # every page
-    "bailleur": PUBLIC_PAGES | {"bailleurs", "objectifs", "rapport"},
-    "comite": PUBLIC_PAGES | {"objectifs", "rapport"},
+    "bailleur": PUBLIC_PAGES | {"bailleurs", "objectifs", "rapport", "operation"},
+    "comite": PUBLIC_PAGES | {"objectifs", "rapport", "operation"},
     "public": PUBLIC_PAGES,
 }
 
@@ -69,11 +72,8 @@ def access_table() -> access.AccessTable:
 
 
 def organisations(k: Known) -> dict[str, str]:
-    """{SIREN: name} of the landlords with a well-formed SIRET."""
-    out: dict[str, str] = {}
-    for siret, name in k.landlords.items():
-        if len(siret) == 14 and siret.isdigit():
-            out.setdefault(siret[:9], name)
+    """{SIREN: name} of the landlord organisations of the data."""
+    out = {s: name for s, name in k.landlords.items() if len(s) == 9 and s.isdigit()}
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
 
 
@@ -115,7 +115,7 @@ def setup(info: dict, where=None) -> Scope:
 
 
 def set_landlord(landlord: str | None) -> None:
-    """The bailleur's establishment chosen in the sidebar becomes the default of its marts."""
+    """The bailleur's organisation chosen in the sidebar becomes the default of its marts."""
     scope = access.current()
     if scope is not None and scope.role == "bailleur" and landlord in scope.landlords:
         access.set_current(replace(scope, default_landlord=landlord))
@@ -146,8 +146,7 @@ def describe(scope: Scope, k: Known | None = None) -> str:
     k = k or known()
     if scope.role == "bailleur":
         names = sorted({k.landlords.get(s, s) for s in scope.landlords})
-        return (f"organisme {', '.join(txt.md(n) for n in names) or '—'} (SIREN {', '.join(scope.sirens)} ; "
-                f"{len(scope.landlords)} établissement(s) dans les données)")
+        return f"organisme {', '.join(txt.md(n) for n in names) or '—'} (SIREN {', '.join(scope.sirens)})"
     if scope.role == "comite":
         parts = []
         if scope.operations:

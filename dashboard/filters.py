@@ -5,7 +5,8 @@ to a query parameter (`bind="query-params"`), so a copied link reproduces the vi
 browser's back button works. `current()` reads the filter set; `Filters.params()` gives the named
 parameters the marts take (docs/marts.md).
 
-URL keys (French, short): annee_min, annee_max, dep, epci, acheteur, bailleur, secteur, operation.
+URL keys (French, short): annee_min, annee_max, dep, epci, type_acheteur, bailleur, secteur, operation
+(`acheteur` is the SIREN of the *Fiche acheteur*, dashboard/entities.py).
 A URL value is the option's shown label (`?dep=59+Nord`). Any other value (a stale or hand-written
 link, a bare code such as `?dep=59`) is dropped by Streamlit; the page says so in French
 (`url_notes()`, shown by `dashboard.ui.header`) instead of silently showing everything.
@@ -26,7 +27,7 @@ KEYS = {
     "year_to": "annee_max",
     "departement": "dep",
     "epci": "epci",
-    "buyer_type": "acheteur",
+    "buyer_type": "type_acheteur",
     "landlord": "bailleur",
     "sector": "secteur",
     "operation": "operation",
@@ -144,7 +145,7 @@ def _scope():
 
 
 def landlords() -> dict[str, str]:
-    """Landlords a picker may offer: a bailleur's own establishments only (dashboard/access.py)."""
+    """Landlords (organisations, SIREN) a picker may offer: a bailleur's own only (dashboard/access.py)."""
     opts = options("landlord")
     scope = _scope()
     if scope is not None and scope.role == "bailleur":
@@ -219,10 +220,11 @@ def _check_url(key: str, labels: dict[str, str], unknown: str) -> None:
         _note(key, value, unknown)
 
 
-# query parameters the app reads besides the filters: the demo-mode chooser (dashboard/audience.py)
-# and Streamlit's own embedding options
+# query parameters the app reads besides the filters: the demo-mode chooser (dashboard/audience.py),
+# the Fiche acheteur's subject and Streamlit's own embedding options
 OTHER_URL_KEYS = {"role", "organisme", "comite_operations", "comite_territoires", "embed", "embed_options",
-                  "recherche"} | urlstate.PAGE_URL_KEYS  # the search box, the pages' own settings
+                  "recherche",  # the search box
+                  "acheteur"} | urlstate.PAGE_URL_KEYS  # acheteur: the SIREN of the Fiche acheteur
 # the committee settings of Sorties and Rapport de comité (dashboard/committee.py)
 OTHER_URL_KEYS |= {"perimetre", "code", "moment", "definition", "de", "a"}
 
@@ -324,7 +326,7 @@ def sidebar(where=None) -> Filters:
         landlord = None
         if role == "bailleur":  # always one of its own establishments, never "Tous"
             landlord = _select("landlord", landlords(), allow_all=False,
-                               help="Votre organisme : les indicateurs se limitent à cet établissement.")
+                               help="Votre organisme : les indicateurs couvrent tous ses établissements (SIRET de ce SIREN).")
             from dashboard import audience
 
             audience.set_landlord(landlord)

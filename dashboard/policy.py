@@ -8,8 +8,9 @@ is shown, never widen it.
 
 Roles (docs/access.md):
 - observatoire: every mart, unchanged.
-- bailleur: marts about people are forced to one of its own establishments (the `landlord` filter,
-  or the `viewer` of the landlord benchmark); another landlord is refused.
+- bailleur: marts about people are forced to its own organisation (SIREN: all its establishments;
+  the `landlord` filter, or the `viewer` of the landlord benchmark); another landlord is refused
+  (a SIRET given designates its organisation).
 - comite: marts about people in detail when the call is restricted to one of its operations or
   territories (filters are combined with AND, so the rows stay inside that scope); otherwise the
   public rules.
@@ -30,6 +31,7 @@ from dashboard.access import Scope
 OPEN = frozenset({
     "mart_contract_share", "mart_contract_list", "mart_hours_grid", "mart_hours_grid_defaults",
     "mart_territory_population", "mart_build_info", "mart_filter_options", "mart_ingest_log",
+    "mart_organisation",
 })
 # The search: open to every role, execution-only entities narrowed to the role's own (execution_keys).
 SEARCH = frozenset({"mart_search"})
@@ -38,13 +40,14 @@ BREAKDOWNS = frozenset({"mart_hours", "mart_participants", "mart_exits"})
 # Marts about people, one row for the filter set.
 SINGLE = frozenset({"mart_headlines"})
 # Marts about people with one row per operation or landlord: detail only.
-DETAIL = frozenset({"mart_targets", "mart_custom_targets", "mart_anru_floors", "mart_burnup", "mart_burnup_status"})
+DETAIL = frozenset({"mart_targets", "mart_custom_targets", "mart_anru_floors", "mart_burnup", "mart_burnup_status",
+                    "mart_operation", "mart_operation_lots"})
 # The landlord comparison: its own landlord named (viewer), the others anonymous.
 BENCHMARK = frozenset({"mart_landlord_position", "mart_landlord_benchmark"})
 # Data quality: per contract and per file, for the observatory team.
 OBSERVATORY_ONLY = frozenset({
     "mart_declared_vs_executed", "mart_declared_vs_executed_list", "mart_rejects_by_reason",
-    "mart_unknown_territories",
+    "mart_unknown_territories", "mart_unresolved_buyers",
 })
 
 # Breakdowns published at region / département level: no landlord, operation, EPCI or commune.
@@ -110,10 +113,16 @@ def _bailleur(name: str, params: dict, scope: Scope) -> dict:
         raise Denied("Aucun établissement de votre organisme n'est présent dans les données.")
     if value is None:
         out[key] = scope.default_landlord or scope.landlords[0]
-    elif str(value) not in scope.landlords:
+    elif _organisation(value) not in scope.landlords:
         raise Denied("Ce bailleur n'est pas dans votre périmètre : vous ne voyez que les chiffres de votre "
                      "organisme (les autres bailleurs n'apparaissent que de façon anonyme, page Bailleurs).")
     return out
+
+
+def _organisation(value) -> str:
+    """The organisation (SIREN) a landlord value designates: a SIRET's first 9 digits."""
+    v = str(value)
+    return v[:9] if len(v) == 14 and v.isdigit() else v
 
 
 def _in_committee_scope(params: dict, scope: Scope) -> bool:

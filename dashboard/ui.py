@@ -285,9 +285,17 @@ def _present(df: pd.DataFrame, columns: list[Col]) -> tuple[pd.DataFrame, pd.Dat
 
 def table(df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = None,
           height: int | str = "auto") -> pd.DataFrame:
-    """Show rows as a French table with its downloads; returns the display frame."""
+    """Show rows as a French table with its downloads; returns the display frame. Rows naming a
+    buyer or an operation get a link to its fiche (dashboard/entities.py)."""
+    from dashboard import entities
+
     display, export = _present(df, columns)
-    st.dataframe(display, hide_index=True, height=height)
+    links = entities.link_column(df)
+    if links is not None and links.notna().any():
+        shown = display.assign(Fiche=links.to_numpy())
+        st.dataframe(shown, hide_index=True, height=height, column_config={"Fiche": entities.link_config()})
+    else:
+        st.dataframe(display, hide_index=True, height=height)
     if has_masked(display):
         mask_note()
     downloads(export, name, key or slug(name), columns)

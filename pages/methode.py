@@ -60,6 +60,8 @@ st.markdown(f"""
 | Plancher ANRU | Deux planchers, chacun à part : au moins 5 % des heures travaillées sur les lots d'investissement (travaux, ingénierie) et 10 % de celles des marchés de GUP vont à des habitants des QPV. Heures travaillées estimées par la grille d'heures ; montant de l'export, sinon du marché DECP lié ; non calculable quand un lot n'a de montant nulle part. |
 | Trajectoire | Heures réalisées cumulées par mois (mois de début de chaque contrat) face à l'objectif du fichier d'objectifs (à défaut, les heures prévues) ; projection au rythme des 6 derniers mois entre deux points publiés. En avance : objectif atteint au moins 6 mois avant l'échéance ; dans les temps : au plus tard le mois de l'échéance ; en retard : après. |
 | Grille d'heures | Montant HT × part de main-d'œuvre × taux d'insertion / coût horaire chargé. |
+| Acheteur (organisme) | Un SIREN : ses établissements (SIRET) sont réunis, sous le nom du référentiel des acheteurs (à défaut, son nom le plus fréquent). Un identifiant mal formé est rattaché par le référentiel ou par un nom identique (majuscules, accents et ponctuation ignorés) ; sinon il compte en « Non renseigné » et figure sur la page Qualité. |
+| Opération | Un code (« NPNRU-80021-003 · NPNRU Amiens — Amiens Nord ») : deux opérations de même nom restent distinctes, un même code nommé différemment selon les fichiers reste une seule opération. |
 """)
 
 st.subheader("Secret statistique")
@@ -148,7 +150,7 @@ st.markdown(
     "anonyme en particulier. Les valeurs d'un bailleur suivent le secret des autres pages avec le filtre "
     "« Bailleur social » : une part (femmes, résidents QPV, locataires) est masquée (« s ») quand sa "
     "répartition y est masquée, et les chiffres sur les personnes ne sont publiés que pour toutes les années "
-    "ou une seule année. Un bailleur connecté ne voit sous son nom que ses propres établissements "
+    "ou une seule année. Un bailleur connecté ne voit sous son nom que son propre organisme "
     "(voir « Qui voit quoi » ci-dessous) ; l'équipe de l'observatoire voit chaque bailleur sous son nom, "
     "dans le respect du secret statistique."
 )
@@ -161,7 +163,7 @@ st.markdown(
     "serveur à chaque requête : une adresse de page ou un choix dans un menu ne peut pas les élargir.\n"
     "- **Observatoire** (équipe de la DREETS) : tout ce que publie le tableau de bord, sous secret "
     "statistique.\n"
-    "- **Bailleur social** : le détail de son organisme (par SIREN, chacun de ses établissements) ; la "
+    "- **Bailleur social** : le détail de son organisme (son SIREN, tous ses établissements ensemble) ; la "
     "région et les bailleurs de taille comparable seulement sous forme de distributions anonymes (page "
     "Bailleurs) ; jamais les chiffres d'exécution d'un autre bailleur.\n"
     "- **Comité de pilotage** : le détail des opérations et des territoires du comité ; la région et "

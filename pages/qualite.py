@@ -124,3 +124,40 @@ if ui.need("mart_unknown_territories"):
             Col("place_type", "Type de code", "code:place_type"), Col("n_contracts", "Marchés", "int"), Col("amount", "Montant", "eur"),
             Col("examples", "Exemples de codes"),
         ], "territoires-non-identifies", key="q-terr")
+
+st.subheader("Acheteurs non identifiés")
+if ui.need("mart_unresolved_buyers"):
+    ub = db.mart("mart_unresolved_buyers")
+    unresolved = ub[ub["resolution"] == "unresolved"]
+    if unresolved.empty:
+        st.success("Chaque identifiant d'acheteur est rattaché à un organisme (SIREN).")
+    else:
+        st.caption(f"{fmt.integer(len(unresolved))} identifiant(s) d'acheteur mal formé(s) (ni SIRET de 14 chiffres "
+                   "ni SIREN de 9) que ni le référentiel des acheteurs ni un nom identique ne rattachent à un "
+                   "organisme : leurs marchés et lignes comptent en « Non renseigné » et ils ne sont proposés "
+                   "dans aucun filtre.")
+        ui.table(unresolved, [Col("buyer_siret", "Identifiant lu"), Col("buyer_name", "Nom lu"),
+                              Col("buyer_type", "Type", "code:buyer_type"), Col("n_rows", "Enregistrements", "int")],
+                 "acheteurs-non-identifies", key="q-unresolved")
+    resolved = ub[ub["resolution"] != "unresolved"]
+    if not resolved.empty:
+        with st.expander(f"{fmt.integer(len(resolved))} identifiant(s) mal formé(s) rattaché(s) par le nom"):
+            RES = {"register_name": "Nom du référentiel des acheteurs", "name": "Nom identique d'un organisme"}
+            ui.table(resolved.assign(how=resolved["resolution"].map(RES)),
+                     [Col("buyer_siret", "Identifiant lu"), Col("buyer_name", "Nom lu"), Col("how", "Rattaché par"),
+                      Col("buyer_siren", "SIREN"), Col("organisation_name", "Organisme"),
+                      Col("n_rows", "Enregistrements", "int")], "acheteurs-rattaches", key="q-resolved")
+
+st.subheader("Opérations nommées différemment")
+if ui.need("mart_operation"):
+    ops = db.mart("mart_operation")
+    conflicts = ops[ops["n_names"] > 1]
+    if conflicts.empty:
+        st.success("Chaque code d'opération porte un seul nom dans les fichiers des facilitateurs.")
+    else:
+        st.caption("Même code, noms différents selon les fichiers : c'est une seule opération (par son code), "
+                   "affichée sous son nom le plus fréquent.")
+        rows = conflicts.assign(all_names=[
+            " ; ".join(f"{n['name']} ({', '.join(n['source_files'])})" for n in names) for names in conflicts["names"]])
+        ui.table(rows, [Col("operation_id", "Code"), Col("operation_name", "Nom retenu"),
+                        Col("all_names", "Noms lus (fichiers)")], "operations-noms-differents", key="q-opnames")

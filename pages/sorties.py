@@ -65,7 +65,9 @@ committee.write(perimetre=None if scope == "filters" else scope, code=scope_valu
 for note in committee.notes():
     st.warning(note, icon=":material/link_off:")
 if scope != "filters" and scope_value:
-    ui.describe_export("Périmètre du comité", f"{SCOPES[scope]} : {opts.get(scope_value, scope_value)} ({scope_value})")
+    shown = opts.get(scope_value, scope_value)   # operation labels already start with their code
+    shown = shown if str(shown).startswith(str(scope_value)) else f"{shown} ({scope_value})"
+    ui.describe_export("Périmètre du comité", f"{SCOPES[scope]} : {shown}")
 ui.describe_export("Moment", "fin de parcours" if timepoint == "end" else "6 mois après la sortie")
 ui.describe_export("Définition de l'emploi durable", DEFINITIONS[definition].lower())
 # export names carry the page, the committee's perimeter, moment and definition

@@ -11,6 +11,8 @@ thresholds, with hours per person chosen so that each figure below is unique on 
 | Gamma Résidences (333333333)| 33333333300013 | OPC       | Arras 62041 (62, 200033579)   | 15 x 71        | 1 065 |
 
 Region: 4 932 h; département 59: 1 949 h; département 62: 2 983 h (Beta + Gamma, not one landlord).
+An organisation is its SIREN (issue 11): Alpha Habitat is one landlord of 1 313 + 636 = 1 949 h, named
+« Alpha Habitat » (its most frequent name: 1 contract + 13 lines against 1 + 12 for « Alpha Habitat Sud »).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from pipelines import schema, sql_layer
 
 A1, A2, B, C = "11111111100011", "11111111100029", "22222222200018", "33333333300013"
 SIREN_A, SIREN_B, SIREN_C = "111111111", "222222222", "333333333"
+ORG_A = "Alpha Habitat"  # the organisation's name
 NAMES = {A1: "Alpha Habitat", A2: "Alpha Habitat Sud", B: "Beta Logis", C: "Gamma Résidences"}
 OPS = {A1: ("OPA1", "Alpha Lille Centre"), A2: ("OPA2", "Alpha Lille Sud"), B: ("OPB", "Beta Arras"),
        C: ("OPC", "Gamma Arras")}
@@ -31,6 +34,7 @@ PEOPLE = {A1: (13, 101.0, "59350"), A2: (12, 53.0, "59350"), B: (14, 137.0, "620
 HOURS = {s: int(n * h) for s, (n, h, _) in PEOPLE.items()}  # 1313, 636, 1918, 1065
 REGION_HOURS = sum(HOURS.values())  # 4932
 DEP_HOURS = {"59": HOURS[A1] + HOURS[A2], "62": HOURS[B] + HOURS[C]}  # 1949, 2983
+ORG_HOURS_A = HOURS[A1] + HOURS[A2]  # 1949: Alpha Habitat's two establishments
 
 
 def build_access_db(path: Path | str, *, demo: bool = False) -> Path:

@@ -14,7 +14,7 @@ from tests.stub_marts import build_stub_db
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGES = ["accueil", "marches_clauses", "heures", "publics", "sorties", "territoires", "bailleurs", "objectifs",
-         "rapport", "calculateur", "qualite", "methode"]
+         "rapport", "calculateur", "qualite", "methode", "acheteur", "operation"]
 
 
 @functools.lru_cache(maxsize=None)

@@ -44,7 +44,7 @@ EXIT_VARIANTS = [("end", "broad"), ("end", "strict"), ("6m", "broad")]
 FILTERS = ["year_from", "year_to", "departement", "epci", "buyer_type", "landlord", "sector", "operation", "public"]
 LINE_FILTER_SQL = {
     "departement": "l.operation_departement_code = ?", "epci": "l.operation_epci_code = ?",
-    "buyer_type": "l.buyer_type = ?", "landlord": "l.buyer_siret = ?", "sector": "l.sector = ?",
+    "buyer_type": "l.buyer_type = ?", "landlord": "l.buyer_siren = int_siren(?)", "sector": "l.sector = ?",
     "operation": "l.operation_id = ?", "public": "list_contains(l.publics, ?)",
     "year_from": "l.year >= ?", "year_to": "l.year <= ?",
 }
@@ -410,7 +410,7 @@ def filter_grid(con, *, with_years: bool = True, year_crossings=True,
     combination outside the bounded space."""
     values = {
         "departement": "operation_departement_code", "epci": "operation_epci_code", "buyer_type": "buyer_type",
-        "landlord": "buyer_siret", "sector": "sector", "operation": "operation_id",
+        "landlord": "buyer_siren", "sector": "sector", "operation": "operation_id",
     }
     singles = []
     for name, col in values.items():

@@ -22,7 +22,8 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from access_fixture import A1, A2, B, C, DEP_HOURS, HOURS, NAMES, REGION_HOURS, SIREN_A, build_access_db, shows
+from access_fixture import (A1, A2, B, C, DEP_HOURS, HOURS, NAMES, ORG_A, ORG_HOURS_A, REGION_HOURS, SIREN_A,
+                            SIREN_B, build_access_db, shows)
 from dashboard import access, policy
 from dashboard.access import Known, Scope
 from tests.dashboard_apptest import run_page
@@ -136,7 +137,7 @@ def warnings(at) -> str:
 
 # --- the access file ---------------------------------------------------------------------------
 
-KNOWN = Known(landlords={A1: "Alpha Habitat", A2: "Alpha Habitat Sud", B: "Beta Logis"},
+KNOWN = Known(landlords={SIREN_A: "Alpha Habitat", SIREN_B: "Beta Logis"},
               operations={"OPA1": "a", "OPB": "b"}, territories={"59": "Nord", "200093201": "MEL"})
 
 
@@ -169,8 +170,8 @@ def test_access_file_lines_are_checked_with_french_messages():
     assert "ligne 11 : identifiant vide" in msgs
     assert "ligne 12 : le rôle observatoire ne prend ni SIREN" in msgs
     assert len(t.problems) == 9
-    # a SIREN covers every establishment whose SIRET starts with it
-    assert access.scope_of(t.entries["alice@alpha.fr"], KNOWN).landlords == (A1, A2)
+    # a SIREN is one organisation, whatever its establishments
+    assert access.scope_of(t.entries["alice@alpha.fr"], KNOWN).landlords == (SIREN_A,)
 
 
 def test_access_file_header_and_delimiter():
@@ -205,7 +206,7 @@ def test_access_file_problems_are_shown_and_the_file_is_reloaded_when_it_changes
     path.write_text(FILE, encoding="utf-8")
     at.run()
     assert "Accès** : Bailleur social" in sidebar_text(at)
-    assert options(at, "bailleur") == [NAMES[A1], NAMES[A2]]
+    assert options(at, "bailleur") == [ORG_A]
 
 
 def test_a_missing_access_file_grants_nothing(sign_in, real_db, tmp_path, monkeypatch):
@@ -232,40 +233,52 @@ def test_a_signed_in_person_not_in_the_file_gets_the_public_view_and_whom_to_ask
 FORBIDDEN_FOR_A = [HOURS[B], HOURS[C], REGION_HOURS, DEP_HOURS["62"]]
 
 
-def test_bailleur_sees_its_own_establishments_only(sign_in, real_db, downloads):
+def test_bailleur_sees_its_own_organisation_only(sign_in, real_db, downloads):
     sign_in("alice@alpha.fr")
     at = run_page("heures", real_db, query={"bailleur": NAMES[B]})  # another landlord in the URL
     assert not at.exception
-    assert options(at, "bailleur") == [NAMES[A1], NAMES[A2]]  # no "Tous", no other landlord
-    assert at.selectbox(key="bailleur").value == A1
+    assert options(at, "bailleur") == [ORG_A]  # no "Tous", no other landlord, one entry per organisation
+    assert at.selectbox(key="bailleur").value == SIREN_A
     assert any("Filtre ignoré" in w.value for w in at.warning)
     at.selectbox(key="h_dim").set_value("buyer").run()
     shown = everything(at, downloads)
-    assert shows(shown, HOURS[A1])
+    assert shows(shown, ORG_HOURS_A)
     for v in FORBIDDEN_FOR_A:
         assert not shows(shown, v), v
     assert NAMES[B] not in shown.replace(f"« {NAMES[B]} »", "")  # only echoed in the ignored-filter note
-    # its second establishment
-    at.selectbox(key="bailleur").set_value(A2).run()
-    assert shows(everything(at), HOURS[A2]) and not shows(everything(at), HOURS[B])
+
+
+def test_bailleur_sees_all_the_establishments_of_its_organisation_together(sign_in, real_db):
+    """Issue 11: a landlord is its SIREN; its two SIRETs are one organisation, never one at a time."""
+    sign_in("alice@alpha.fr")
+    at = run_page("heures", real_db)
+    assert not at.exception
+    m = {x.label: x.value for x in at.metric}
+    assert m["Heures réalisées"] == "1\u202f949\u00a0h"  # 1 313 (11111111100011) + 636 (11111111100029)
+    assert m["Participants"] == "25"  # 13 + 12
+    scope = access.current() or Scope(role="bailleur", sirens=(SIREN_A,), landlords=(SIREN_A,))
+    # a SIRET of its own organisation is accepted (it designates the organisation), another one is not
+    assert policy.enforce("mart_hours", {"landlord": A2}, scope)["landlord"] == A2
+    with pytest.raises(policy.Denied):
+        policy.enforce("mart_hours", {"landlord": B}, Scope(role="bailleur", sirens=(SIREN_A,), landlords=(SIREN_A,)))
 
 
 def test_bailleur_cannot_reach_another_landlord_by_its_siret_or_a_forged_filter(sign_in, real_db, monkeypatch):
     sign_in("alice@alpha.fr")
     at = run_page("heures", real_db, query={"bailleur": B})  # the SIRET itself in the URL
     assert not at.exception
-    assert at.selectbox(key="bailleur").value == A1
+    assert at.selectbox(key="bailleur").value == SIREN_A
     assert not shows(everything(at), HOURS[B])
     # whatever the widgets send, the server decides: a filter set naming another landlord is refused
     from dashboard import db, filters
 
     monkeypatch.setenv("OBSERVATOIRE_DB", str(real_db))
-    access.set_current(Scope(role="bailleur", sirens=(SIREN_A,), landlords=(A1, A2)))
+    access.set_current(Scope(role="bailleur", sirens=(SIREN_A,), landlords=(SIREN_A,)))
     try:
         with pytest.raises(policy.Denied):
             db.mart("mart_hours", filters=filters.Filters(landlord=B), dimension="total")
         total = db.mart("mart_hours", filters=filters.Filters(), dimension="total")
-        assert total["hours_worked"].tolist() == [HOURS[A1]]
+        assert total["hours_worked"].tolist() == [ORG_HOURS_A]
         with pytest.raises(policy.Denied):
             db.mart("mart_landlord_position", viewer=B)
     finally:
@@ -276,7 +289,7 @@ def test_bailleur_benchmark_names_only_itself(sign_in, real_db, downloads):
     sign_in("alice@alpha.fr")
     at = run_page("bailleurs", real_db, query={"bailleur": NAMES[B]})
     assert not at.exception
-    assert options(at, "b_viewer") == [NAMES[A1], NAMES[A2]]
+    assert options(at, "b_viewer") == [ORG_A]
     shown = everything(at, downloads)
     for name in (NAMES[B], NAMES[C]):
         assert name not in shown.replace(f"« {NAMES[B]} »", "")
@@ -302,9 +315,9 @@ def test_bailleur_pages_and_policy(sign_in, real_db):
     at = run_page("accueil", real_db)
     with pytest.raises(ValueError):  # not in its navigation
         at.switch_page("pages/qualite.py")
-    scope = Scope(role="bailleur", sirens=(SIREN_A,), landlords=(A1, A2), default_landlord=A2)
-    assert policy.enforce("mart_hours", {"dimension": "total"}, scope)["landlord"] == A2
-    assert policy.enforce("mart_landlord_benchmark", {"scope": "peers"}, scope)["viewer"] == A2
+    scope = Scope(role="bailleur", sirens=(SIREN_A,), landlords=(SIREN_A,), default_landlord=SIREN_A)
+    assert policy.enforce("mart_hours", {"dimension": "total"}, scope)["landlord"] == SIREN_A
+    assert policy.enforce("mart_landlord_benchmark", {"scope": "peers"}, scope)["viewer"] == SIREN_A
     with pytest.raises(policy.Denied):
         policy.enforce("mart_hours", {"dimension": "total", "landlord": B}, scope)
     with pytest.raises(policy.Denied):
@@ -318,9 +331,9 @@ def test_bailleur_pages_and_policy(sign_in, real_db):
 
 def test_committee_sees_its_operation_in_detail(sign_in, real_db, downloads):
     sign_in("comite@arras.fr")
-    at = run_page("heures", real_db, query={"operation": "Beta Arras"})
+    at = run_page("heures", real_db, query={"operation": "OPB · Beta Arras"})
     assert not at.exception
-    assert options(at, "operation") == ["Tous", "Beta Arras"]
+    assert options(at, "operation") == ["Tous", "OPB · Beta Arras"]  # an operation is its code (issue 11)
     at.selectbox(key="h_dim").set_value("buyer").run()
     shown = everything(at, downloads)
     assert shows(shown, HOURS[B])
@@ -347,7 +360,7 @@ def test_committee_report_offers_its_operations_only(sign_in, real_db, downloads
     sign_in("comite@arras.fr")
     at = run_page("rapport", real_db)
     assert not at.exception
-    assert options(at, "r_value_operation") == ["Beta Arras"]
+    assert options(at, "r_value_operation") == ["OPB · Beta Arras"]
     shown = everything(at, downloads)
     assert shows(shown, HOURS[B])
     for v in (HOURS[A1], HOURS[A2], HOURS[C]):
@@ -419,7 +432,8 @@ def test_observatoire_sees_every_landlord(sign_in, real_db):
     at = run_page("heures", real_db)
     at.selectbox(key="h_dim").set_value("buyer").run()
     shown = everything(at)
-    assert all(shows(shown, v) for v in HOURS.values())
+    # by organisation (issue 11): Alpha Habitat's two establishments are one row of 1 313 + 636 h
+    assert all(shows(shown, v) for v in (ORG_HOURS_A, HOURS[B], HOURS[C]))
     assert "Accès** : Observatoire" in sidebar_text(at)
 
 
@@ -433,7 +447,7 @@ def test_demo_mode_on_the_demo_database(observatoire_view, monkeypatch, demo_bui
     assert any("Mode démonstration" in w.value for w in at.warning)
     at.selectbox(key="role").set_value("bailleur").run()
     assert at.selectbox(key="organisme").value == SIREN_A
-    assert options(at, "bailleur") == [NAMES[A1], NAMES[A2]]
+    assert options(at, "bailleur") == [ORG_A]
     assert any("comme « Bailleur social »" in w.value for w in at.warning)
     at.selectbox(key="h_dim").set_value("buyer").run()
     assert not shows(everything(at), HOURS[B])

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from access_fixture import A1, B, C, DEP_HOURS, HOURS, NAMES, REGION_HOURS, SIREN_A, build_access_db, shows
+from access_fixture import (A1, B, C, DEP_HOURS, HOURS, NAMES, ORG_HOURS_A, REGION_HOURS, SIREN_A, build_access_db,
+                            shows)
 from pipelines.bench.pages import CHROMIUM, CHROMIUM_ARGS, free_port, stop_app, wait_rendered
 from pipelines.settings import PROJECT_ROOT
 
@@ -126,12 +127,12 @@ def test_sign_in_as_a_landlord_shows_its_own_figures_only(browser, app, provider
     try:
         assert "Bailleur social" in sidebar(page) and "alice" in sidebar(page)
         text = open_page(page, app + "/heures")
-        assert shows(text, HOURS[A1])
+        assert shows(text, ORG_HOURS_A)  # its organisation: both establishments
         for v in (HOURS[B], HOURS[C], REGION_HOURS):
             assert not shows(text, v), v
         text = open_page(page, app + "/heures?bailleur=" + urllib.request.quote(NAMES[B]))
         assert "Filtre ignoré" in text
-        assert shows(text, HOURS[A1]) and not shows(text, HOURS[B])
+        assert shows(text, ORG_HOURS_A) and not shows(text, HOURS[B])
         # signing out gives the public view
         page.get_by_role("button", name="Se déconnecter").click()
         page.wait_for_url(provider + "/**", timeout=30_000)  # the provider's end of session (RP-initiated)
@@ -149,7 +150,7 @@ def test_sign_in_as_a_committee_and_as_the_observatory(browser, app, provider):
     ctx, page = sign_in(browser, app, provider, "comite@arras.fr")
     try:
         assert "Comité de pilotage" in sidebar(page) and "Beta Arras" in sidebar(page)
-        text = open_page(page, app + "/heures?operation=" + urllib.request.quote("Beta Arras"))
+        text = open_page(page, app + "/heures?operation=" + "OPB")  # an operation by its code (issue 11)
         assert shows(text, HOURS[B])
         text = open_page(page, app + "/heures?operation=" + urllib.request.quote("Gamma Arras"))
         assert shows(text, REGION_HOURS) and not shows(text, HOURS[C])
@@ -193,7 +194,7 @@ def test_demo_mode_role_is_kept_from_the_first_choice_and_across_pages(tmp_path,
         assert "Bailleur social" in page.locator(".st-key-obs-access").inner_text()
         text = open_page(page, page.url.replace("/sorties", "/heures"))
         assert "Bailleur social" in sidebar(page)
-        assert shows(text, HOURS[A1]) and not shows(text, HOURS[B]) and not shows(text, REGION_HOURS)
+        assert shows(text, ORG_HOURS_A) and not shows(text, HOURS[B]) and not shows(text, REGION_HOURS)
     finally:
         ctx.close()
         stop_app(proc)

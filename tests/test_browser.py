@@ -103,3 +103,29 @@ def test_csv_download_is_french(page, app_url, tmp_path):
     assert all(c.isdigit() for c in first[4])  # counts without group separator
 
 
+
+
+def test_fiche_acheteur_and_fiche_operation_open_by_url(page, app_url):
+    """Issue 11: `?acheteur=SIREN` (a SIRET designates its organisation) and `?operation=CODE`."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_db()), read_only=True)
+    siren, name = con.execute("select buyer_siren, buyer_name from mart_organisation() "
+                              "where buyer_type = 'landlord' order by n_contracts desc limit 1").fetchone()
+    siret = con.execute("select establishments[1] from mart_organisation(buyer := ?)", [siren]).fetchone()[0]
+    code, label = con.execute("select operation_id, label from mart_operation() order by n_lines desc limit 1").fetchone()
+    con.close()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{app_url}/acheteur?acheteur={siret}")
+    wait_rendered(page)
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert page.locator("h1").first.inner_text().strip() == "Fiche acheteur"
+    assert name in body and f"SIREN {siren}" in body and "Marchés publiés" in body, body[:500]
+    assert "Heures réalisées" in body  # the observatory view of the demo: its execution figures
+    assert f"acheteur={siren}" in page.url  # the fiche's own link names the organisation
+    page.screenshot(path=str(SHOTS / "fiche-acheteur.png"), full_page=True)
+    page.goto(f"{app_url}/operation?operation={urllib.parse.quote(code)}")
+    wait_rendered(page)
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert label in body and "Plancher ANRU" in body and "Filtre ignoré" not in body, body[:500]
+    page.screenshot(path=str(SHOTS / "fiche-operation.png"), full_page=True)

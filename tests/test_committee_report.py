@@ -320,7 +320,7 @@ def test_page_xlsx_about_sheet_lists_filters_with_labels_and_definitions(db_path
             if r[0]}
     assert rows["Titre"].startswith("Sorties vers l'emploi")
     assert rows["Filtre : Département"] == "59 Nord"  # the label (which holds the code)
-    assert rows["Filtre : Périmètre du comité"] == "Une opération : Opération test (OP1)"
+    assert rows["Filtre : Périmètre du comité"] == "Une opération : OP1 · Opération test"
     assert rows["Filtre : Moment"] == "6 mois après la sortie"
     assert rows["Période"] == "toutes années"
     assert rows["Base construite le"] == "1er décembre 2026 à 10:00"
@@ -329,7 +329,7 @@ def test_page_xlsx_about_sheet_lists_filters_with_labels_and_definitions(db_path
 
 
 def test_csv_name_carries_page_main_filter_and_date(db_path, downloads):
-    at = run_page("heures", db_path, query={"operation": "Opération test", "annee_min": "2024",
+    at = run_page("heures", db_path, query={"operation": "OP1", "annee_min": "2024",
                                             "annee_max": "2024"})
     assert not at.exception
     at.session_state["tbl-h-year"] = True

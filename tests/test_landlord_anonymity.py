@@ -32,7 +32,7 @@ SIRETS = [r[0] for r in REGION]
 BAND = {"small": SIRETS[0:4], "medium": SIRETS[4:8], "large": SIRETS[8:12]}
 VIEWERS = SIRETS + [s for s, _ in EXECUTION_ONLY]
 BENCH_COLUMNS = ["indicator", "scope", "peer_group", "position", "n_landlords", "landlord_label", "is_viewer",
-                 "buyer_siret", "value"]
+                 "buyer_siren", "value"]
 
 
 def _args(**params):
@@ -71,7 +71,7 @@ def public(con):
                               key=repr)
     out["planned"] = sorted(rows(con, "select buyer_siret, sum(planned_hours) as h from clause_planned group by all"),
                             key=lambda r: r["buyer_siret"])
-    out["bands"] = sorted((r["buyer_siret"], r["size_band"]) for r in rows(con, "select * from int_landlord_size_band"))
+    out["bands"] = sorted((r["buyer_siren"], r["size_band"]) for r in rows(con, "select * from int_landlord_size_band"))
     return out
 
 
@@ -98,10 +98,10 @@ def test_an_anonymous_row_carries_its_value_and_rank_only(region):
                 for r in got:
                     assert list(r) == BENCH_COLUMNS  # no SIRET, amount, size, contracts, participants
                     if r["is_viewer"]:
-                        assert viewer is not None and r["buyer_siret"] == viewer
+                        assert viewer is not None and r["buyer_siren"] == viewer
                         assert r["landlord_label"] == landlord_name(viewer)
                     else:
-                        assert r["buyer_siret"] is None
+                        assert r["buyer_siren"] is None
                         assert r["landlord_label"] == f"Rang {r['position']}"
                         assert r["landlord_label"] not in names
                     assert r["indicator"] in LISTED
@@ -112,9 +112,9 @@ def test_an_anonymous_row_carries_its_value_and_rank_only(region):
 
 def _true_positions(con, viewer):
     """Privileged: which landlord is behind each rank of each region list (as the mart sorts them)."""
-    return {(r["indicator"], r["position"]): r["buyer_siret"] for r in rows(con, f"""
-        select indicator, buyer_siret, row_number() over (
-            partition by indicator order by value, buyer_siret = '{viewer}' desc, md5(indicator || buyer_siret))
+    return {(r["indicator"], r["position"]): r["buyer_siren"] for r in rows(con, f"""
+        select indicator, buyer_siren, row_number() over (
+            partition by indicator order by value, buyer_siren = '{viewer}' desc, md5(indicator || buyer_siren))
             as position
         from int_landlord_values() where region_published and is_listed""")}
 
@@ -174,7 +174,7 @@ def test_exchanging_two_landlords_of_a_band_changes_nothing_published(region, x,
                 assert listed_a == listed_b, (viewer, key)
     # not vacuous: the swap did change who has which figures (privileged view, never published)
     def figures(con):
-        return {r["buyer_siret"]: (r["women_share"], r["hours_per_participant"])
+        return {r["buyer_siren"]: (r["women_share"], r["hours_per_participant"])
                 for r in rows(con, "select * from int_landlord_indicators()")}
     assert figures(swapped)[x] == figures(region)[y] != figures(region)[x]
 
@@ -234,7 +234,7 @@ def test_values_are_rounded_as_published(region):
     """Exact ratios would give numerators and denominators back (a share 9/14 published as
     0.642857... says 14 participants, and a QPV share 9/14 of the same 14 joins the two lists): shares
     and rates are published to the percent, hours per participant to the hour, quartiles too."""
-    exact = {r["buyer_siret"]: r for r in rows(region, "select * from int_landlord_indicators()")}
+    exact = {r["buyer_siren"]: r for r in rows(region, "select * from int_landlord_indicators()")}
     assert exact[SIRETS[4]]["women_share"] == pytest.approx(9 / 14)
     for r in bench(region, viewer=V) + bench(region, viewer=V, scope="peers"):
         step = 1 if r["indicator"] == "hours_per_participant" else 0.01

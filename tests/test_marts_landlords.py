@@ -10,7 +10,7 @@ import pytest
 
 from marts_fixture import add_contracts, add_lines, add_lots, build, new_db, people, rows
 
-L1, L2, L3 = "10000000000001", "20000000000002", "30000000000003"
+L1, L2, L3 = "100000001", "200000002", "300000003"
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def con():
 
 def indicators(con, **params):
     args = ", ".join(f"{k} := {v!r}" for k, v in params.items())
-    return {r["buyer_siret"]: r for r in rows(con, f"select * from int_landlord_indicators({args})")}
+    return {r["buyer_siren"]: r for r in rows(con, f"select * from int_landlord_indicators({args})")}
 
 
 def bench(con, **params):
@@ -131,28 +131,28 @@ def test_precomputed_and_filtered_paths_agree(con):
 
 # --- a region of twelve landlords -----------------------------------------------------------------
 
-# siret, amount (M€), contracts, of which with a clause, people, women, QPV residents, tenants,
+# identifier (a SIREN: a landlord is its organisation, issue 11), amount (M€), contracts, of which with a clause, people, women, QPV residents, tenants,
 # hours per person, exits to a CDI, exits to unemployment (the others' outcome is unknown)
 REGION = [
     # every count and its complement is 0 or >= 5 in the landlord's cut, so its shares and exit rate
     # are publishable, except on purpose: 01 and 12 (2 and 3 exits to a CDI: exit rate masked),
     # 06 and 11 (2 and 3 women: gender breakdown masked, women share withheld)
-    ("40000000000001", 1.0, 4, 1, 12, 5, 7, 6, 100.0, 2, 5),
-    ("40000000000002", 1.1, 4, 4, 10, 5, 0, 10, 50.0, 5, 5),
-    ("40000000000003", 1.2, 4, 2, 15, 10, 5, 5, 80.0, 5, 10),
-    ("40000000000004", 1.3, 4, 3, 16, 6, 8, 11, 120.0, 6, 5),
-    ("40000000000005", 2.0, 5, 1, 14, 9, 9, 5, 90.0, 8, 6),
-    ("40000000000006", 2.2, 5, 5, 20, 2, 6, 9, 110.0, 6, 9),
-    ("40000000000007", 2.4, 5, 2, 18, 7, 12, 13, 70.0, 10, 8),
-    ("40000000000008", 2.6, 5, 4, 11, 6, 5, 0, 130.0, 0, 6),
-    ("40000000000009", 4.0, 2, 1, 24, 13, 10, 16, 60.0, 14, 5),
-    ("40000000000010", 4.5, 2, 0, 30, 19, 14, 8, 140.0, 9, 16),
-    ("40000000000011", 5.0, 2, 2, 18, 3, 8, 7, 95.0, 12, 6),
-    ("40000000000012", 5.5, 2, 1, 14, 8, 14, 6, 105.0, 3, 6),
+    ("400000001", 1.0, 4, 1, 12, 5, 7, 6, 100.0, 2, 5),
+    ("400000002", 1.1, 4, 4, 10, 5, 0, 10, 50.0, 5, 5),
+    ("400000003", 1.2, 4, 2, 15, 10, 5, 5, 80.0, 5, 10),
+    ("400000004", 1.3, 4, 3, 16, 6, 8, 11, 120.0, 6, 5),
+    ("400000005", 2.0, 5, 1, 14, 9, 9, 5, 90.0, 8, 6),
+    ("400000006", 2.2, 5, 5, 20, 2, 6, 9, 110.0, 6, 9),
+    ("400000007", 2.4, 5, 2, 18, 7, 12, 13, 70.0, 10, 8),
+    ("400000008", 2.6, 5, 4, 11, 6, 5, 0, 130.0, 0, 6),
+    ("400000009", 4.0, 2, 1, 24, 13, 10, 16, 60.0, 14, 5),
+    ("400000010", 4.5, 2, 0, 30, 19, 14, 8, 140.0, 9, 16),
+    ("400000011", 5.0, 2, 2, 18, 3, 8, 7, 95.0, 12, 6),
+    ("400000012", 5.5, 2, 1, 14, 8, 14, 6, 105.0, 3, 6),
 ]
 # execution data only (no DECP contract: band 'small'), 3 and 2 people, all women, QPV residents and
 # tenants, outcome unknown: masked (their cells hide 5 people together: no secondary mask elsewhere)
-EXECUTION_ONLY = [("50000000000001", 3), ("50000000000002", 2)]
+EXECUTION_ONLY = [("500000001", 3), ("500000002", 2)]
 PLANNED = 1000.0  # hours planned per landlord (one lot)
 
 
@@ -200,7 +200,7 @@ def region():
     return build_region()
 
 
-V = "40000000000006"  # the viewer of the tests below: medium band
+V = "400000006"  # the viewer of the tests below: medium band
 
 
 def test_region_indicators_by_hand(region):
@@ -217,15 +217,15 @@ def test_region_indicators_by_hand(region):
     assert six["qpv_share"] == pytest.approx(6 / 20) and six["tenant_share"] == pytest.approx(9 / 20)
     assert six["dynamic_exit_rate"] == pytest.approx(6 / 15)
     assert [by[s]["size_band"] for s, *_ in REGION] == ["small"] * 4 + ["medium"] * 4 + ["large"] * 4
-    assert by["50000000000001"]["size_band"] == "small" and by["50000000000001"]["is_masked"]
+    assert by["500000001"]["size_band"] == "small" and by["500000001"]["is_masked"]
     # 11: 3 women of 18, withheld too; the others' women shares are shown (5 to 19 women, 5 or more men)
-    assert [s for s, *_ in REGION if by[s]["women_share"] is None] == ["40000000000006", "40000000000011"]
-    assert by["40000000000011"]["qpv_share"] == pytest.approx(8 / 18)
+    assert [s for s, *_ in REGION if by[s]["women_share"] is None] == ["400000006", "400000011"]
+    assert by["400000011"]["qpv_share"] == pytest.approx(8 / 18)
     # 01: 2 CDI of 7 known, 12: 3 of 9: the dynamic cells are masked (and the 'other' ones with them)
-    for siret in ("40000000000001", "40000000000012"):
+    for siret in ("400000001", "400000012"):
         assert by[siret]["dynamic_exit_rate"] is None and by[siret]["exit_rate_masked"]
         assert by[siret]["n_exits_known"] is None
-    assert by["40000000000001"]["women_share"] == pytest.approx(5 / 12)
+    assert by["400000001"]["women_share"] == pytest.approx(5 / 12)
     assert all(by[s]["mask_reason"] is None for s, *_ in REGION)
 
 
@@ -239,10 +239,10 @@ def test_benchmark_lists_are_anonymous_rounded_and_sorted(region):
     assert [r["value"] for r in qpv] == pytest.approx(sorted(
         [0.58, 0.0, 0.33, 0.5, 0.64, 0.3, 0.67, 0.45, 0.42, 0.47, 0.44, 1.0]))
     me = [r for r in qpv if r["is_viewer"]]
-    assert len(me) == 1 and me[0]["landlord_label"] == "Bailleur 06" and me[0]["buyer_siret"] == V
+    assert len(me) == 1 and me[0]["landlord_label"] == "Bailleur 06" and me[0]["buyer_siren"] == V
     assert me[0]["position"] == 2  # 0, then 0.3
     others = [r for r in qpv if not r["is_viewer"]]
-    assert all(r["buyer_siret"] is None for r in others)
+    assert all(r["buyer_siren"] is None for r in others)
     assert [r["landlord_label"] for r in others] == [f"Rang {p}" for p in (1, *range(3, 13))]
     # women shares: 06 and 11 withheld, the ten others 5/12, 5/10, 10/15, 6/16, 9/14, 7/18, 6/11, 13/24,
     # 19/30, 8/14; no row for the viewer
@@ -261,8 +261,8 @@ def test_peers_are_the_viewer_band(region):
 
 
 def test_peers_all_bands_or_none(region):
-    """Exit rates: the small and large bands have 3 landlords with one each (40000000000001 and
-    40000000000012 have 2 and 3 exits to a CDI: masked), so no band list is published for that
+    """Exit rates: the small and large bands have 3 landlords with one each (400000001 and
+    400000012 have 2 and 3 exits to a CDI: masked), so no band list is published for that
     indicator, not even the viewer's 4 (else region - medium would give the 6 others, and with another
     viewer's band, a band of 3). Women shares: 06 (medium) and 11 (large) are withheld, same."""
     peers = {r["indicator"] for r in bench(region, viewer=V, scope="peers")}
@@ -306,11 +306,11 @@ def test_a_share_masked_in_the_landlord_breakdown_is_absent(region):
     assert gender["total"]["n_participants"] == 20 and not gender["total"]["is_masked"]
     assert gender["F"]["is_masked"] and gender["F"]["n_participants"] is None and gender["M"]["is_masked"]
     assert gender["total"]["women_share"] is None and gender["total"]["women_share_masked"]
-    for viewer in (V, None, "40000000000001"):
+    for viewer in (V, None, "400000001"):
         for scope in ("region", "peers"):
             got = bench(region, scope=scope, **({"viewer": viewer} if viewer else {}))
             women = [r for r in got if r["indicator"] == "women_share"]
-            assert not [r for r in women if r["is_viewer"] and r["buyer_siret"] == V]
+            assert not [r for r in women if r["is_viewer"] and r["buyer_siren"] == V]
             assert 0.1 not in [r["value"] for r in women]
     pos = position(region, V)[("women_share", "region")]
     assert pos["viewer_value"] is None and pos["viewer_is_masked"]  # shown "s" on the page
@@ -324,8 +324,8 @@ def test_a_share_masked_in_the_landlord_breakdown_is_absent(region):
 def region_years():
     """The region with execution data over 2022-2025: two participants of 01 also worked in 2022 and
     in 2025 (same people, more lines)."""
-    extra = [{"participant_id": f"40000000000001-{j}", "buyer_siret": "40000000000001",
-              "buyer_name": landlord_name("40000000000001"), "contract_id": "40000000000001-c1",
+    extra = [{"participant_id": f"400000001-{j}", "buyer_siret": "400000001",
+              "buyer_name": landlord_name("400000001"), "contract_id": "400000001-c1",
               "start_date": f"{year}-01-01", "end_date": f"{year}-06-30", "hours_worked": 100.0,
               "outcome_end": "cdi" if year == 2025 else None}
              for j in (1, 2) for year in (2022, 2025)]

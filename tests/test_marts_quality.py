@@ -61,11 +61,12 @@ def test_filter_options(con):
     for r in rows(con, "select * from mart_filter_options"):
         opts.setdefault(r["filter"], {})[r["value"]] = r
     assert set(opts["year"]) == {"2024", "2025"}
-    assert opts["landlord"]["11111111111111"]["label"] == "Bailleur Nord"
-    assert "22222222222222" not in opts["landlord"]  # a commune is not a landlord
-    # the same landlord published under a malformed SIRET: a second entry that says why
-    assert opts["landlord"]["1111111111111"]["label"] == "Bailleur Nord (SIRET invalide : 1111111111111)"
-    assert opts["operation"]["OP9"]["label"] == "Quartier Sud"
+    # a landlord is its organisation (SIREN): the malformed SIRET 1111111111111 of the same name is
+    # resolved to it by the exact normalised name, not offered as a second landlord (issue 11)
+    assert opts["landlord"] == {"111111111": opts["landlord"]["111111111"]}
+    assert opts["landlord"]["111111111"]["label"] == "Bailleur Nord"
+    assert "222222222" not in opts["landlord"]  # a commune is not a landlord
+    assert opts["operation"]["OP9"]["label"] == "OP9 · Quartier Sud"  # an operation is its code
     assert opts["departement"]["59"]["label"] == "Nord"
 
 

@@ -29,7 +29,7 @@ def con():
 def test_anru_floors(con):
     by_total = {r["is_total"]: r for r in rows(con, "select * from mart_targets()")}
     row, total = by_total[False], by_total[True]
-    assert row["operation_id"] == "OP1" and row["operation_name"] == "Opération test"
+    assert row["operation_id"] == "OP1" and row["operation_name"] == "OP1 · Opération test"  # code and name
     assert row["estimated_hours_investment"] == pytest.approx(1e6 * 0.5 / 30)
     assert row["estimated_hours_gup"] == pytest.approx(1e5 * 0.8 / 20)
     # 5 % of 16 666.67 h + 10 % of 4 000 h = 833.33 + 400
@@ -101,7 +101,7 @@ def test_targets_secondary_masking_of_qpv_hours():
 def test_custom_targets(con):
     by = {r["label"]: r for r in rows(con, "select * from mart_custom_targets(as_of := date '2024-12-31')")}
     npnru = by["Objectif NPNRU"]
-    assert npnru["scope_label"] == "Opération test"
+    assert npnru["scope_label"] == "OP1 · Opération test"
     assert npnru["hours_worked"] == pytest.approx(1100) and npnru["n_participants"] == 11
     assert npnru["progress_rate"] == pytest.approx(1.1)
     assert npnru["elapsed_share"] == pytest.approx(365 / 730)

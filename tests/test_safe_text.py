@@ -217,7 +217,11 @@ def test_tables_stay_plain_text_cells():
     assert hostile("refus.csv") in cells
     for d in at.dataframe:
         config = d.proto.columns or ""
-        assert '"link"' not in config and '"image"' not in config
+        assert '"image"' not in config
+        if '"link"' in config:  # only the fiche links the dashboard builds (digits, URL-quoted codes)
+            links = d.value["Fiche"].dropna().tolist()
+            assert links and all(re.fullmatch(r"acheteur\?acheteur=\d{9}|operation\?operation=[A-Za-z0-9%._~-]+", x)
+                                 for x in links), links
 
 
 # --- the helper -----------------------------------------------------------------------------
@@ -398,10 +402,13 @@ def test_filter_given_twice_in_the_url_says_which_value_is_applied():
 
 
 def test_feminine_filter_written_as_a_code_agrees():
-    at = run_page("accueil", stub_db(), query={"operation": "OP1"})
-    # before: « opération « OP1 » écrit sous forme de code » (opération is feminine)
+    # before: « intercommunalité « 200093201 » écrit sous forme de code » (intercommunalité is feminine)
+    at = run_page("accueil", stub_db(), query={"epci": "200093201"})
     assert [n.split(" : l'adresse")[0] for n in _notes(at)] == [
-        "Filtre ignoré : opération « OP1 » écrite sous forme de code"]
+        "Filtre ignoré : intercommunalité (EPCI) « 200093201 » écrite sous forme de code"]
+    # an operation by its code is the link of its fiche (issue 11): applied, no note
+    at = run_page("accueil", stub_db(), query={"operation": "OP1"})
+    assert _notes(at) == [] and at.selectbox(key="operation").value == "OP1"
 
 
 def test_objectifs_burnup_explanation_is_text():

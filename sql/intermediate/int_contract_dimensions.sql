@@ -7,7 +7,7 @@
 --        supplier_siae: siae / other / unknown, from the titulaire labels of the consolidated file).
 -- Columns: buyer_siret, contract_id, dim, dim_value ('unknown' when missing), dim_order (natural
 --          order when the dimension has one, else null), filter columns f_year, f_departement,
---          f_epci, f_buyer_type, f_buyer_siret, f_sector, and the measures social_info_known,
+--          f_epci, f_buyer_type, f_buyer_siren, f_sector, and the measures social_info_known,
 --          has_social_consideration, has_social_clause, has_social_criterion, is_reserved, amount.
 with contracts as (
     select * from stg_contracts
@@ -21,10 +21,10 @@ long as (
             {'dim': 'year', 'dim_value': coalesce(c.year::varchar, 'unknown'), 'dim_order': c.year},
             {'dim': 'buyer_type', 'dim_value': c.buyer_type, 'dim_order': null},
             {'dim': 'landlord',
-             'dim_value': case when c.buyer_type = 'landlord' then coalesce(c.buyer_siret, 'unknown')
+             'dim_value': case when c.buyer_type = 'landlord' then coalesce(c.buyer_siren, 'unknown')
                                else 'other_buyers' end,
              'dim_order': case when c.buyer_type = 'landlord' then null else 999999 end},
-            {'dim': 'buyer', 'dim_value': coalesce(c.buyer_siret, 'unknown'), 'dim_order': null},
+            {'dim': 'buyer', 'dim_value': coalesce(c.buyer_siren, 'unknown'), 'dim_order': null},
             {'dim': 'sector', 'dim_value': coalesce(c.sector, 'unknown'), 'dim_order': null},
             {'dim': 'cpv_division', 'dim_value': coalesce(c.cpv_division, 'unknown'),
              'dim_order': try_cast(c.cpv_division as integer)},
@@ -52,7 +52,7 @@ select
     departement_code as f_departement,
     epci_code as f_epci,
     buyer_type as f_buyer_type,
-    buyer_siret as f_buyer_siret,
+    buyer_siren as f_buyer_siren,
     sector as f_sector,
     social_info_known,
     has_social_consideration,

@@ -4,6 +4,9 @@
 --          code (buyer type, sector, public, yes/no, amount bracket...: stg_codes, through the
 --          dimension -> code domain list below), per dimension name of the breakdown marts;
 --          `unknown` is « Non renseigné » where the domain has no label of its own.
+--          A buyer is an organisation (SIREN, int_organisations: the register's name, else its most
+--          frequent one); its establishments (SIRETs) and the malformed identifiers resolved to it
+--          carry the organisation's name too. An operation is named `CODE · Name`.
 -- Grain: one row per dimension x value.
 -- Columns: dim, dim_value, label.
 with departements as (
@@ -19,21 +22,20 @@ communes as (
 ),
 
 buyers as (
-    select buyer_siret as dim_value, arg_max(buyer_name, notification_date) as label
-    from contracts where buyer_siret is not null and buyer_name is not null group by all
+    select buyer_siren as dim_value, buyer_name as label from int_organisations
     union all
-    select buyer_siret, any_value(buyer_name) from clause_hours
-    where buyer_siret is not null and buyer_name is not null
-      and buyer_siret not in (select buyer_siret from contracts where buyer_siret is not null and buyer_name is not null)
-    group by all
+    select e.buyer_siret, o.buyer_name
+    from stg_buyer_establishments as e
+    join int_organisations as o using (buyer_siren)
+    where e.buyer_siret <> e.buyer_siren
+    union all
+    select e.buyer_siret, e.buyer_name from stg_buyer_establishments as e
+    where e.buyer_siren is null and e.buyer_name is not null
 ),
 
 operations as (
-    select operation_id as dim_value, max(operation_name) as label
-    from (select operation_id, operation_name from clause_hours
-          union all select operation_id, operation_name from clause_planned)
-    where operation_id is not null
-    group by all
+    select operation_id as dim_value, operation_id || ' · ' || operation_name as label
+    from int_operations
 ),
 
 cpv as (

@@ -6,7 +6,7 @@
 -- Columns: line_id, participant_id, hours, dim, dim_value, dim_order, is_sensitive_value (a
 --          sensitive public: stg_codes flag `sensitive`), is_place_dim (a commune, operation or QPV
 --          dimension: crossed with a sensitive public it needs the sensitive threshold), filter
---          columns f_year, f_departement, f_epci, f_buyer_type, f_buyer_siret, f_sector,
+--          columns f_year, f_departement, f_epci, f_buyer_type, f_buyer_siren, f_sector,
 --          f_operation (the public filter is applied through int_hours_lines.publics).
 with lines as (
     select * from int_hours_lines
@@ -40,7 +40,7 @@ single_valued as (
             {'dim': 'operation_departement', 'dim_value': coalesce(l.operation_departement_code, 'unknown'), 'dim_order': null},
             {'dim': 'modality', 'dim_value': coalesce(l.modality, 'unknown'), 'dim_order': null},
             {'dim': 'employment_contract_type', 'dim_value': coalesce(l.employment_contract_type, 'unknown'), 'dim_order': null},
-            {'dim': 'buyer', 'dim_value': coalesce(l.buyer_siret, 'unknown'), 'dim_order': null},
+            {'dim': 'buyer', 'dim_value': coalesce(l.buyer_siren, 'unknown'), 'dim_order': null},
             {'dim': 'buyer_type', 'dim_value': l.buyer_type, 'dim_order': null},
             {'dim': 'operation', 'dim_value': coalesce(l.operation_id, 'unknown'), 'dim_order': null}
         ]) as d
@@ -56,12 +56,12 @@ publics as (
 
 long as (
     select line_id, participant_id, hours, year, operation_departement_code, operation_epci_code,
-           buyer_type, buyer_siret, sector, operation_id, publics,
+           buyer_type, buyer_siren, sector, operation_id, publics,
            d.dim as dim, d.dim_value as dim_value, d.dim_order as dim_order
     from single_valued
     union all
     select line_id, participant_id, hours, year, operation_departement_code, operation_epci_code,
-           buyer_type, buyer_siret, sector, operation_id, publics,
+           buyer_type, buyer_siren, sector, operation_id, publics,
            'public', public_value, null
     from publics
 )
@@ -79,7 +79,7 @@ select
     operation_departement_code as f_departement,
     operation_epci_code as f_epci,
     buyer_type as f_buyer_type,
-    buyer_siret as f_buyer_siret,
+    buyer_siren as f_buyer_siren,
     sector as f_sector,
     operation_id as f_operation
 from long

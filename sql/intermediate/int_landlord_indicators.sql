@@ -4,10 +4,10 @@
 --          shares of women, QPV residents and tenants, dynamic exit rate); its size band.
 --          Never published as is: mart_landlord_benchmark and mart_landlord_position read it and
 --          publish only what docs/secrecy_landlords.md allows.
--- Grain: one row per landlord (buyer_type 'landlord' in DECP or in the execution data).
+-- Grain: one row per landlord organisation (SIREN) (buyer_type 'landlord' in DECP or in the execution data).
 -- Parameters: year_from, year_to (notification year for contracts, year of the line for hours,
 --             lot year for planned hours).
--- Columns: buyer_siret, landlord_name (label, the SIRET when none), size_band
+-- Columns: buyer_siren, landlord_name (label, the SIREN when none), size_band
 --          (int_landlord_size_band), n_contracts, amount, n_known, clause_share, hours_planned,
 --          n_participants, is_masked, exit_rate_masked, hours_worked, hours_per_million,
 --          realisation_rate, women_share, qpv_share, tenant_share, hours_per_participant,
@@ -25,7 +25,7 @@
 create or replace macro int_landlord_indicators(year_from := null, year_to := null) as table
 with decp as (
     select
-        c.buyer_siret,
+        c.buyer_siren,
         count(*) as n_contracts,
         sum(c.amount) as amount,
         count(*) filter (where c.social_info_known) as n_known,
@@ -36,7 +36,7 @@ with decp as (
 ),
 
 planned as (
-    select p.buyer_siret, sum(p.planned_hours) as hours_planned
+    select p.buyer_siren, sum(p.planned_hours) as hours_planned
     from int_planned_lots as p
     where int_in_range(p.year, year_from, year_to)
     group by all
@@ -52,7 +52,7 @@ people as (
 
 joined as (
     select
-        k.buyer_siret,
+        k.buyer_siren,
         k.size_band,
         coalesce(d.n_contracts, 0) as n_contracts,
         d.amount,
@@ -67,9 +67,9 @@ joined as (
         p.n_exits_known,
         p.n_exits_dynamic
     from int_landlord_size_band as k
-    left join decp as d using (buyer_siret)
-    left join people as p using (buyer_siret)
-    left join planned as pl using (buyer_siret)
+    left join decp as d using (buyer_siren)
+    left join people as p using (buyer_siren)
+    left join planned as pl using (buyer_siren)
 ),
 
 scope as (
@@ -81,7 +81,7 @@ scope as (
 
 linked as (
     select
-        c.cut_value as buyer_siret,
+        c.cut_value as buyer_siren,
         coalesce(bool_or(c.is_masked) filter (where c.family = 'hours' and c.dim = 'total'), false) as m_total,
         coalesce(bool_or(c.is_masked) filter (where c.family = 'hours' and c.dim = 'gender'), false) as m_gender,
         coalesce(bool_or(c.is_masked) filter (where c.family = 'hours' and c.dim = 'qpv_resident'), false) as m_qpv,
@@ -108,12 +108,12 @@ masked as (
         int_primary_masked(j.n_exits_known, false)
             or coalesce(lk.m_exits, false) as few_exits
     from joined as j
-    left join linked as lk using (buyer_siret)
+    left join linked as lk using (buyer_siren)
 )
 
 select
-    m.buyer_siret,
-    coalesce(lb.label, m.buyer_siret) as landlord_name,
+    m.buyer_siren,
+    coalesce(lb.label, m.buyer_siren) as landlord_name,
     m.size_band,
     m.n_contracts,
     m.amount,
@@ -138,4 +138,4 @@ select
     m.is_masked or m.tenant_masked as tenant_share_masked,
     (select s.reason from scope) as mask_reason
 from masked as m
-left join int_dimension_labels as lb on lb.dim = 'buyer' and lb.dim_value = m.buyer_siret
+left join int_dimension_labels as lb on lb.dim = 'buyer' and lb.dim_value = m.buyer_siren

@@ -2,9 +2,9 @@
 -- Answers: per maître d'ouvrage, the participants who worked on its contracts in the period, their
 --          hours, shares of women, QPV residents and tenants, and their exits (last line of the
 --          person with that buyer; broad definition, which does not change the dynamic rate).
--- Grain: one row per buyer_siret having lines in the period.
+-- Grain: one row per buyer_siren having lines in the period.
 -- Parameters: year_from, year_to (year of the line's start).
--- Columns: buyer_siret, n_participants, hours_worked, women_share, qpv_share, tenant_share,
+-- Columns: buyer_siren, n_participants, hours_worked, women_share, qpv_share, tenant_share,
 --          n_exits_known, n_exits_dynamic.
 create or replace macro int_landlord_people(year_from := null, year_to := null) as table
 with lines as (
@@ -16,7 +16,7 @@ with lines as (
 
 person_paths as (
     select
-        l.buyer_siret,
+        l.buyer_siren,
         l.participant_id,
         sum(l.hours) as hours,
         arg_min(l.gender, l.start_date) as gender,
@@ -28,7 +28,7 @@ person_paths as (
 
 person_last as (
     select
-        l.buyer_siret,
+        l.buyer_siren,
         l.participant_id,
         l.end_date is not null and l.end_date <= (select s.built_on from stg_settings as s)
             and coalesce(l.outcome_end, '') <> 'ongoing' as is_leaver,
@@ -36,13 +36,13 @@ person_last as (
     from lines as l
     left join stg_outcome_categories as o on o.outcome = l.outcome_end
     qualify row_number() over (
-        partition by l.buyer_siret, l.participant_id
+        partition by l.buyer_siren, l.participant_id
         order by l.end_date desc nulls first, l.start_date desc, l.line_id desc) = 1
 ),
 
 people as (
     select
-        pp.buyer_siret,
+        pp.buyer_siren,
         count(*) as n_participants,
         sum(pp.hours) as hours_worked,
         avg(case pp.gender when 'F' then 1 when 'M' then 0 end) as women_share,
@@ -53,7 +53,7 @@ people as (
         count(*) filter (where pl.is_leaver and pl.category in ('durable', 'transition', 'positive'))
             as n_exits_dynamic
     from person_paths as pp
-    join person_last as pl using (buyer_siret, participant_id)
+    join person_last as pl using (buyer_siren, participant_id)
     group by all
 )
 

@@ -11,7 +11,7 @@
 --          published as quartiles and the viewer's rank only.
 -- Grain: one row per indicator x landlord with a (not masked, not null) value.
 -- Parameters: year_from, year_to (as int_landlord_indicators).
--- Columns: indicator, indicator_order, is_listed, buyer_siret, size_band, value, n_region, n_band,
+-- Columns: indicator, indicator_order, is_listed, buyer_siren, size_band, value, n_region, n_band,
 --          region_published, peers_published.
 create or replace macro int_landlord_values(year_from := null, year_to := null) as table
 with landlords as materialized (
@@ -20,7 +20,7 @@ with landlords as materialized (
 
 long as (
     unpivot (
-        select buyer_siret, size_band, clause_share, hours_per_million, realisation_rate, women_share,
+        select buyer_siren, size_band, clause_share, hours_per_million, realisation_rate, women_share,
                qpv_share, tenant_share, hours_per_participant, dynamic_exit_rate
         from landlords
     )
@@ -41,7 +41,7 @@ counted as (
         l.indicator,
         i.indicator_order,
         l.indicator not in ('hours_per_million', 'realisation_rate') as is_listed,
-        l.buyer_siret,
+        l.buyer_siren,
         l.size_band,
         int_landlord_rounded(l.indicator, l.exact_value) as value,
         count(*) over (partition by l.indicator) as n_region,

@@ -13,7 +13,7 @@ select line_id, participant_id, cut_year, c.cut_attr as cut_attr, c.cut_value as
 from (
     select l.line_id, l.participant_id, y.cut_year,
            unnest(int_line_cuts(l.operation_departement_code, l.operation_epci_code, l.buyer_type,
-                                l.buyer_siret, l.sector, l.operation_id, l.publics)) as c
+                                l.buyer_siren, l.sector, l.operation_id, l.publics)) as c
     from int_hours_lines as l,
     unnest(['*', coalesce(l.year::varchar, 'unknown')]) as y(cut_year)
     where l.participant_id is not null

@@ -25,7 +25,7 @@ with filtered as (
     where not cuts
       and l.participant_id is not null
       and int_filters_match(
-          l.year, l.operation_departement_code, l.operation_epci_code, l.buyer_type, l.buyer_siret, l.sector, l.operation_id,
+          l.year, l.operation_departement_code, l.operation_epci_code, l.buyer_type, l.buyer_siren, l.sector, l.operation_id,
           year_from, year_to, departement, epci, buyer_type, landlord, sector, operation)
       and (public is null or list_contains(l.publics, public))
 ),
@@ -35,7 +35,7 @@ cut_lines as (
     from (
         select l.*, y.cut_year,
                unnest(int_line_cuts(l.operation_departement_code, l.operation_epci_code, l.buyer_type,
-                                    l.buyer_siret, l.sector, l.operation_id, l.publics)) as c
+                                    l.buyer_siren, l.sector, l.operation_id, l.publics)) as c
         from int_hours_lines as l, unnest(['*', coalesce(l.year::varchar, 'unknown')]) as y(cut_year)
         where cuts and l.participant_id is not null
     )
@@ -67,12 +67,12 @@ paths as (
         arg_max(residence_epci_code, start_date) as residence_epci,
         list_sort(list_distinct(flatten(list(publics)))) as publics,
         list_sort(list_distinct(list(modality))) as modalities,
-        list_sort(list_distinct(list(buyer_siret))) as buyers,
+        list_sort(list_distinct(list(buyer_siren))) as buyers,
         list_sort(list_distinct(list(operation_id))) as operations,
         -- the last line: latest end date, an open line (no end date) counting as the latest
         arg_max(
             {'end_date': end_date, 'outcome_end': outcome_end, 'outcome_6m': outcome_6m,
-             'modality': modality, 'buyer_siret': buyer_siret, 'operation_id': operation_id,
+             'modality': modality, 'buyer_siren': buyer_siren, 'operation_id': operation_id,
              'commune': operation_commune_code, 'epci': operation_epci_code,
              'departement': operation_departement_code},
             (coalesce(end_date, date '9999-12-31'), start_date, line_id)) as last_line
@@ -87,7 +87,7 @@ select
     p.last_line.outcome_end as last_outcome_end,
     p.last_line.outcome_6m as last_outcome_6m,
     p.last_line.modality as last_modality,
-    p.last_line.buyer_siret as last_buyer,
+    p.last_line.buyer_siren as last_buyer,
     p.last_line.operation_id as last_operation,
     p.last_line.commune as last_operation_commune,
     p.last_line.epci as last_operation_epci,

@@ -28,7 +28,7 @@ create or replace macro int_people_cut(year_from, year_to, departement, epci, bu
                       when buyer_type is not null then 'buyer_type' when landlord is not null then 'landlord'
                       when sector is not null then 'sector' when operation is not null then 'operation'
                       when public is not null then 'public' else '*' end,
-     'cut_value': coalesce(departement, epci, buyer_type, landlord, sector, operation, public, '*'),
+     'cut_value': coalesce(departement, epci, buyer_type, int_siren(landlord), sector, operation, public, '*'),
      'reason': case when not (
          ((year_from is null or year_from <= (select min(l.year) from int_hours_lines as l))
              and (year_to is null or year_to >= (select max(l.year) from int_hours_lines as l))

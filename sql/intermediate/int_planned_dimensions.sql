@@ -5,7 +5,7 @@
 -- Grain: one row per lot x dimension (total, year, trade, contract_kind, sector, buyer, buyer_type,
 --        operation, operation_commune, operation_epci, operation_departement).
 -- Columns: lot_key, dim, dim_value, planned_hours, contract_amount, filter columns f_year,
---          f_departement, f_epci, f_buyer_type, f_buyer_siret, f_sector, f_operation.
+--          f_departement, f_epci, f_buyer_type, f_buyer_siren, f_sector, f_operation.
 with lots as (
     select * from int_planned_lots
 ),
@@ -19,7 +19,7 @@ long as (
             {'dim': 'trade', 'dim_value': coalesce(l.trade, 'unknown')},
             {'dim': 'contract_kind', 'dim_value': coalesce(l.contract_kind, 'unknown')},
             {'dim': 'sector', 'dim_value': coalesce(l.sector, 'unknown')},
-            {'dim': 'buyer', 'dim_value': coalesce(l.buyer_siret, 'unknown')},
+            {'dim': 'buyer', 'dim_value': coalesce(l.buyer_siren, 'unknown')},
             {'dim': 'buyer_type', 'dim_value': l.buyer_type},
             {'dim': 'operation', 'dim_value': coalesce(l.operation_id, 'unknown')},
             {'dim': 'operation_commune', 'dim_value': coalesce(l.operation_commune_code, 'unknown')},
@@ -39,7 +39,7 @@ select
     operation_departement_code as f_departement,
     operation_epci_code as f_epci,
     buyer_type as f_buyer_type,
-    buyer_siret as f_buyer_siret,
+    buyer_siren as f_buyer_siren,
     sector as f_sector,
     operation_id as f_operation
 from long

@@ -27,7 +27,7 @@ with sensitive_publics as (
 hours_cut as (
     select
         h.participant_id, h.dim, h.dim_value, h.is_sensitive_value, h.is_place_dim,
-        y.cut_year, unnest(int_line_cuts(h.f_departement, h.f_epci, h.f_buyer_type, h.f_buyer_siret,
+        y.cut_year, unnest(int_line_cuts(h.f_departement, h.f_epci, h.f_buyer_type, h.f_buyer_siren,
                                          h.f_sector, h.f_operation, l.publics)) as c
     from int_hours_dimensions as h
     join int_hours_lines as l using (line_id),

@@ -8,11 +8,11 @@
 --          DECP contract (int_clause_contract_match, when the contract is the lot's only lot in the
 --          export). A floor is computable only when every lot of its kind has an amount; otherwise
 --          not_computable_reason says why and for how many lots.
--- Grain: one row per operation x buyer x kind (investment, gup) having lots or hours of that kind,
+-- Grain: one row per operation x buyer organisation x kind (investment, gup) having lots or hours of that kind,
 --        + one total row per kind (is_total) for the filter set.
 -- Parameters: year_from, year_to, departement, epci, buyer_type, landlord, operation (those of
 --             mart_targets, same semantics).
--- Columns: operation_id, operation_name, buyer_siret, buyer_name, is_total, lot_kind, floor_share
+-- Columns: operation_id, operation_name, buyer_siren (the buyer organisation), buyer_name, is_total, lot_kind, floor_share
 --          (0.05 / 0.10), n_lots, n_lots_amount_export, n_lots_amount_decp, n_lots_no_amount,
 --          amount, estimated_hours (lots with an amount), is_computable, not_computable_reason,
 --          floor_hours (= floor_share x estimated_hours), is_masked, qpv_hours, qpv_share
@@ -42,7 +42,7 @@ with decp_amounts as (
 lots as (
     select
         p.operation_id,
-        p.buyer_siret,
+        p.buyer_siren,
         case when p.contract_kind = 'gup' then 'gup'
              when p.contract_kind = 'works' or p.trade = 'engineering' then 'investment' end as lot_kind,
         case when p.contract_amount > 0 then 'export' when d.amount > 0 then 'decp' end as amount_source,
@@ -59,13 +59,13 @@ lots as (
       and (departement is null or p.operation_departement_code = departement)
       and (epci is null or p.operation_epci_code = epci)
       and (buyer_type is null or p.buyer_type = buyer_type)
-      and (landlord is null or p.buyer_siret = landlord)
+      and (landlord is null or p.buyer_siren = int_siren(landlord))
       and (operation is null or p.operation_id = operation)
 ),
 
 lot_rows as (
     select
-        operation_id, buyer_siret, lot_kind,
+        operation_id, buyer_siren, lot_kind,
         count(*) as n_lots,
         count(*) filter (where amount_source = 'export') as n_lots_amount_export,
         count(*) filter (where amount_source = 'decp') as n_lots_amount_decp,
@@ -80,7 +80,7 @@ lot_rows as (
 lines as (
     -- the lines mart_targets counts as QPV hours on ANRU lots, by kind
     select
-        l.operation_id, l.buyer_siret, l.participant_id, l.hours,
+        l.operation_id, l.buyer_siren, l.participant_id, l.hours,
         case when l.contract_kind = 'gup' then 'gup'
              when l.contract_kind = 'works' or l.trade = 'engineering' then 'investment' end as lot_kind
     from int_hours_lines as l
@@ -90,12 +90,12 @@ lines as (
       and (departement is null or l.operation_departement_code = departement)
       and (epci is null or l.operation_epci_code = epci)
       and (buyer_type is null or l.buyer_type = buyer_type)
-      and (landlord is null or l.buyer_siret = landlord)
+      and (landlord is null or l.buyer_siren = int_siren(landlord))
       and (operation is null or l.operation_id = operation)
 ),
 
 qpv_rows as (
-    select operation_id, buyer_siret, lot_kind, count(distinct participant_id) as n_qpv, sum(hours) as qpv_hours
+    select operation_id, buyer_siren, lot_kind, count(distinct participant_id) as n_qpv, sum(hours) as qpv_hours
     from lines
     where lot_kind is not null
     group by all
@@ -103,7 +103,7 @@ qpv_rows as (
 
 targets as (
     -- the rows of mart_targets: are their QPV hours (the sum of the two kinds) shown?
-    select t.operation_id, t.buyer_siret, t.is_total, t.hours_worked_qpv is not null as qpv_shown
+    select t.operation_id, t.buyer_siren, t.is_total, t.hours_worked_qpv is not null as qpv_shown
     from mart_targets(year_from := year_from, year_to := year_to, departement := departement, epci := epci,
                       buyer_type := buyer_type, landlord := landlord, operation := operation) as t
 ),
@@ -111,7 +111,7 @@ targets as (
 row_cells as (
     select
         coalesce(a.operation_id, q.operation_id) as operation_id,
-        coalesce(a.buyer_siret, q.buyer_siret) as buyer_siret,
+        coalesce(a.buyer_siren, q.buyer_siren) as buyer_siren,
         coalesce(a.lot_kind, q.lot_kind) as lot_kind,
         coalesce(a.n_lots, 0) as n_lots,
         coalesce(a.n_lots_amount_export, 0) as n_lots_amount_export,
@@ -124,19 +124,19 @@ row_cells as (
     from lot_rows as a
     full join qpv_rows as q
         on q.operation_id is not distinct from a.operation_id
-       and q.buyer_siret is not distinct from a.buyer_siret and q.lot_kind = a.lot_kind
+       and q.buyer_siren is not distinct from a.buyer_siren and q.lot_kind = a.lot_kind
 ),
 
 row_masked as (
     select
         r.*,
         not coalesce(t.qpv_shown, true)
-            or int_cell_masked(r.n_qpv, false, concat_ws('|', r.operation_id, r.buyer_siret))
+            or int_cell_masked(r.n_qpv, false, concat_ws('|', r.operation_id, r.buyer_siren))
             or year_from is not null or year_to is not null as is_masked
     from row_cells as r
     left join targets as t
         on not t.is_total and t.operation_id is not distinct from r.operation_id
-       and t.buyer_siret is not distinct from r.buyer_siret
+       and t.buyer_siren is not distinct from r.buyer_siren
 ),
 
 totals as (
@@ -155,7 +155,7 @@ totals as (
 ),
 
 all_rows as (
-    select operation_id, buyer_siret, false as is_total, lot_kind, n_lots, n_lots_amount_export,
+    select operation_id, buyer_siren, false as is_total, lot_kind, n_lots, n_lots_amount_export,
            n_lots_amount_decp, n_lots_no_amount, amount, estimated_hours, is_masked, qpv_hours
     from row_masked
     union all
@@ -186,7 +186,7 @@ names as (
 select
     f.operation_id,
     case when f.is_total then 'Total' else op.label end as operation_name,
-    f.buyer_siret,
+    f.buyer_siren,
     bu.label as buyer_name,
     f.is_total,
     f.lot_kind,
@@ -211,9 +211,9 @@ select
     case when not f.is_masked and f.is_computable then f.qpv_hours / f.estimated_hours end as qpv_share,
     case when not f.is_masked and f.is_computable then f.qpv_hours >= f.floor_share * f.estimated_hours end
         as meets_floor,
-    row_number() over (order by f.is_total, f.estimated_hours desc, f.operation_id, f.buyer_siret, f.lot_kind)
+    row_number() over (order by f.is_total, f.estimated_hours desc, f.operation_id, f.buyer_siren, f.lot_kind)
         as sort_key
 from floors as f
 left join names as op on op.dim = 'operation' and op.dim_value = f.operation_id
-left join names as bu on bu.dim = 'buyer' and bu.dim_value = f.buyer_siret
+left join names as bu on bu.dim = 'buyer' and bu.dim_value = f.buyer_siren
 order by sort_key

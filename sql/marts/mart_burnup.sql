@@ -68,7 +68,7 @@ planned as (
     select sum(p.planned_hours) as planned_hours
     from int_planned_lots as p, scope as s
     where (operation is null or p.operation_id = operation)
-      and (landlord is null or p.buyer_siret = landlord)
+      and (landlord is null or p.buyer_siren = int_siren(landlord))
 ),
 
 objective as (
@@ -91,7 +91,7 @@ lines as (
     from int_hours_lines as l, objective as o
     where l.participant_id is not null
       and (operation is null or l.operation_id = operation)
-      and (landlord is null or l.buyer_siret = landlord)
+      and (landlord is null or l.buyer_siren = int_siren(landlord))
       and (o.period_start is null or l.start_date >= o.period_start)
       and (o.period_end is null or l.start_date <= o.period_end)
       and (as_of is null or l.start_date <= as_of::date)

@@ -49,7 +49,7 @@ select
 from stg_contracts as c
 left join executed as e on e.buyer_siret = c.buyer_siret and e.contract_id = c.contract_id
 where int_filters_match(
-    c.year, c.departement_code, c.epci_code, c.buyer_type, c.buyer_siret, c.sector, null,
+    c.year, c.departement_code, c.epci_code, c.buyer_type, c.buyer_siren, c.sector, null,
     year_from, year_to, departement, epci, buyer_type, landlord, sector, null)
   and (social_status is null
        or (social_status = 'unknown' and c.social_status = 'unknown')

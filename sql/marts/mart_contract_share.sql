@@ -22,7 +22,7 @@ with filtered as (
     from int_contract_dimensions as c
     where c.dim in (dimension, 'total')
       and int_filters_match(
-          c.f_year, c.f_departement, c.f_epci, c.f_buyer_type, c.f_buyer_siret, c.f_sector, null,
+          c.f_year, c.f_departement, c.f_epci, c.f_buyer_type, c.f_buyer_siren, c.f_sector, null,
           year_from, year_to, departement, epci, buyer_type, landlord, sector, null)
 ),
 

@@ -3,7 +3,7 @@
 --          worked by lines of its scope (operation or buyer) starting within its period, the
 --          progress rate, the share of the period elapsed at `as_of`, and whether it is on track.
 -- Grain: one row per `targets` row.
--- Parameters: as_of (date, default: the build date); landlord (buyer SIRET) keeps that buyer's
+-- Parameters: as_of (date, default: the build date); landlord (SIREN or SIRET) keeps that organisation's
 --             targets, operation keeps that operation's targets (null = all).
 -- Columns: scope_type, scope_id, scope_label, label, target_hours, period_start, period_end,
 --          n_participants, is_masked, hours_worked, progress_rate, elapsed_share, on_track.
@@ -36,7 +36,7 @@ scoped_lines as (
     union all
     select t.target_no, l.line_id, l.participant_id, l.hours
     from targets as t
-    join int_hours_lines as l on t.scope_type = 'buyer' and l.buyer_siret = t.scope_id
+    join int_hours_lines as l on t.scope_type = 'buyer' and l.buyer_siren = int_siren(t.scope_id)
     where int_in_range(l.start_date, t.period_start, t.period_end)
       and l.participant_id is not null
 ),
@@ -215,6 +215,6 @@ from joined as j
 left join int_dimension_labels as lb
     on lb.dim = case j.scope_type when 'operation' then 'operation' else 'buyer' end
    and lb.dim_value = j.scope_id
-where (landlord is null or (j.scope_type = 'buyer' and j.scope_id = landlord))
+where (landlord is null or (j.scope_type = 'buyer' and int_siren(j.scope_id) = int_siren(landlord)))
   and (operation is null or (j.scope_type = 'operation' and j.scope_id = operation))
 order by j.target_no

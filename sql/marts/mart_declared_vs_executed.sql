@@ -19,7 +19,7 @@ with filtered as (
     select *
     from int_clause_contract_match as m
     where int_filters_match(
-        m.year, m.departement_code, m.epci_code, m.buyer_type, m.buyer_siret, null, null,
+        m.year, m.departement_code, m.epci_code, m.buyer_type, int_siren(m.buyer_siret), null, null,
         year_from, year_to, departement, epci, buyer_type, landlord, null, null)
 ),
 

@@ -24,6 +24,6 @@ select
 from int_clause_contract_match as m
 where (status is null or m.status = status)
   and int_filters_match(
-      m.year, m.departement_code, m.epci_code, m.buyer_type, m.buyer_siret, null, null,
+      m.year, m.departement_code, m.epci_code, m.buyer_type, int_siren(m.buyer_siret), null, null,
       year_from, year_to, departement, epci, buyer_type, landlord, null, null)
 order by m.status, m.buyer_siret, m.contract_id

@@ -2,7 +2,11 @@
 -- Answers: which years, départements, EPCI, buyer types, landlords, sectors and operations exist
 --          in the data, with their labels and how many rows carry them.
 -- Grain: one row per filter x value.
--- Columns: filter, value, label (a landlord's malformed SIRET is named in its label), n_rows.
+--          A landlord (and any buyer) is an organisation: its SIREN (int_organisations), whatever
+--          establishment (SIRET) or resolved malformed identifier its rows carry; unresolved
+--          identifiers are never offered (mart_unresolved_buyers lists them). An operation is its code,
+--          labelled `CODE · Name`.
+-- Columns: filter, value, label, n_rows.
 with contract_values as (
     select 'year' as filter, year::varchar as value, count(*) as n_rows from stg_contracts
     where year is not null group by all
@@ -16,8 +20,8 @@ with contract_values as (
     union all
     select 'sector', sector, count(*) from stg_contracts where sector is not null group by all
     union all
-    select 'landlord', buyer_siret, count(*) from stg_contracts
-    where buyer_type = 'landlord' and buyer_siret is not null group by all
+    select 'landlord', buyer_siren, count(*) from stg_contracts
+    where buyer_type = 'landlord' and buyer_siren is not null group by all
 ),
 
 line_values as (
@@ -32,8 +36,8 @@ line_values as (
     union all
     select 'buyer_type', buyer_type, count(*) from int_hours_lines group by all
     union all
-    select 'landlord', buyer_siret, count(*) from int_hours_lines
-    where buyer_type = 'landlord' and buyer_siret is not null group by all
+    select 'landlord', buyer_siren, count(*) from int_hours_lines
+    where buyer_type = 'landlord' and buyer_siren is not null group by all
     union all
     select 'operation', operation_id, count(*) from int_hours_lines
     where operation_id is not null group by all
@@ -48,12 +52,7 @@ all_values as (
 select
     a.filter,
     a.value,
-    -- a landlord also published under a malformed SIRET is a second entry: say why
-    case
-        when a.filter = 'landlord' and not regexp_full_match(a.value, '[0-9]{14}')
-            then coalesce(lb.label, a.value) || ' (SIRET invalide : ' || a.value || ')'
-        else lb.label
-    end as label,
+    lb.label,
     a.n_rows
 from all_values as a
 left join int_dimension_labels as lb

@@ -45,7 +45,7 @@ filtered as (
     from int_hours_dimensions as h
     where h.dim in (dimension, 'total')
       and int_filters_match(
-          h.f_year, h.f_departement, h.f_epci, h.f_buyer_type, h.f_buyer_siret, h.f_sector, h.f_operation,
+          h.f_year, h.f_departement, h.f_epci, h.f_buyer_type, h.f_buyer_siren, h.f_sector, h.f_operation,
           year_from, year_to, departement, epci, buyer_type, landlord, sector, operation)
       and (public is null
            or h.line_id in (select l.line_id from int_hours_lines as l where list_contains(l.publics, public)))
@@ -85,7 +85,7 @@ planned as (
     from int_planned_dimensions as p
     where p.dim in (dimension, 'total')
       and int_filters_match(
-          p.f_year, p.f_departement, p.f_epci, p.f_buyer_type, p.f_buyer_siret, p.f_sector, p.f_operation,
+          p.f_year, p.f_departement, p.f_epci, p.f_buyer_type, p.f_buyer_siren, p.f_sector, p.f_operation,
           year_from, year_to, departement, epci, buyer_type, landlord, sector, operation)
       and public is null
     group by all

@@ -5,7 +5,7 @@
 --          mart_landlord_benchmark already give: a scope whose list is not publishable
 --          (int_landlord_values) has its figures null and is_published false.
 -- Grain: one row per indicator x scope ('region', 'peers').
--- Parameters: viewer (landlord SIRET), year_from, year_to (as int_landlord_indicators).
+-- Parameters: viewer (landlord SIREN, or a SIRET of it), year_from, year_to (as int_landlord_indicators).
 -- Columns: indicator, scope, peer_group (the viewer's size band, on the 'peers' rows), viewer_value
 --          (rounded as published), viewer_is_masked (the viewer's value is hidden by statistical
 --          secrecy), is_published, n_landlords (with a value), q1, median, q3 (of the rounded
@@ -24,7 +24,7 @@ viewer_row as (
            bool_or(i.qpv_share_masked) as qpv_masked, bool_or(i.tenant_share_masked) as tenant_masked,
            any_value(i.mask_reason) as mask_reason
     from int_landlord_indicators(year_from := year_from, year_to := year_to) as i
-    where i.buyer_siret = viewer
+    where i.buyer_siren = int_siren(viewer)
 ),
 
 indicators as (
@@ -46,7 +46,7 @@ scoped as (
 ),
 
 viewer_values as (
-    select v.indicator, v.value as viewer_value from vals as v where v.buyer_siret = viewer
+    select v.indicator, v.value as viewer_value from vals as v where v.buyer_siren = int_siren(viewer)
 ),
 
 stats as (

@@ -7,8 +7,9 @@
 --          residents on those investment and GUP lots against the floor.
 -- Grain: one row per operation x buyer + one total row (is_total).
 -- Parameters: year_from, year_to (lot year / line year), departement, epci (of the operation),
---             buyer_type, landlord (buyer SIRET), operation.
--- Columns: operation_id, operation_name, buyer_siret, buyer_name, is_total, sort_key,
+--             buyer_type, landlord (organisation SIREN, or a SIRET of it), operation; rows per
+--             operation x buyer organisation (buyer_siren).
+-- Columns: operation_id, operation_name, buyer_siren, buyer_name, is_total, sort_key,
 --          amount_investment, amount_gup, amount_other, estimated_hours_investment,
 --          estimated_hours_gup, anru_floor_hours, hours_planned, n_participants, is_masked,
 --          hours_worked, hours_worked_qpv, anru_floor_rate (= hours_worked_qpv / anru_floor_hours),
@@ -37,7 +38,7 @@ with lots as (
     cross join (select d.labour_share, d.hourly_cost from stg_hours_grid_defaults as d
                 where d.trade = 'other') as o
     where int_filters_match(
-        p.year, p.operation_departement_code, p.operation_epci_code, p.buyer_type, p.buyer_siret, null, p.operation_id,
+        p.year, p.operation_departement_code, p.operation_epci_code, p.buyer_type, p.buyer_siren, null, p.operation_id,
         year_from, year_to, departement, epci, buyer_type, landlord, null, operation)
 ),
 
@@ -48,15 +49,15 @@ lines as (
     from int_hours_lines as l
     where l.participant_id is not null
       and int_filters_match(
-          l.year, l.operation_departement_code, l.operation_epci_code, l.buyer_type, l.buyer_siret, null, l.operation_id,
+          l.year, l.operation_departement_code, l.operation_epci_code, l.buyer_type, l.buyer_siren, null, l.operation_id,
           year_from, year_to, departement, epci, buyer_type, landlord, null, operation)
 ),
 
 planned as (
     select
-        grouping(x.operation_id, x.buyer_siret) > 0 as is_total,
+        grouping(x.operation_id, x.buyer_siren) > 0 as is_total,
         x.operation_id,
-        x.buyer_siret,
+        x.buyer_siren,
         sum(x.contract_amount) filter (where x.is_investment) as amount_investment,
         sum(x.contract_amount) filter (where x.is_gup) as amount_gup,
         sum(x.contract_amount) filter (where not (x.is_investment or x.is_gup)) as amount_other,
@@ -64,14 +65,14 @@ planned as (
         sum(x.estimated_hours) filter (where x.is_gup) as estimated_hours_gup,
         sum(x.planned_hours) as hours_planned
     from lots as x
-    group by grouping sets ((x.operation_id, x.buyer_siret), ())
+    group by grouping sets ((x.operation_id, x.buyer_siren), ())
 ),
 
 worked as (
     select
-        grouping(y.operation_id, y.buyer_siret) > 0 as is_total,
+        grouping(y.operation_id, y.buyer_siren) > 0 as is_total,
         y.operation_id,
-        y.buyer_siret,
+        y.buyer_siren,
         count(distinct y.participant_id) as n_participants,
         bit_xor(distinct hash(y.participant_id)) as people_hash,
         count(distinct y.participant_id) filter (where y.qpv_resident and y.on_anru_lot) as n_qpv_participants,
@@ -82,14 +83,14 @@ worked as (
         sum(y.hours) as hours_worked,
         coalesce(sum(y.hours) filter (where y.qpv_resident and y.on_anru_lot), 0) as hours_worked_qpv
     from lines as y
-    group by grouping sets ((y.operation_id, y.buyer_siret), ())
+    group by grouping sets ((y.operation_id, y.buyer_siren), ())
 ),
 
 joined as (
     select
         coalesce(p.is_total, w.is_total) as is_total,
         coalesce(p.operation_id, w.operation_id) as operation_id,
-        coalesce(p.buyer_siret, w.buyer_siret) as buyer_siret,
+        coalesce(p.buyer_siren, w.buyer_siren) as buyer_siren,
         coalesce(p.amount_investment, 0) as amount_investment,
         coalesce(p.amount_gup, 0) as amount_gup,
         coalesce(p.amount_other, 0) as amount_other,
@@ -107,7 +108,7 @@ joined as (
     full join worked as w
         on p.is_total = w.is_total
        and p.operation_id is not distinct from w.operation_id
-       and p.buyer_siret is not distinct from w.buyer_siret
+       and p.buyer_siren is not distinct from w.buyer_siren
 ),
 
 masked as (
@@ -151,11 +152,11 @@ names as (
 select
     case when not m.is_total then m.operation_id end as operation_id,
     case when m.is_total then 'Total' else op.label end as operation_name,
-    case when not m.is_total then m.buyer_siret end as buyer_siret,
+    case when not m.is_total then m.buyer_siren end as buyer_siren,
     case when not m.is_total then bu.label end as buyer_name,
     m.is_total,
     row_number() over (order by m.is_total, m.estimated_hours_investment + m.estimated_hours_gup desc,
-                       m.operation_id, m.buyer_siret) as sort_key,
+                       m.operation_id, m.buyer_siren) as sort_key,
     m.amount_investment,
     m.amount_gup,
     m.amount_other,
@@ -174,5 +175,5 @@ select
     case when not m.is_masked then m.hours_worked / nullif(m.hours_planned, 0) end as planned_rate
 from masked_total as m
 left join names as op on op.dim = 'operation' and op.dim_value = m.operation_id
-left join names as bu on bu.dim = 'buyer' and bu.dim_value = m.buyer_siret
+left join names as bu on bu.dim = 'buyer' and bu.dim_value = m.buyer_siren
 order by sort_key

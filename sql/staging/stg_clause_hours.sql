@@ -7,7 +7,8 @@
 --          year (age at the line's start), else the line's own band.
 -- Grain: one row per `clause_hours` row (line_id is a stable surrogate key).
 -- Columns: line_id, the `clause_hours` columns, hours (hours_worked, 0 when missing), year,
---          operation_departement_code, operation_epci_code, residence_epci_code.
+--          operation_departement_code, operation_epci_code, residence_epci_code, buyer_siren (the
+--          maître d'ouvrage's organisation, stg_buyer_establishments; null when unresolved).
 with source as (
     select * from clause_hours
 ),
@@ -34,6 +35,7 @@ select
                   then left(s.operation_commune_code, 2) end) as operation_departement_code,
     oc.epci_code as operation_epci_code,
     s.buyer_siret,
+    o.buyer_siren,
     s.buyer_name,
     coalesce(s.buyer_type, 'other') as buyer_type,
     s.contract_id,
@@ -65,6 +67,7 @@ select
     s.outcome_6m
 from source as s
 left join communes as oc on oc.commune_code = s.operation_commune_code
+left join stg_buyer_establishments as o on o.buyer_siret = s.buyer_siret
 left join communes as rc on rc.commune_code = s.residence_commune_code
 left join attributes as a
     on a.participant_id = s.participant_id and a.buyer_siret is not distinct from s.buyer_siret

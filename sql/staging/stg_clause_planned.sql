@@ -3,7 +3,8 @@
 --          hours; when a lot is listed several times, the last record wins.
 -- Grain: one row per (buyer_siret, contract_key, lot) where contract_key = contract_id, or the
 --        contract object when the id is missing.
--- Columns: lot_key, the `clause_planned` columns, operation_departement_code, operation_epci_code.
+-- Columns: lot_key, the `clause_planned` columns, operation_departement_code, operation_epci_code,
+--          buyer_siren (organisation of the buyer, stg_buyer_establishments; null when unresolved).
 with source as (
     select
         *,
@@ -35,6 +36,7 @@ select
                   then left(l.operation_commune_code, 2) end) as operation_departement_code,
     oc.epci_code as operation_epci_code,
     l.buyer_siret,
+    o.buyer_siren,
     l.buyer_name,
     coalesce(l.buyer_type, 'other') as buyer_type,
     l.contract_id,
@@ -47,3 +49,4 @@ select
     l.planned_hours
 from latest as l
 left join communes as oc on oc.commune_code = l.operation_commune_code
+left join stg_buyer_establishments as o on o.buyer_siret = l.buyer_siret

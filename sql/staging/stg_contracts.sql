@@ -6,7 +6,8 @@
 -- Columns: the `contracts` columns used downstream + has_social_consideration (null when unknown),
 --          social_status (unknown, none, considered), amount_bracket, amount_bracket_order,
 --          social_considerations_text, supplier_siae (true when the current titulaires include an
---          insertion structure, label SIAE of the consolidated national file; null when unknown).
+--          insertion structure, label SIAE of the consolidated national file; null when unknown),
+--          buyer_siren (the buyer's organisation, stg_buyer_establishments; null when unresolved).
 with source as (
     select * from contracts
 ),
@@ -18,10 +19,15 @@ labels as (
     group by all
 ),
 
+organisations as (
+    select buyer_siret, buyer_siren from stg_buyer_establishments
+),
+
 derived as (
     select
         buyer_siret,
         contract_id,
+        o.buyer_siren,
         buyer_name,
         coalesce(buyer_type, 'other') as buyer_type,
         nature,
@@ -56,6 +62,7 @@ derived as (
         l.supplier_siae
     from source
     left join labels as l using (buyer_siret, contract_id)
+    left join organisations as o using (buyer_siret)
 ),
 
 bracketed as (
