@@ -46,7 +46,9 @@ horizon as (
 target as (
     select t.*
     from stg_targets as t
-    join scope as s on t.scope_type = s.scope_type and t.scope_id = s.scope_id
+    -- a landlord is an organisation: a target set on one of its establishments (SIRET) is its target
+    join scope as s on t.scope_type = s.scope_type
+     and (t.scope_id = s.scope_id or (s.scope_type = 'buyer' and int_siren(t.scope_id) = int_siren(s.scope_id)))
     -- an operation within one landlord has no target of its own (targets cover all its buyers)
     where landlord is null or operation is null
     order by (t.period_start is null or t.period_start <= (select h.last_month from horizon as h))
