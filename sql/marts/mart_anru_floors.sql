@@ -54,13 +54,9 @@ lots as (
     left join stg_hours_grid_defaults as g on g.trade = p.trade
     cross join (select x.labour_share, x.hourly_cost from stg_hours_grid_defaults as x
                 where x.trade = 'other') as o
-    where (year_from is null or p.year >= year_from)
-      and (year_to is null or p.year <= year_to)
-      and (departement is null or p.operation_departement_code = departement)
-      and (epci is null or p.operation_epci_code = epci)
-      and (buyer_type is null or p.buyer_type = buyer_type)
-      and (landlord is null or p.buyer_siren = int_siren(landlord))
-      and (operation is null or p.operation_id = operation)
+    where int_filters_match(
+          p.year, p.operation_departement_code, p.operation_epci_code, p.buyer_type, p.buyer_siren, null,
+          p.operation_id, year_from, year_to, departement, epci, buyer_type, landlord, null, operation)
 ),
 
 lot_rows as (
@@ -85,13 +81,9 @@ lines as (
              when l.contract_kind = 'works' or l.trade = 'engineering' then 'investment' end as lot_kind
     from int_hours_lines as l
     where l.participant_id is not null and l.qpv_resident
-      and (year_from is null or l.year >= year_from)
-      and (year_to is null or l.year <= year_to)
-      and (departement is null or l.operation_departement_code = departement)
-      and (epci is null or l.operation_epci_code = epci)
-      and (buyer_type is null or l.buyer_type = buyer_type)
-      and (landlord is null or l.buyer_siren = int_siren(landlord))
-      and (operation is null or l.operation_id = operation)
+      and int_filters_match(
+          l.year, l.operation_departement_code, l.operation_epci_code, l.buyer_type, l.buyer_siren, null,
+          l.operation_id, year_from, year_to, departement, epci, buyer_type, landlord, null, operation)
 ),
 
 qpv_rows as (
