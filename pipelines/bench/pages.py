@@ -139,9 +139,19 @@ def query_ms(page) -> float | None:
 
 
 def select_option(page, key: str, label: str) -> None:
-    """Choose `label` in the Streamlit selectbox whose key is `key`."""
-    page.locator(f".st-key-{key} input[role='combobox']").click()
-    page.get_by_role("option", name=label, exact=True).click()
+    """Choose `label` in the Streamlit selectbox whose key is `key`.
+
+    Streamlit's combobox (react-aria) does not always open its list on a click on the input: when no
+    option shows within 2 s, the keyboard opens it (ArrowDown), as a user would."""
+    combo = page.locator(f".st-key-{key} input[role='combobox']")
+    combo.click()
+    option = page.get_by_role("option", name=label, exact=True)
+    try:
+        option.wait_for(timeout=2000)
+    except Exception:  # noqa: BLE001 - playwright's TimeoutError: the list did not open
+        combo.press("ArrowDown")
+        option.wait_for(timeout=15000)
+    option.click()
 
 
 def _load(page, url: str) -> tuple[float, float | None]:
