@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from marts_fixture import add_contracts, add_lines, people
+from marts_fixture import add_contracts, add_lines, add_two_communes, people
 from pipelines import schema, sql_layer
 
 A1, A2, B, C = "11111111100011", "11111111100029", "22222222200018", "33333333300013"
@@ -42,12 +42,7 @@ def build_access_db(path: Path | str, *, demo: bool = False) -> Path:
     path = Path(path)
     con = duckdb.connect(str(path))
     schema.create_all_tables(con)
-    con.execute("""insert into ref_communes values
-        ('59350', 'Lille', '59', '32', '200093201', 230000),
-        ('62041', 'Arras', '62', '32', '200033579', 41000)""")
-    con.execute("insert into ref_departements values ('59', 'Nord', '32'), ('62', 'Pas-de-Calais', '32')")
-    con.execute("insert into ref_epci values ('200093201', 'Métropole Européenne de Lille', 'METRO'),"
-                " ('200033579', 'CU d''Arras', 'CU')")
+    add_two_communes(con)
     for i, (siret, (n, hours, commune)) in enumerate(PEOPLE.items()):
         op, op_name = OPS[siret]
         dep = commune[:2]

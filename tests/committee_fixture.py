@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from marts_fixture import add_lines, add_lots
+from marts_fixture import add_lines, add_lots, add_two_communes
 from pipelines import schema, sql_layer
 
 
@@ -46,12 +46,7 @@ def build_committee_db(path: Path | str, *, demo: bool = True) -> Path:
         path.unlink()
     con = duckdb.connect(str(path))
     schema.create_all_tables(con)
-    con.execute("""insert into ref_communes values
-        ('59350', 'Lille', '59', '32', '200093201', 230000),
-        ('62041', 'Arras', '62', '32', '200033579', 41000)""")
-    con.execute("insert into ref_departements values ('59', 'Nord', '32'), ('62', 'Pas-de-Calais', '32')")
-    con.execute("insert into ref_epci values ('200093201', 'Métropole Européenne de Lille', 'METRO'),"
-                " ('200033579', 'CU d''Arras', 'CU')")
+    add_two_communes(con)
     add_lines(con, *_people("a", 2024, Y2024), *_people("b", 2023, Y2023))
     add_lots(con, {"planned_hours": 4500.0})
     sql_layer.create_sql_layer(con)

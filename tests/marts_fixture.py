@@ -36,16 +36,21 @@ LOT_DEFAULTS = {
 }
 
 
-def new_db():
-    """An in-memory database holding every table of docs/data_model.md, empty, and two communes."""
-    con = duckdb.connect()
-    schema.create_all_tables(con)
+def add_two_communes(con) -> None:
+    """The reference rows of the small fixtures: Lille (59, MEL) and Arras (62, CU d'Arras)."""
     con.execute("""insert into ref_communes values
         ('59350', 'Lille', '59', '32', '200093201', 230000),
         ('62041', 'Arras', '62', '32', '200033579', 41000)""")
     con.execute("insert into ref_departements values ('59', 'Nord', '32'), ('62', 'Pas-de-Calais', '32')")
     con.execute("insert into ref_epci values ('200093201', 'Métropole Européenne de Lille', 'METRO'),"
                 " ('200033579', 'CU d''Arras', 'CU')")
+
+
+def new_db():
+    """An in-memory database holding every table of docs/data_model.md, empty, and two communes."""
+    con = duckdb.connect()
+    schema.create_all_tables(con)
+    add_two_communes(con)
     return con
 
 
