@@ -7,6 +7,7 @@ import re
 import runpy
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -308,16 +309,46 @@ def table(df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = 
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A figure already escaped and styled (from `figure`): `chart` draws it as it is."""
+    fig: object
+
+
+def _prepare(fig, height: int | None):
+    txt.safe_figure(fig)
+    fmt.style_figure(fig, height=height)
+    return fig
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _figure_cached(_build, build_id: str, args: tuple, kwargs: tuple, height: int | None):
+    return _prepare(_build(*args, **dict(kwargs)), height)
+
+
+def figure(build, *args, height: int | None = 380, **kwargs) -> Prepared:
+    """`build(*args, **kwargs)` -> a Plotly figure, escaped and styled once per arguments.
+
+    A rerun whose data did not change (same frames, same options) gets the same prepared figure
+    back without building, validating, escaping or styling it again. `build` must be a
+    module-level function whose result depends only on its arguments (frames, labels, options):
+    it is cached by its qualified name and its arguments, for every session (the arguments carry
+    what a role may see). The cached figure is shared: nothing may modify it afterwards.
+    """
+    build_id = f"{build.__module__}.{build.__qualname__}"
+    return Prepared(_figure_cached(build, build_id, args, tuple(sorted(kwargs.items())), height))
+
+
 def chart(fig, summary: str, df: pd.DataFrame, columns: list[Col], name: str, *, key: str | None = None,
           height: int = 380) -> None:
     """A Plotly chart, its one-line text summary, and its table alternative with downloads.
 
     Labels and `summary` are plain text (data from files stays text, dashboard/text.py): the
     figure's labels are escaped here, so a page passes raw names and keeps data text out of
-    `hovertemplate` strings.
+    `hovertemplate` strings. `fig` is a Plotly figure (escaped and styled here, on every rerun)
+    or, better, a `Prepared` one from `figure(build, ...)` (built once per data).
     """
-    txt.safe_figure(fig)
-    fmt.style_figure(fig, height=height)
+    fig = fig.fig if isinstance(fig, Prepared) else _prepare(fig, height)
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"fig-{key or slug(name)}")
     st.caption(txt.md(summary))
     # The table is built when the expander is opened (a rerun): pages stay light to redraw.

@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 
+from dashboard import formatting as fmt
 from dashboard import runlog, ui
 from dashboard.tables import Col
 from tests.dashboard_apptest import run_page, stub_db
@@ -51,6 +52,32 @@ def test_a_table_is_formatted_once_per_rows_and_columns(monkeypatch):
     ui._present(df.assign(n=[1, 2]), cols)  # other rows: formatted
     assert calls == [2, 2]
     ui._present_cached.clear()
+
+
+BUILDS = []
+
+
+def _bar(df, title):
+    import plotly.graph_objects as go
+    BUILDS.append(title)
+    return go.Figure(go.Bar(x=df["label"], y=df["n"]), layout={"title": title})
+
+
+def test_a_figure_is_built_escaped_and_styled_once_per_data():
+    ui._figure_cached.clear()
+    BUILDS.clear()
+    df = pd.DataFrame({"label": ["<b>Bailleur</b>", "Ville"], "n": [1500, 7]})
+    first = ui.figure(_bar, df, title="Heures <i>2025</i>", height=300)
+    again = ui.figure(_bar, df.copy(), title="Heures <i>2025</i>", height=300)
+    assert BUILDS == ["Heures <i>2025</i>"]  # the second rerun built nothing
+    assert again.fig is first.fig
+    spec = first.fig.to_plotly_json()
+    assert "<b>" not in str(spec["data"][0]["x"]) and "<i>" not in spec["layout"]["title"]["text"]  # escaped
+    assert spec["layout"]["height"] == 300 and spec["layout"]["separators"] == fmt.PLOTLY_SEPARATORS  # styled (French)
+    ui.figure(_bar, df.assign(n=[1, 2]), title="Heures <i>2025</i>", height=300)  # other data: rebuilt
+    ui.figure(_bar, df, title="Autre", height=300)  # other option: rebuilt
+    assert len(BUILDS) == 3
+    ui._figure_cached.clear()
 
 
 def test_the_run_log_records_each_script_run_only_when_asked(tmp_path, monkeypatch):
