@@ -7,45 +7,33 @@
 --          identifiers are never offered (mart_unresolved_buyers lists them). An operation is its code,
 --          labelled `CODE · Name`.
 -- Columns: filter, value, label, n_rows.
-with contract_values as (
-    select 'year' as filter, year::varchar as value, count(*) as n_rows from stg_contracts
-    where year is not null group by all
+with counted_rows as (
+    -- the rows the filters count: contracts (their year, place of execution, buyer and sector) and
+    -- employment lines (their year, the operation's place, the maître d'ouvrage and the operation)
+    select year, departement_code, epci_code, buyer_type, buyer_siren, sector, null as operation_id
+    from stg_contracts
     union all
-    select 'departement', departement_code, count(*) from stg_contracts
-    where departement_code is not null group by all
-    union all
-    select 'epci', epci_code, count(*) from stg_contracts where epci_code is not null group by all
-    union all
-    select 'buyer_type', buyer_type, count(*) from stg_contracts group by all
-    union all
-    select 'sector', sector, count(*) from stg_contracts where sector is not null group by all
-    union all
-    select 'landlord', buyer_siren, count(*) from stg_contracts
-    where buyer_type = 'landlord' and buyer_siren is not null group by all
+    select year, operation_departement_code, operation_epci_code, buyer_type, buyer_siren, null, operation_id
+    from int_hours_lines
 ),
 
-line_values as (
-    select 'year' as filter, year::varchar as value, count(*) as n_rows from int_hours_lines
-    where year is not null group by all
-    union all
-    select 'departement', operation_departement_code, count(*) from int_hours_lines
-    where operation_departement_code is not null group by all
-    union all
-    select 'epci', operation_epci_code, count(*) from int_hours_lines
-    where operation_epci_code is not null group by all
-    union all
-    select 'buyer_type', buyer_type, count(*) from int_hours_lines group by all
-    union all
-    select 'landlord', buyer_siren, count(*) from int_hours_lines
-    where buyer_type = 'landlord' and buyer_siren is not null group by all
-    union all
-    select 'operation', operation_id, count(*) from int_hours_lines
-    where operation_id is not null group by all
+filter_values as (
+    select unnest([
+        {'filter': 'year', 'value': year::varchar},
+        {'filter': 'departement', 'value': departement_code},
+        {'filter': 'epci', 'value': epci_code},
+        {'filter': 'buyer_type', 'value': buyer_type},
+        {'filter': 'landlord', 'value': case when buyer_type = 'landlord' then buyer_siren end},
+        {'filter': 'sector', 'value': sector},
+        {'filter': 'operation', 'value': operation_id}
+    ], recursive := true)
+    from counted_rows
 ),
 
 all_values as (
-    select filter, value, sum(n_rows) as n_rows
-    from (select * from contract_values union all select * from line_values)
+    select filter, value, count(*)::hugeint as n_rows
+    from filter_values
+    where value is not null
     group by all
 )
 
