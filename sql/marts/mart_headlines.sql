@@ -18,31 +18,6 @@ create or replace macro mart_headlines(
     year_from := null, year_to := null, departement := null, epci := null, buyer_type := null,
     landlord := null, sector := null
 ) as table
-with contracts as (
-    select * from mart_contract_share('total', year_from := year_from, year_to := year_to,
-        departement := departement, epci := epci, buyer_type := buyer_type, landlord := landlord,
-        sector := sector)
-),
-
-hours as (
-    select * from mart_hours('total', year_from := year_from, year_to := year_to,
-        departement := departement, epci := epci, buyer_type := buyer_type, landlord := landlord,
-        sector := sector)
-),
-
-people as (
-    -- the total rows of mart_participants and mart_exits: one disclosure rule for every figure
-    select * from mart_participants('total', year_from := year_from, year_to := year_to,
-        departement := departement, epci := epci, buyer_type := buyer_type, landlord := landlord,
-        sector := sector)
-),
-
-exits as (
-    select * from mart_exits('total', year_from := year_from, year_to := year_to,
-        departement := departement, epci := epci, buyer_type := buyer_type, landlord := landlord,
-        sector := sector)
-)
-
 select
     c.n_known as contracts_known,
     c.n_unknown_status as contracts_unknown_status,
@@ -72,4 +47,9 @@ select
     x.dynamic_exit_rate_masked,
     x.n_known_masked as exits_known_masked,
     x.n_unknown_masked as exits_unknown_masked
-from contracts as c, hours as h, people as p, exits as x
+-- the total rows of mart_hours, mart_participants and mart_exits: one disclosure rule for every figure
+from mart_contract_share('total', year_from := year_from, year_to := year_to, departement := departement, epci := epci, buyer_type := buyer_type, landlord := landlord, sector := sector) as c,
+     mart_hours('total', year_from := year_from, year_to := year_to, departement := departement, epci := epci, buyer_type := buyer_type, landlord := landlord, sector := sector) as h,
+     mart_participants('total', year_from := year_from, year_to := year_to, departement := departement, epci := epci, buyer_type := buyer_type, landlord := landlord, sector := sector) as p,
+     mart_exits('total', year_from := year_from, year_to := year_to, departement := departement, epci := epci, buyer_type := buyer_type, landlord := landlord, sector := sector) as x
+
