@@ -44,9 +44,7 @@ names as (
 ),
 
 types as (
-    select buyer_siren, first(buyer_type order by n desc, buyer_type) as buyer_type
-    from (select buyer_siren, buyer_type, count(*) as n from records where buyer_type is not null group by all)
-    group by all
+    select buyer_siren, stg_most_frequent(histogram(buyer_type)) as buyer_type from records group by all
 ),
 
 places as (

@@ -25,44 +25,24 @@ with seen as (
     select buyer_id, buyer_name, buyer_type from buyers_register where buyer_id is not null
 ),
 
-name_counts as (
-    select buyer_siret, buyer_name, count(*) as n
-    from seen where buyer_name is not null
-    group by all
-),
-
-names as (
-    select buyer_siret, first(buyer_name order by n desc, buyer_name) as buyer_name
-    from name_counts
-    group by all
-),
-
-types as (
-    select buyer_siret, first(buyer_type order by n desc, buyer_type) as buyer_type
-    from (select buyer_siret, buyer_type, count(*) as n from seen where buyer_type is not null group by all)
-    group by all
-),
-
 ids as (
     select
         s.buyer_siret,
         count(*) as n_rows,
+        stg_most_frequent(histogram(s.buyer_name)) as buyer_name,
+        stg_most_frequent(histogram(s.buyer_type)) as buyer_type,
         case when regexp_full_match(s.buyer_siret, '[0-9]{14}') then left(s.buyer_siret, 9)
              when regexp_full_match(s.buyer_siret, '[0-9]{9}') then s.buyer_siret end as direct_siren
     from seen as s
-    group by all
+    group by s.buyer_siret
 ),
 
 keyed as (
     select
         i.*,
-        n.buyer_name,
-        t.buyer_type,
-        nullif(trim(regexp_replace(strip_accents(upper(coalesce(n.buyer_name, ''))), '[^A-Z0-9]+', ' ', 'g')), '')
+        nullif(trim(regexp_replace(strip_accents(upper(coalesce(i.buyer_name, ''))), '[^A-Z0-9]+', ' ', 'g')), '')
             as name_key
     from ids as i
-    left join names as n using (buyer_siret)
-    left join types as t using (buyer_siret)
 ),
 
 register_names as (
