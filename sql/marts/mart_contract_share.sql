@@ -57,38 +57,14 @@ total_if_empty as (
 )
 
 select
-    dimension as dimension,
-    c.value,
-    case when c.is_total then 'Total' else lb.label end as label,
-    c.is_total,
-    row_number() over (
-        order by c.is_total, c.dim_order nulls last, c.n_contracts desc, c.value) as sort_key,
-    c.n_contracts,
-    c.n_unknown_status,
-    c.n_known,
-    c.n_social,
-    c.n_clause,
-    c.n_criterion,
-    c.n_reserved,
-    c.n_social / nullif(c.n_known, 0) as share_social,
-    c.n_clause / nullif(c.n_known, 0) as share_clause,
-    c.n_criterion / nullif(c.n_known, 0) as share_criterion,
-    c.n_reserved / nullif(c.n_known, 0) as share_reserved,
-    c.amount_total,
-    c.amount_known,
-    c.amount_social,
-    c.amount_clause,
-    c.amount_criterion,
-    c.amount_reserved,
-    c.amount_social / nullif(c.amount_known, 0) as amount_share_social,
-    c.amount_clause / nullif(c.amount_known, 0) as amount_share_clause,
-    c.amount_criterion / nullif(c.amount_known, 0) as amount_share_criterion,
-    c.amount_reserved / nullif(c.amount_known, 0) as amount_share_reserved
-from total_if_empty as c
-left join int_dimension_labels as lb
-    on lb.dim = dimension and lb.dim_value = c.value
-where case when dimension in ('total', 'year', 'buyer_type', 'landlord', 'buyer', 'sector', 'cpv_division', 'departement', 'epci', 'procedure', 'nature', 'amount_bracket', 'format_version', 'supplier_siae')
-           then true
-           else error('mart_contract_share : dimension inconnue « ' || coalesce(dimension, 'null')
-                      || ' » (attendu : total, year, buyer_type, landlord, buyer, sector, cpv_division, departement, epci, procedure, nature, amount_bracket, format_version, supplier_siae)') end
+    dimension as dimension, value, label, is_total, sort_key,
+    n_contracts, n_unknown_status, n_known, n_social, n_clause, n_criterion, n_reserved,
+    -- share_social, share_clause, share_criterion, share_reserved (over the known statuses)
+    columns('^n_(social|clause|criterion|reserved)$') / nullif(n_known, 0) as 'share_\1',
+    amount_total, amount_known, amount_social, amount_clause, amount_criterion, amount_reserved,
+    -- amount_share_social ... amount_share_reserved (over the amounts of known statuses)
+    columns('^amount_(social|clause|criterion|reserved)$') / nullif(amount_known, 0) as 'amount_share_\1'
+from int_breakdown_rows('total_if_empty', 'mart_contract_share', dimension,
+                        ['total', 'year', 'buyer_type', 'landlord', 'buyer', 'sector', 'cpv_division', 'departement', 'epci', 'procedure', 'nature', 'amount_bracket', 'format_version', 'supplier_siae'],
+                        'n_contracts')
 order by sort_key

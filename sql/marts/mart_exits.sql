@@ -262,14 +262,20 @@ column_masks as (
                 partition by is_candidate order by n_known, value) = 1 as is_partner
         from column_partner
     )
+),
+
+shown as (
+    -- a masked total lists no breakdown row (the presence of a value would describe its few people)
+    select * from column_masks as m
+    where m.is_total or not exists (select 1 from masked_total as t where t.is_total and t.is_masked)
 )
 
 select
-    dimension as dimension,
+    m.dimension,
     m.value,
-    case when m.is_total then 'Total' else lb.label end as label,
+    m.label,
     m.is_total,
-    row_number() over (order by m.is_total, m.dim_order nulls last, m.n_leavers desc, m.value) as sort_key,
+    m.sort_key,
     dimension <> 'public' as is_additive,
     (select tp from params) as timepoint,
     (select def from params) as durable_definition,
@@ -310,18 +316,12 @@ select
         or m.dynamic_masked as n_dynamic_masked,
     (m.is_masked or m.rate_masked or m.dynamic_masked or m.known_masked or m.other_masked
      or m.durable_masked or m.transition_masked or m.positive_masked) and m.n_known > 0 as dynamic_exit_rate_masked
-from column_masks as m
-left join int_dimension_labels as lb
-    on lb.dim = dimension and lb.dim_value = m.value
-where case when dimension in ('total', 'year', 'operation', 'operation_commune', 'operation_epci', 'operation_departement', 'residence_commune', 'public', 'gender', 'age_band', 'qualification', 'qpv_resident', 'modality', 'buyer')
-           then true
-           else error('mart_exits : dimension inconnue « ' || coalesce(dimension, 'null')
-                      || ' » (attendu : total, year, operation, operation_commune, operation_epci, operation_departement, residence_commune, public, gender, age_band, qualification, qpv_resident, modality, buyer)') end
-  and case when coalesce(timepoint, 'end') in ('end', '6m') then true
+from int_breakdown_rows('shown', 'mart_exits', dimension,
+                        ['total', 'year', 'operation', 'operation_commune', 'operation_epci', 'operation_departement', 'residence_commune', 'public', 'gender', 'age_band', 'qualification', 'qpv_resident', 'modality', 'buyer'],
+                        'n_leavers') as m
+where case when coalesce(timepoint, 'end') in ('end', '6m') then true
            else error('mart_exits : timepoint « ' || timepoint || ' » inconnu (attendu : end, 6m)') end
   and case when durable_definition is null or durable_definition in ('broad', 'strict') then true
            else error('mart_exits : durable_definition « ' || durable_definition
                       || ' » inconnue (attendu : broad, strict)') end
-  -- a masked total lists no breakdown row (the presence of a value would describe its few people)
-  and (m.is_total or not exists (select 1 from masked_total as t where t.is_total and t.is_masked))
 order by sort_key

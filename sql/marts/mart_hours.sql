@@ -121,11 +121,11 @@ published as (
 )
 
 select
-    dimension as dimension,
+    m.dimension,
     m.value,
-    case when m.is_total then 'Total' else lb.label end as label,
+    m.label,
     m.is_total,
-    row_number() over (order by m.is_total, m.dim_order nulls last, m.hours_worked desc, m.value) as sort_key,
+    m.sort_key,
     dimension <> 'public' as is_additive,
     case when not m.is_masked then m.n_participants end as n_participants,
     m.is_masked,
@@ -137,11 +137,7 @@ select
     m.hours_planned,
     case when not m.is_masked then m.hours_worked / nullif(m.hours_planned, 0) end as realisation_rate,
     case when m.is_masked and m.is_total then (select s.reason from scope) end as mask_reason
-from published as m
-left join int_dimension_labels as lb
-    on lb.dim = dimension and lb.dim_value = m.value
-where case when dimension in ('total', 'year', 'trade', 'contract_kind', 'sector', 'gender', 'age_band', 'public', 'qualification', 'qpv_resident', 'tenant_of_buyer', 'residence_commune', 'residence_epci', 'operation_commune', 'operation_epci', 'operation_departement', 'modality', 'employment_contract_type', 'buyer', 'buyer_type', 'operation')
-           then true
-           else error('mart_hours : dimension inconnue « ' || coalesce(dimension, 'null')
-                      || ' » (attendu : total, year, trade, contract_kind, sector, gender, age_band, public, qualification, qpv_resident, tenant_of_buyer, residence_commune, residence_epci, operation_commune, operation_epci, operation_departement, modality, employment_contract_type, buyer, buyer_type, operation)') end
+from int_breakdown_rows('published', 'mart_hours', dimension,
+                        ['total', 'year', 'trade', 'contract_kind', 'sector', 'gender', 'age_band', 'public', 'qualification', 'qpv_resident', 'tenant_of_buyer', 'residence_commune', 'residence_epci', 'operation_commune', 'operation_epci', 'operation_departement', 'modality', 'employment_contract_type', 'buyer', 'buyer_type', 'operation'],
+                        'hours_worked') as m
 order by sort_key

@@ -100,11 +100,11 @@ published as (
 )
 
 select
-    dimension as dimension,
+    m.dimension,
     m.value,
-    case when m.is_total then 'Total' else lb.label end as label,
+    m.label,
     m.is_total,
-    row_number() over (order by m.is_total, m.dim_order nulls last, m.n_participants desc, m.value) as sort_key,
+    m.sort_key,
     dimension not in ('public', 'modality', 'buyer', 'operation') as is_additive,
     case when not m.is_masked then m.n_participants end as n_participants,
     m.is_masked,
@@ -131,12 +131,8 @@ select
     m.is_masked or (m.is_total and sm.qpv_masked) as qpv_share_masked,
     m.is_masked or (m.is_total and sm.tenant_masked) as tenant_share_masked,
     m.is_masked or (m.is_total and sm.under_26_masked) as under_26_share_masked
-from published as m
+from int_breakdown_rows('published', 'mart_participants', dimension,
+                        ['total', 'year', 'gender', 'age_band', 'qualification', 'qpv_resident', 'tenant_of_buyer', 'residence_commune', 'residence_epci', 'public', 'modality', 'buyer', 'operation'],
+                        'n_participants') as m
 cross join share_masks as sm
-left join int_dimension_labels as lb
-    on lb.dim = dimension and lb.dim_value = m.value
-where case when dimension in ('total', 'year', 'gender', 'age_band', 'qualification', 'qpv_resident', 'tenant_of_buyer', 'residence_commune', 'residence_epci', 'public', 'modality', 'buyer', 'operation')
-           then true
-           else error('mart_participants : dimension inconnue « ' || coalesce(dimension, 'null')
-                      || ' » (attendu : total, year, gender, age_band, qualification, qpv_resident, tenant_of_buyer, residence_commune, residence_epci, public, modality, buyer, operation)') end
 order by sort_key
