@@ -36,8 +36,8 @@ long as (
             {'dim': 'format_version', 'dim_value': coalesce(c.format_version, 'unknown'), 'dim_order': null},
             {'dim': 'supplier_siae',
              'dim_value': case when c.supplier_siae then 'siae' when not c.supplier_siae then 'other'
-                               else 'unknown' end,
-             'dim_order': case when c.supplier_siae then 1 when not c.supplier_siae then 2 else 3 end}
+                               else 'unknown' end,  -- ordered by the codes (int_dimension_labels)
+             'dim_order': null}
         ]) as d
     from contracts as c
 )

@@ -32,21 +32,11 @@ single_valued as (
             {'dim': 'total', 'dim_value': 'total', 'dim_order': 0},
             {'dim': 'year', 'dim_value': coalesce(year(p.path_start)::varchar, 'unknown'),
              'dim_order': year(p.path_start)},
-            {'dim': 'exit_year', 'dim_value': coalesce(p.exit_year::varchar, 'unknown'), 'dim_order': p.exit_year},
-            {'dim': 'gender', 'dim_value': coalesce(p.gender, 'unknown'), 'dim_order': null},
-            {'dim': 'age_band', 'dim_value': coalesce(p.age_band, 'unknown'),
-             'dim_order': case p.age_band when '<26' then 1 when '26-49' then 2 when '50+' then 3 else 4 end},
-            {'dim': 'qualification', 'dim_value': coalesce(p.qualification, 'unknown'),
-             'dim_order': case p.qualification when 'infra_3' then 1 when '3' then 2
-                               when '4' then 3 when '5_plus' then 4 else 5 end},
-            {'dim': 'qpv_resident',
-             'dim_value': case p.qpv_resident when true then 'yes' when false then 'no' else 'unknown' end,
-             'dim_order': null},
-            {'dim': 'tenant_of_buyer',
-             'dim_value': case p.tenant_of_buyer when true then 'yes' when false then 'no' else 'unknown' end,
-             'dim_order': null},
-            {'dim': 'residence_commune', 'dim_value': coalesce(p.residence_commune, 'unknown'), 'dim_order': null},
-            {'dim': 'residence_epci', 'dim_value': coalesce(p.residence_epci, 'unknown'), 'dim_order': null},
+            {'dim': 'exit_year', 'dim_value': coalesce(p.exit_year::varchar, 'unknown'), 'dim_order': p.exit_year}
+        ]
+        || int_person_dimensions(p.gender, p.age_band, p.qualification, p.qpv_resident, p.tenant_of_buyer,
+                                 p.residence_commune, p.residence_epci)
+        || [
             {'dim': 'last_modality', 'dim_value': coalesce(p.last_modality, 'unknown'), 'dim_order': null},
             {'dim': 'last_buyer', 'dim_value': coalesce(p.last_buyer, 'unknown'), 'dim_order': null},
             {'dim': 'last_operation', 'dim_value': coalesce(p.last_operation, 'unknown'), 'dim_order': null},
@@ -86,10 +76,11 @@ long as (
 select
     -- the lists and residence codes have served to build the dimensions: left out to keep the
     -- long table narrow (it is sorted and materialised at build time)
-    * exclude (publics, modalities, buyers, operations, residence_commune, residence_epci,
+    long.* exclude (publics, modalities, buyers, operations, residence_commune, residence_epci,
                last_modality, last_buyer, last_operation, last_operation_commune,
                last_operation_epci, last_operation_departement),
-    dim = 'public' and dim_value in (select code from stg_codes where domain = 'public' and is_sensitive) as is_sensitive_value,
+    coalesce(c.is_sensitive, false) as is_sensitive_value,
     dim in ('residence_commune', 'operation_commune', 'operation', 'last_operation', 'qpv_resident')
         as is_place_dim
 from long
+left join stg_codes as c on long.dim = 'public' and c.domain = 'public' and c.code = long.dim_value
