@@ -271,11 +271,7 @@ shown as (
 )
 
 select
-    m.dimension,
-    m.value,
-    m.label,
-    m.is_total,
-    m.sort_key,
+    m.dimension, m.value, m.label, m.is_total, m.sort_key,
     dimension <> 'public' as is_additive,
     (select tp from params) as timepoint,
     (select def from params) as durable_definition,

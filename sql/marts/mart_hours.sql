@@ -33,11 +33,8 @@ with scope as (
 
 linked as (
     -- the linked masks of this cut (int_secrecy_cells, pipelines/secrecy.py)
-    select c.dim, c.value, c.is_masked
-    from int_secrecy_cells as c, scope
-    where c.family = 'hours' and c.dim in (dimension, 'total') and c.category = '*'
-      and c.cut_year = scope.s.cut_year and c.cut_attr = scope.s.cut_attr and c.cut_value = scope.s.cut_value
-      and scope.s.allowed
+    select * from int_linked_masks('int_secrecy_cells', 'hours', [dimension, 'total'], year_from, year_to, departement, epci,
+                                   buyer_type, landlord, sector, operation, public)
 ),
 
 filtered as (
@@ -56,25 +53,14 @@ filtered as (
 ),
 
 worked as (
-    select c.is_total, c.value, c.dim_order, c.n_participants, c.hours_worked,
-           c.n_employment_contracts, c.has_sensitive_value, c.is_place
+    select * exclude (dim)
     from int_hours_cells_all as c
     where c.dim in (dimension, 'total')
       and (year_from is null and year_to is null and departement is null and epci is null
            and buyer_type is null and landlord is null and sector is null and operation is null
            and public is null)
-    union all
-    select
-        dim = 'total' as is_total,
-        dim_value as value,
-        min(dim_order) as dim_order,
-        count(distinct participant_id) as n_participants,
-        sum(hours) as hours_worked,
-        count(distinct line_id) as n_employment_contracts,
-        bool_or(is_sensitive_value) as has_sensitive_value,
-        bool_or(is_place_dim) as is_place
-    from filtered
-    group by all
+    union all by name
+    select * exclude (dim) from int_hours_cells('filtered')
 ),
 
 planned as (
@@ -121,11 +107,7 @@ published as (
 )
 
 select
-    m.dimension,
-    m.value,
-    m.label,
-    m.is_total,
-    m.sort_key,
+    m.dimension, m.value, m.label, m.is_total, m.sort_key,
     dimension <> 'public' as is_additive,
     case when not m.is_masked then m.n_participants end as n_participants,
     m.is_masked,

@@ -28,13 +28,11 @@ with scope as (
 ),
 
 linked as (
-    -- the linked masks of this cut (int_secrecy_cells, family hours: the same people cells)
-    select c.dim, c.value, c.is_masked
-    from int_secrecy_cells as c, scope
-    where c.family = 'hours' and c.category = '*'
-      and c.dim in (dimension, 'total', 'gender', 'qpv_resident', 'tenant_of_buyer', 'age_band')
-      and c.cut_year = scope.s.cut_year and c.cut_attr = scope.s.cut_attr and c.cut_value = scope.s.cut_value
-      and scope.s.allowed
+    -- the linked masks of this cut (int_secrecy_cells, family hours: the same people cells), in the
+    -- breakdown and the attributes of the shares
+    select * from int_linked_masks('int_secrecy_cells', 'hours', [dimension, 'total', 'gender', 'qpv_resident', 'tenant_of_buyer', 'age_band'],
+                                   year_from, year_to, departement, epci, buyer_type, landlord, sector, operation,
+                                   public)
 ),
 
 share_masks as (
@@ -100,11 +98,7 @@ published as (
 )
 
 select
-    m.dimension,
-    m.value,
-    m.label,
-    m.is_total,
-    m.sort_key,
+    m.dimension, m.value, m.label, m.is_total, m.sort_key,
     dimension not in ('public', 'modality', 'buyer', 'operation') as is_additive,
     case when not m.is_masked then m.n_participants end as n_participants,
     m.is_masked,
