@@ -43,8 +43,7 @@ lots as (
     select
         p.operation_id,
         p.buyer_siren,
-        case when p.contract_kind = 'gup' then 'gup'
-             when p.contract_kind = 'works' or p.trade = 'engineering' then 'investment' end as lot_kind,
+        int_anru_lot_kind(p.contract_kind, p.trade) as lot_kind,
         case when p.contract_amount > 0 then 'export' when d.amount > 0 then 'decp' end as amount_source,
         case when p.contract_amount > 0 then p.contract_amount else d.amount end as amount,
         coalesce(g.labour_share, o.labour_share) as labour_share,
@@ -59,38 +58,16 @@ lots as (
           p.operation_id, year_from, year_to, departement, epci, buyer_type, landlord, null, operation)
 ),
 
-lot_rows as (
-    select
-        operation_id, buyer_siren, lot_kind,
-        count(*) as n_lots,
-        count(*) filter (where amount_source = 'export') as n_lots_amount_export,
-        count(*) filter (where amount_source = 'decp') as n_lots_amount_decp,
-        count(*) filter (where amount_source is null) as n_lots_no_amount,
-        sum(amount) as amount,
-        sum(amount * labour_share / hourly_cost) as estimated_hours
-    from lots
-    where lot_kind is not null
-    group by all
-),
-
 lines as (
     -- the lines mart_targets counts as QPV hours on ANRU lots, by kind
     select
         l.operation_id, l.buyer_siren, l.participant_id, l.hours,
-        case when l.contract_kind = 'gup' then 'gup'
-             when l.contract_kind = 'works' or l.trade = 'engineering' then 'investment' end as lot_kind
+        int_anru_lot_kind(l.contract_kind, l.trade) as lot_kind
     from int_hours_lines as l
     where l.participant_id is not null and l.qpv_resident
       and int_filters_match(
           l.year, l.operation_departement_code, l.operation_epci_code, l.buyer_type, l.buyer_siren, null,
           l.operation_id, year_from, year_to, departement, epci, buyer_type, landlord, null, operation)
-),
-
-qpv_rows as (
-    select operation_id, buyer_siren, lot_kind, count(distinct participant_id) as n_qpv, sum(hours) as qpv_hours
-    from lines
-    where lot_kind is not null
-    group by all
 ),
 
 targets as (
@@ -101,22 +78,26 @@ targets as (
 ),
 
 row_cells as (
+    -- per operation x buyer x kind: its lots (amounts and estimated hours) and its QPV residents' hours
     select
-        coalesce(a.operation_id, q.operation_id) as operation_id,
-        coalesce(a.buyer_siren, q.buyer_siren) as buyer_siren,
-        coalesce(a.lot_kind, q.lot_kind) as lot_kind,
-        coalesce(a.n_lots, 0) as n_lots,
-        coalesce(a.n_lots_amount_export, 0) as n_lots_amount_export,
-        coalesce(a.n_lots_amount_decp, 0) as n_lots_amount_decp,
-        coalesce(a.n_lots_no_amount, 0) as n_lots_no_amount,
-        coalesce(a.amount, 0) as amount,
-        coalesce(a.estimated_hours, 0) as estimated_hours,
-        coalesce(q.n_qpv, 0) as n_qpv,
-        coalesce(q.qpv_hours, 0) as qpv_hours
-    from lot_rows as a
-    full join qpv_rows as q
-        on q.operation_id is not distinct from a.operation_id
-       and q.buyer_siren is not distinct from a.buyer_siren and q.lot_kind = a.lot_kind
+        operation_id, buyer_siren, lot_kind,
+        count(*) filter (where is_lot) as n_lots,
+        count(*) filter (where amount_source = 'export') as n_lots_amount_export,
+        count(*) filter (where amount_source = 'decp') as n_lots_amount_decp,
+        count(*) filter (where is_lot and amount_source is null) as n_lots_no_amount,
+        coalesce(sum(amount), 0) as amount,
+        coalesce(sum(amount * labour_share / hourly_cost), 0) as estimated_hours,
+        count(distinct participant_id) as n_qpv,
+        coalesce(sum(hours), 0) as qpv_hours
+    from (
+        select operation_id, buyer_siren, lot_kind, amount_source, amount, labour_share, hourly_cost,
+               true as is_lot
+        from lots
+        union all by name
+        select operation_id, buyer_siren, lot_kind, participant_id, hours, false as is_lot from lines
+    )
+    where lot_kind is not null
+    group by all
 ),
 
 row_masked as (
