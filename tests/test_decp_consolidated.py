@@ -364,3 +364,20 @@ def test_moved_out_of_region_counts_rows_and_drops_every_version_reject(tmp_path
     assert rows(con, f"select n_loaded, n_out_of_region from ingest_log where source_file = 'decp.{fmt}'") == \
         [{"n_loaded": 0, "n_out_of_region": 3}]
     assert rows(con, f"select * from rejects where source_file = 'decp.{fmt}'") == []
+
+
+def test_parquet_amounts_read_in_sql_equal_parse_amount(tmp_path):
+    # parquet amounts are numbers: the common case (strictly between 1 and 9 999 999) is taken in
+    # SQL without Python, the others go through parse_amount; at the boundaries and beyond, each
+    # contract keeps exactly what parse_amount gives (amount, flag, and a reject with its reason)
+    from pipelines.decp.normalise import parse_amount
+
+    values = [0.5, 1.0, 1.000001, 250000.0, 9999998.99, 9999999.0, 1e10, 1e17, 0.0, -5.0, float("nan"), None]
+    data = [row(id=f"A{i}", montant=v) for i, v in enumerate(values)]
+    con, _ = load(tmp_path, "parquet", data, region=None)
+    reasons = dict(con.execute("select record_no, reason from rejects where field = 'montant'").fetchall())
+    for i, v in enumerate(values):
+        amount, flag, reason = parse_amount(v)
+        c = contract(con, f"A{i}")
+        assert (c["amount"], c["amount_flag"], reasons.get(i + 1)) == (amount, flag, reason), v
+    assert reasons and len(reasons) < len(values)   # some amounts rejected, the common ones not

@@ -15,9 +15,12 @@ COLLAPSE_SQL = """
 create or replace temp table _collapsed as
 with versions as (
     select * exclude (n_versions), coalesce(publication_date, notification_date) as order_date,
-        coalesce(n_versions, 1) as weight,
-        count(*) over (partition by buyer_siret, contract_id) as n_rows
+        coalesce(n_versions, 1) as weight
     from decp_versions
+),
+-- the contracts with several rows (a narrow count: cheaper than a window over the wide rows)
+several as (
+    select buyer_siret, contract_id from decp_versions group by all having count(*) > 1
 ),
 -- most contracts have one row: it is the contract (no ordering needed)
 single as (
@@ -28,14 +31,18 @@ single as (
         region_code, epci_code, territory_status, territory_reason, supplier_sirets, n_suppliers,
         social_considerations, social_info_known, has_social_clause, has_social_criterion,
         is_reserved, weight as n_versions, format_version, source_format, source_file
-    from versions where n_rows = 1
+    from versions v
+    anti join several m on v.buyer_siret is not distinct from m.buyer_siret
+                        and v.contract_id is not distinct from m.contract_id
 ),
 multi as (
     -- `order by order_date desc nulls last` (latest) and `asc nulls last` (first) both put the
     -- versions without a date last: two keys
     select *, {'d': coalesce(order_date, '-infinity'::date), 's': load_seq} as latest_key,
         {'d': coalesce(order_date, 'infinity'::date), 's': load_seq} as first_key
-    from versions where n_rows > 1
+    from versions v
+    semi join several m on v.buyer_siret is not distinct from m.buyer_siret
+                        and v.contract_id is not distinct from m.contract_id
 ),
 stated as (
     select buyer_siret, contract_id, sum(weight) as n_versions,

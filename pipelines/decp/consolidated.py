@@ -176,12 +176,15 @@ def _short(exc: Exception) -> str:
 MAPPING_SLICE = 200_000
 
 
-def _mapping(con, name: str, keys: list[str], fn, out: list[tuple[str, pa.DataType]]) -> None:
-    """Temp table `name` with the distinct `keys` of _cons_raw (k0, k1...) and fn(*key) columns.
+def _mapping(con, name: str, keys: list[str], fn, out: list[tuple[str, pa.DataType]],
+             where: str | None = None) -> None:
+    """Temp table `name` with the distinct `keys` of _cons_raw (k0, k1...) and fn(*key) columns
+    (only of the rows matching `where` when given).
     The distinct keys stay in Arrow; Python objects exist for one slice at a time (memory bounded
     even with millions of distinct amounts)."""
     key_sql = ", ".join(f"{k} as k{i}" for i, k in enumerate(keys))
-    tbl = con.sql(f"select distinct {key_sql} from _cons_raw").to_arrow_table()
+    tbl = con.sql(f"select distinct {key_sql} from _cons_raw"
+                  + (f" where {where}" if where else "")).to_arrow_table()
     outputs: list[list[pa.Array]] = [[] for _ in out]
     for start in range(0, tbl.num_rows, MAPPING_SLICE):
         part = tbl.slice(start, MAPPING_SLICE)
@@ -279,7 +282,18 @@ TERRITORY_FIELDS = [("place_type", pa.string()), ("commune_code", pa.string()), 
                     ("territory_reason", pa.string())]
 
 
-def _build_mappings(con, ctx: BuildContext) -> None:
+def _amount_fast(con) -> str | None:
+    """When the file's amounts are numbers (parquet): the SQL test of parse_amount's common case (a
+    number strictly between PLACEHOLDER_MAX_SYMBOLIC and 9 999 999, returned as it is), so that only
+    the other amounts go through Python. None for text amounts (CSV): all go through parse_amount.
+    The test has a `{col}` placeholder for the column."""
+    [(typ,)] = con.execute("select column_type from (describe select montant from _cons_raw)").fetchall()
+    if typ != "DOUBLE":
+        return None
+    return f"({{col}} > {float(N.PLACEHOLDER_MAX_SYMBOLIC)!r} and {{col}} < 9999999.0)"
+
+
+def _build_mappings(con, ctx: BuildContext, amount_fast: str | None = None) -> None:
     ref = ctx.reference
     resolver = TerritoryResolver(ref)
     s, b, f64, lst = pa.string(), pa.bool_(), pa.float64(), pa.list_(pa.string())
@@ -293,7 +307,8 @@ def _build_mappings(con, ctx: BuildContext) -> None:
                                                              ("notification_problem", s)])
     _mapping(con, "_m_pub", ["datePublicationDonnees"], _date, [("publication_date", pa.date32()),
                                                                  ("publication_problem", s)])
-    _mapping(con, "_m_amount", ["montant"], _amount, [("amount", f64), ("amount_flag", s), ("amount_problem", s)])
+    _mapping(con, "_m_amount", ["montant"], _amount, [("amount", f64), ("amount_flag", s), ("amount_problem", s)],
+             where=f"not coalesce({amount_fast.format(col='montant')}, false)" if amount_fast else None)
     _mapping(con, "_m_duration", ["dureeMois"], _duration, [("duration_months", f64), ("duration_problem", s)])
     _mapping(con, "_m_social", ["considerationsSociales"], _social,
              [("social_considerations", lst), ("social_info_known", b), ("has_social_clause", b),
@@ -372,7 +387,12 @@ from keyed r
 VERSIONS_ROWS_SQL = """
 create or replace temp table _cons_versions as
 select v.buyer_siret, v.contract_id, v.record_no, v.supplier_sirets, v.supplier_siae, v.n_rows,
-    {{'c': v.v_current, 'm': coalesce(v.modification_id, -9223372036854775807), 'r': v.record_no}} as vkey,
+    -- the key (current, modification_id, record_no) as one hugeint, in that order: bit 125 the
+    -- current flag, bits 41-104 modification_id + 2^63, bits 0-40 record_no (< 2^41 rows); a
+    -- fixed-size key makes arg_max/arg_min several times cheaper than a struct key
+    v.v_current::integer::hugeint * 42535295865117307932921825928971026432
+        + (coalesce(v.modification_id, -9223372036854775807)::hugeint + 9223372036854775808) * 2199023255552
+        + v.record_no as vkey,
     v.siret_valid,
     {buyer_name} as buyer_name,
     {object} as object,
@@ -387,7 +407,7 @@ select v.buyer_siret, v.contract_id, v.record_no, v.supplier_sirets, v.supplier_
     r.dateNotification as raw_notification,
     _m_pub.publication_date, _m_pub.publication_problem, r.datePublicationDonnees as raw_publication,
     -- montant_anomalie (suspect / aberrant, decp-processing's robust score): kept out of sums
-    case when lower(trim(r.montant_anomalie)) in ('suspect', 'aberrant') then null else _m_amount.amount end
+    case when lower(trim(r.montant_anomalie)) in ('suspect', 'aberrant') then null else {amount} end
         as amount,
     coalesce(_m_amount.amount_flag,
              case when lower(trim(r.montant_anomalie)) in ('suspect', 'aberrant')
@@ -414,7 +434,7 @@ join _cons_raw r using (record_no)
 """
 
 
-def _rows_sql(has_labels: bool) -> tuple[str, str]:
+def _rows_sql(has_labels: bool, amount_fast: str | None = None) -> tuple[str, str]:
     """The keys statement (every row) and the versions statement (each version's first row)."""
     maps = [("_m_nature", ["nature", "techniques"]),
             ("_m_cpv", ["codeCPV"]), ("_m_proc", ["procedure"]), ("_m_notif", ["dateNotification"]),
@@ -429,9 +449,21 @@ def _rows_sql(has_labels: bool) -> tuple[str, str]:
         has_labels="true" if has_labels else "false", all_raw=all_raw)
     versions = VERSIONS_ROWS_SQL.format(
         buyer_name=_missing_text("r.acheteur_nom"), object=_missing_text("r.objet"),
+        # the common amounts are not in _m_amount (no flag, no problem: its left join gives nulls)
+        amount=f"case when {amount_fast.format(col='r.montant')} then r.montant else _m_amount.amount end"
+        if amount_fast
+        else "_m_amount.amount",
         joins="\n".join(_join(name, keys_) for name, keys_ in maps))
     return keys, versions
 
+
+# the current version's fields a contract takes (r: its row of _cons_versions)
+_CURRENT_FIELDS = """r.supplier_siae, r.supplier_sirets, r.siret_valid, r.nature, r.is_concession, r.object,
+            r.cpv_code, r.cpv_division, r.procedure, r.social_considerations, r.social_info_known,
+            r.has_social_clause, r.has_social_criterion, r.is_reserved, r.format_version,
+            r.acheteur_categorie, r.place_code_raw, r.place_type, r.commune_code, r.departement_code,
+            r.region_code, r.epci_code, r.territory_status, r.territory_reason, r.b_departement_code,
+            r.b_region_code, r.b_reason"""
 
 VERSIONS_SQL = [
     # exact duplicate rows (identical in every column read), among the rows with a key
@@ -457,8 +489,11 @@ VERSIONS_SQL = [
     # current version's fields; the latest stated amount and duration, the first stated amount as
     # initial amount, the latest buyer name, the first notification date), the territory from the
     # current version with the buyer's place as fallback
-    """create or replace temp table _cons_contracts as
-    with c as (
+    f"""create or replace temp table _cons_contracts as
+    with several as (   -- the contracts with more than one version (most have one)
+        select buyer_siret, contract_id from _cons_vagg group by all having count(*) > 1
+    ),
+    multi as (
         select buyer_siret, contract_id, sum(n_rows) as n_rows, count(*) as n_versions,
             max(coalesce(publication_date, notification_date)) as order_date,
             arg_max(record_no, vkey) as last_record,
@@ -472,28 +507,37 @@ VERSIONS_SQL = [
             arg_min(notification_date, vkey) filter (where notification_date is not null)
                 as notification_date,
             bool_or(format_version = '2019') as has_2019, bool_or(format_version = '2022') as has_2022
-        from _cons_versions
+        from _cons_versions semi join several using (buyer_siret, contract_id)
         group by buyer_siret, contract_id
+    ),
+    c as (
+        select m.* exclude (last_record), m.last_record as record_no, {_CURRENT_FIELDS}
+        from multi m
+        join _cons_versions r on r.record_no = m.last_record
+        union all
+        -- a single version is the contract: the aggregates above over one row, without grouping
+        select r.buyer_siret, r.contract_id, r.n_rows::hugeint, 1::bigint,
+            coalesce(r.publication_date, r.notification_date), [r.record_no], r.amount, r.amount_flag,
+            r.amount, r.duration_months, r.buyer_name, r.notification_date,
+            r.format_version = '2019', r.format_version = '2022', r.record_no, {_CURRENT_FIELDS}
+        from _cons_versions r anti join several using (buyer_siret, contract_id)
     )
-    select c.* exclude (last_record), c.last_record as record_no,
-        r.supplier_siae, r.supplier_sirets, r.siret_valid, r.nature, r.is_concession, r.object,
-        r.cpv_code, r.cpv_division, r.procedure, r.social_considerations, r.social_info_known,
-        r.has_social_clause, r.has_social_criterion, r.is_reserved, r.format_version,
-        r.acheteur_categorie, r.place_code_raw, r.place_type,
-        r.region_code is not null as placed_by_own_place,
-        case when r.region_code is not null then r.commune_code end as commune_code,
-        coalesce(r.departement_code, case when r.region_code is null then r.b_departement_code end)
+    select c.* exclude (place_code_raw, place_type, commune_code, departement_code, region_code, epci_code,
+                        territory_status, territory_reason, b_departement_code, b_region_code, b_reason),
+        c.place_code_raw, c.place_type,
+        c.region_code is not null as placed_by_own_place,
+        case when c.region_code is not null then c.commune_code end as commune_code,
+        coalesce(c.departement_code, case when c.region_code is null then c.b_departement_code end)
             as departement_code,
-        coalesce(r.region_code, r.b_region_code) as region_code,
-        case when r.region_code is not null then r.epci_code end as epci_code,
-        case when r.region_code is not null or r.b_region_code is null then r.territory_status
-             when r.b_departement_code is not null then 'departement_only' else 'region_only' end
+        coalesce(c.region_code, c.b_region_code) as region_code,
+        case when c.region_code is not null then c.epci_code end as epci_code,
+        case when c.region_code is not null or c.b_region_code is null then c.territory_status
+             when c.b_departement_code is not null then 'departement_only' else 'region_only' end
             as territory_status,
-        case when r.region_code is not null or r.b_region_code is null then r.territory_reason
-             else coalesce(r.territory_reason, 'lieu d''exécution absent') || ' ; ' || r.b_reason end
+        case when c.region_code is not null or c.b_region_code is null then c.territory_reason
+             else coalesce(c.territory_reason, 'lieu d''exécution absent') || ' ; ' || c.b_reason end
             as territory_reason
-    from c
-    join _cons_versions r on r.record_no = c.last_record""",
+    from c""",
 ]
 
 # One decp_versions row per contract, already collapsed: n_versions and n_records carry its
@@ -531,6 +575,19 @@ FIELD_REJECTS = [  # (field, problem expression on the version's first row r, ra
 ]
 
 
+# the columns the field rejects read, and a test that keeps the versions with a problem (a superset
+# of those with a reject: the rejects' own `reason is not null` decides)
+REJECT_COLUMNS = ("record_no", "nature_problem", "raw_nature", "cpv_problem", "raw_cpv", "procedure_problem",
+                  "raw_procedure", "notification_problem", "raw_notification", "publication_problem",
+                  "raw_publication", "amount_problem", "raw_amount", "duration_problem", "raw_duration",
+                  "territory_status", "territory_reason", "place_code_raw", "place_type_raw",
+                  "social_problems", "raw_social")
+REJECT_FILTER = " or ".join(
+    [f"{c} is not null" for c in ("nature_problem", "cpv_problem", "procedure_problem", "notification_problem",
+                                  "publication_problem", "amount_problem", "duration_problem")]
+    + ["territory_status = 'unknown'", "len(social_problems) > 0"])
+
+
 def ingest_consolidated(con, path: Path, ctx: BuildContext, kind: str | None = None) -> FileResult:
     """Read one consolidated file into decp_versions (+ rejects, contract_labels)."""
     path = Path(path)
@@ -538,8 +595,9 @@ def ingest_consolidated(con, path: Path, ctx: BuildContext, kind: str | None = N
     ensure_versions_table(con)
     result = FileResult(format=f"{kind} consolidé")
     n_read, n_bad_lines, columns = _read_raw(con, path, kind)
-    _build_mappings(con, ctx)
-    keys_sql, versions_sql = _rows_sql("titulaire_labels" in columns)
+    amount_fast = _amount_fast(con)
+    _build_mappings(con, ctx, amount_fast)
+    keys_sql, versions_sql = _rows_sql("titulaire_labels" in columns, amount_fast)
     con.execute(keys_sql)
     dups_sql, vagg_sql, contracts_sql = VERSIONS_SQL
     con.execute(dups_sql)
@@ -568,9 +626,10 @@ def ingest_consolidated(con, path: Path, ctx: BuildContext, kind: str | None = N
     n_field = con.execute(f"""
         insert into rejects
         with v as materialized (
-            select r.* from _cons_versions r
+            select {', '.join(REJECT_COLUMNS)} from _cons_versions r
             semi join (select buyer_siret, contract_id from _cons_contracts where loaded) c
-                using (buyer_siret, contract_id))
+                using (buyer_siret, contract_id)
+            where {REJECT_FILTER})
         select ? as source_file, record_no, field, reason, raw from ({' union all '.join(parts)})
         where reason is not null""", [source]).fetchall()[0][0]
     con.execute("""insert into contract_labels

@@ -30,4 +30,4 @@ COLLAPSED_DDL = "n_versions integer, n_records integer, record_nos bigint[]"
 
 
 def ensure_versions_table(con) -> None:
-    con.execute(f"create table if not exists decp_versions ({VERSIONS_DDL}, {COLLAPSED_DDL})")
+    con.execute(f"create temp table if not exists decp_versions ({VERSIONS_DDL}, {COLLAPSED_DDL})")
