@@ -3,30 +3,20 @@ read-only file; a rebuild swaps it atomically and both serve the new build witho
 without an error in the sessions open in chromium during the swap."""
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipelines.bench.pages import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app, wait_rendered, wait_rerun
 from tests.decp_helpers import marche_2022
+from tests.tiny_build import build as _build, decp_file
 
 ROOT = Path(__file__).resolve().parent.parent
 MIME_TYPES = "/etc/nginx/mime.types"  # included by every distribution's nginx.conf
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason=f"chromium absent ({CHROMIUM}): `make chromium` installs it")
-
-
-def _build(db: Path, decp: list[Path]) -> None:
-    """The real build (pipelines/build.py): a new file, then os.replace onto `db`."""
-    cmd = [sys.executable, "-m", "pipelines", "build", "--db", str(db), "--no-progress"]
-    if decp:
-        cmd += ["--decp", *map(str, decp)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-1000:]
 
 
 def _footer(page) -> str:
@@ -44,15 +34,9 @@ def test_two_replicas_serve_the_new_build_after_an_atomic_swap(tmp_path):
     pytest.importorskip("playwright.sync_api")
     from playwright.sync_api import sync_playwright
 
-    decp = tmp_path / "decp"
-    decp.mkdir()
-    # labelled as demonstration data (the marker beside the inputs): without sign-in configured the app
-    # then serves the demo mode's default observatoire view, whose navigation holds every page used here
-    (tmp_path / "demo.json").write_text("{}", encoding="utf-8")
-    a, b = decp / "decp-a.json", decp / "decp-b.json"
-    a.write_text(json.dumps({"marches": {"marche": [marche_2022()]}}), encoding="utf-8")
-    b.write_text(json.dumps({"marches": {"marche": [marche_2022(id="2024-043", objet="Espaces verts")]}}),
-                 encoding="utf-8")
+    # demonstration data: the demo mode's default observatoire view, whose navigation holds every page used here
+    a = decp_file(tmp_path / "decp", "decp-a.json", [marche_2022()])
+    b = decp_file(tmp_path / "decp", "decp-b.json", [marche_2022(id="2024-043", objet="Espaces verts")])
     db = tmp_path / "observatoire.duckdb"
     _build(db, [a])  # first build: one file
 
