@@ -32,9 +32,8 @@ then the same rows as a Markdown table to paste into docs/benchmarks.md. `--repl
 Streamlit processes on the same database and puts session k on replica k mod R (as deploy/'s
 proxy would); CPU is then summed over them.
 
-The server runs with the production settings of `.streamlit/config.toml` and the flags of
-deploy/systemd/observatoire@.service that matter per rerun (SERVER_FLAGS, shared with
-`start_app`). Loopback only; every wait is bounded (`ACTION_TIMEOUT_S`), a session stops
+The server runs with the repository's `.streamlit/config.toml` (the settings deploy/'s replicas
+read too: no file watcher, no gc.collect() after each run) as `start_app` starts it. Loopback only; every wait is bounded (`ACTION_TIMEOUT_S`), a session stops
 starting new actions at the end of its phase. Targets (issue 15, scale 1): one session, median
 filter change < 0.5 s; 10 sessions, p95 server-side rerun < 1 s.
 """
@@ -69,6 +68,18 @@ def process_cpu_s(pid: int) -> float:
         fields = fh.read().rsplit(")", 1)[1].split()
     # after the ")" closing the command name: field 3 is state, so utime/stime (14, 15) are [11], [12]
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_rss_mb(pid: int) -> float:
+    """Resident memory of process `pid` in MB, from /proc/<pid>/status (nan when unreadable)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
 
 def load_average() -> str:
@@ -242,6 +253,7 @@ def bench(db: Path, sessions: list[int], seconds: float, scale: int, workdir: Pa
                     "process_cpu_share": (cpu1 - cpu0) / (t1 - t0),
                     "client_cpu_share": (own1 - own0) / (t1 - t0),
                     "loadavg_before": load_before, "loadavg_after": load_average(),
+                    "rss_mb": sum(process_rss_mb(proc.pid) for proc, _ in apps),
                 })
                 print(_row(results[-1]), flush=True)
 
@@ -281,7 +293,7 @@ def bench(db: Path, sessions: list[int], seconds: float, scale: int, workdir: Pa
 
 _HEADER = (f"{'scale':>5} {'N':>3}  {'phase':<15} {'loads':>5} {'load med/p95 s':>15} {'filters':>7} "
            f"{'filter med/p95 s':>17} {'reruns':>6} {'server med/p95 s':>17} {'cpu thr':>7} "
-           f"{'cpu/rerun':>9} {'cpu %':>6} {'client':>6} {'err':>4} {'to/after s':>11}  load average")
+           f"{'cpu/rerun':>9} {'cpu %':>6} {'client':>6} {'RSS MB':>6} {'err':>4} {'to/after s':>11}  load average")
 
 
 def _row(r: dict) -> str:
@@ -290,7 +302,7 @@ def _row(r: dict) -> str:
             f"{r['filter_med']:>8.2f}/{r['filter_p95']:<8.2f} {r['n_reruns']:>6} "
             f"{r['server_med']:>8.3f}/{r['server_p95']:<8.3f} {r['thread_cpu_med']:>7.3f} "
             f"{r['process_cpu_per_rerun']:>9.3f} {r['process_cpu_share'] * 100:>5.0f}% "
-            f"{r['client_cpu_share'] * 100:>5.0f}% {len(r['errors']):>4} "
+            f"{r['client_cpu_share'] * 100:>5.0f}% {r['rss_mb']:>6.0f} {len(r['errors']):>4} "
             f"{_pair(r['to_script_med'], r['after_script_med']):>11}  {r['loadavg_before']} -> {r['loadavg_after']}")
 
 
@@ -307,8 +319,8 @@ def markdown(results: list[dict]) -> str:
     """The rows as the Markdown table of docs/benchmarks.md (French number format)."""
     lines = ["| N | replicas | phase | loads | load med / p95 s | filter changes | filter change med / p95 s "
              "| reruns | server rerun med / p95 s | script thread CPU / rerun | Streamlit CPU / rerun "
-             "| Streamlit CPU (1 core = 100 %) | client CPU | errors | load average (before -> after) |",
-             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "| Streamlit CPU (1 core = 100 %) | client CPU | Streamlit memory | errors | load average (before -> after) |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
         phase = "baseline `/vide`" if r["phase"].startswith("baseline") else r["phase"]
         lines.append(
@@ -317,7 +329,7 @@ def markdown(results: list[dict]) -> str:
             f"| {_fr(r['filter_med'])} / {_fr(r['filter_p95'])} | {r['n_reruns']} "
             f"| {_fr(r['server_med'], 3)} / {_fr(r['server_p95'], 3)} | {_fr(r['thread_cpu_med'], 3)} s "
             f"| {_fr(r['process_cpu_per_rerun'], 3)} s | {_fr(r['process_cpu_share'] * 100, 0)} % "
-            f"| {_fr(r['client_cpu_share'] * 100, 0)} % | {len(r['errors'])} "
+            f"| {_fr(r['client_cpu_share'] * 100, 0)} % | {_fr(r['rss_mb'], 0)} MB | {len(r['errors'])} "
             f"| {r['loadavg_before'].replace('.', ',')} -> {r['loadavg_after'].replace('.', ',')} |")
     return "\n".join(lines)
 
@@ -331,7 +343,8 @@ def print_summary(results: list[dict]) -> None:
     print(f"\n{seen}; server: script run time per rerun (run log); cpu thr: CPU of the script thread per "
           "rerun (median); cpu/rerun: CPU seconds of the whole Streamlit process per rerun logged; cpu %: "
           "Streamlit process CPU over the phase (100 % = one core); client: CPU of this benchmark process "
-          "(the ws clients; not the browsers); to/after s (one session only): median time from the click "
+          "(the ws clients; not the browsers); RSS MB: resident memory of the Streamlit process(es) at the "
+          "end of the phase; to/after s (one session only): median time from the click "
           "to the start of its script run, and from the end of the run to the settled page.")
     for r in results:
         for e in r["errors"][:3]:
