@@ -51,6 +51,7 @@ class Session:
         self.selects: dict[str, tuple[str, list[str], int, str]] = {}
         self.errors: list[str] = []  # exceptions shown by the app (st.exception / uncaught)
         self.buttons: list[str] = []  # labels of the buttons drawn by the last run
+        self.texts: list[str] = []  # Markdown bodies (st.markdown, st.caption...) drawn by the last run
         self.n_messages = self.n_bytes = self.n_refs = 0
         self._cached: set[str] = set()
         self._ws = None
@@ -77,7 +78,7 @@ class Session:
         if fm.metadata.cacheable and fm.hash:
             self._cached.add(fm.hash)
         if kind == "new_session":  # every run starts with one
-            self.buttons = []
+            self.buttons, self.texts = [], []
         elif kind == "ref_hash":
             self.n_refs += 1
         elif kind == "navigation":
@@ -93,6 +94,8 @@ class Session:
                 wid = el.selectbox.id
                 sb = el.selectbox
                 self.selects[wid.rsplit("-", 1)[-1]] = (wid, list(sb.options), sb.default, sb.query_param_key)
+            elif which == "markdown":
+                self.texts.append(el.markdown.body)
             elif which == "button":
                 self.buttons.append(el.button.label)
             elif which == "exception":
