@@ -86,7 +86,7 @@ class Session:
         elif kind == "page_info_changed":
             self.query = fm.page_info_changed.query_string
         elif kind == "page_not_found":
-            self.errors.append(f"page introuvable : /{self.path}")
+            self.errors.append(f"/{self.path}: page not found")
         elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
             el = fm.delta.new_element
             which = el.WhichOneof("type")
