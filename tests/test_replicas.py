@@ -1,17 +1,22 @@
 """Several replicas on one database (deploy/README.md): two Streamlit processes serve the same
 read-only file; a rebuild swaps it atomically and both serve the new build without a restart and
-without an error in the sessions open in chromium during the swap."""
+without an error in the sessions open during the swap (in chromium, and WebSocket sessions of the
+load benchmark's client changing a filter in a loop while the build runs and swaps)."""
 from __future__ import annotations
 
-import json
+import asyncio
 import subprocess
-import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from pipelines.bench.pages import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app, wait_rendered, wait_rerun
 from tests.decp_helpers import marche_2022
+from tests.tiny_build import build as _build, decp_file
+
+FOOTER = "Base construite le"
 
 ROOT = Path(__file__).resolve().parent.parent
 MIME_TYPES = "/etc/nginx/mime.types"  # included by every distribution's nginx.conf
@@ -20,17 +25,54 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason=f"chromium absent ({CHROMIUM}): `make chromium` installs it")
 
 
-def _build(db: Path, decp: list[Path]) -> None:
-    """The real build (pipelines/build.py): a new file, then os.replace onto `db`."""
-    cmd = [sys.executable, "-m", "pipelines", "build", "--db", str(db), "--no-progress"]
-    if decp:
-        cmd += ["--decp", *map(str, decp)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-1000:]
+class _Clicking(threading.Thread):
+    """One WebSocket session per replica (pipelines/bench/wsclient.py), opened on *Qualité des
+    données* and changing the département filter back and forth until `stop` is set; every run's
+    footer is kept, in order. A session never reconnects: a closed connection is an error."""
+
+    def __init__(self, bases: list[str]):
+        super().__init__(daemon=True)
+        self.bases, self.stop, self.errors = bases, threading.Event(), []
+        self.footers: dict[str, list[str]] = {base: [] for base in bases}
+
+    def run(self) -> None:
+        asyncio.run(self._all())
+
+    async def _all(self) -> None:
+        await asyncio.gather(*(self._one(base) for base in self.bases))
+
+    async def _one(self, base: str) -> None:
+        from pipelines.bench import wsclient
+
+        session = wsclient.Session(base, "qualite", timeout=60)
+        try:
+            await session.open()
+            self._keep(base, session)
+            options = session.options("dep")
+            assert len(options) >= 2, options
+            i = 1
+            while not self.stop.is_set():
+                await session.select("dep", options[i % 2])  # a département, « Tous », ...
+                self._keep(base, session)
+                i += 1
+        except Exception as exc:  # noqa: BLE001 - reported by the test
+            self.errors.append(f"{base}: {type(exc).__name__}: {exc}")
+        finally:
+            self.errors.extend(session.errors)
+            await session.close()
+
+    def _keep(self, base: str, session) -> None:
+        self.footers[base].append(next((t for t in session.texts if FOOTER in t), "(no footer)"))
+
+    def wait(self, done, timeout: float = 90) -> None:
+        deadline = time.time() + timeout
+        while not done() and not self.errors and self.is_alive() and time.time() < deadline:
+            time.sleep(0.1)
+        assert done(), (self.errors, self.footers)
 
 
 def _footer(page) -> str:
-    return page.locator("[data-testid='stCaptionContainer']", has_text="Base construite le").last.inner_text()
+    return page.locator("[data-testid='stCaptionContainer']", has_text=FOOTER).last.inner_text()
 
 
 def _no_error(page, errors: list[str]) -> None:
@@ -44,15 +86,9 @@ def test_two_replicas_serve_the_new_build_after_an_atomic_swap(tmp_path):
     pytest.importorskip("playwright.sync_api")
     from playwright.sync_api import sync_playwright
 
-    decp = tmp_path / "decp"
-    decp.mkdir()
-    # labelled as demonstration data (the marker beside the inputs): without sign-in configured the app
-    # then serves the demo mode's default observatoire view, whose navigation holds every page used here
-    (tmp_path / "demo.json").write_text("{}", encoding="utf-8")
-    a, b = decp / "decp-a.json", decp / "decp-b.json"
-    a.write_text(json.dumps({"marches": {"marche": [marche_2022()]}}), encoding="utf-8")
-    b.write_text(json.dumps({"marches": {"marche": [marche_2022(id="2024-043", objet="Espaces verts")]}}),
-                 encoding="utf-8")
+    # demonstration data: the demo mode's default observatoire view, whose navigation holds every page used here
+    a = decp_file(tmp_path / "decp", "decp-a.json", [marche_2022()])
+    b = decp_file(tmp_path / "decp", "decp-b.json", [marche_2022(id="2024-043", objet="Espaces verts")])
     db = tmp_path / "observatoire.duckdb"
     _build(db, [a])  # first build: one file
 
@@ -75,7 +111,22 @@ def test_two_replicas_serve_the_new_build_after_an_atomic_swap(tmp_path):
                 assert "1 fichiers chargés" in _footer(page)
                 sessions.append((page, errors))
 
+            clicking = _Clicking([base for _, base in replicas])  # sessions busy during the swap
+            clicking.start()
+            clicking.wait(lambda: all(clicking.footers.values()))
+            before = {base: len(f) for base, f in clicking.footers.items()}
             _build(db, [a, b])  # rebuild while both sessions are open: written aside, then swapped
+            assert all(len(f) > before[base] for base, f in clicking.footers.items()), "no run during the build"
+            # the busy sessions: the new build within a few runs, on the same connection, no error
+            clicking.wait(lambda: all(len(f) >= 2 and "2 fichiers chargés" in f[-1] for f in clicking.footers.values()))
+            clicking.stop.set()
+            clicking.join(timeout=90)
+            assert not clicking.errors, clicking.errors
+            for footers in clicking.footers.values():
+                assert "1 fichiers chargés" in footers[0], footers
+                first_new = next(i for i, f in enumerate(footers) if "2 fichiers chargés" in f)
+                # once a replica serves the new file it never goes back to the replaced one
+                assert all("2 fichiers chargés" in f for f in footers[first_new:]), footers
 
             for page, errors in sessions:
                 # the open session interacts (a rerun in the same session, no reload): new build
@@ -118,9 +169,6 @@ def test_a_swap_during_a_running_query_is_picked_up_once_the_query_ends(tmp_path
     """A replica must not go on serving the replaced file when a rebuild lands while another
     session's query runs (DuckDB refuses to close a busy connection: it used to stay open and be
     reused for the new file's path)."""
-    import threading
-    import time
-
     from dashboard import db
 
     path = tmp_path / "obs.duckdb"
