@@ -321,13 +321,14 @@ def test_committee_report_escapes_every_data_text():
                  n_other=3, n_dynamic=5, dynamic_exit_rate=0.625, ci_low=0.3, ci_high=0.8)
     by_public = pd.concat([rows("deld", EVIL, n_leavers=10, n_known=8, n_dynamic=5, dynamic_exit_rate=0.625,
                                 ci_low=0.3, ci_high=0.8, dimension="public"), exits])
-    targets = pd.DataFrame([dict(operation_name=OPERATION, buyer_name=LANDLORD, anru_floor_hours=10.0,
-                                 hours_worked_qpv=5.0, anru_floor_rate=0.5, hours_planned=8.0, hours_worked=9.0,
-                                 sort_key=0, is_masked=False)])
+    floors = pd.DataFrame([dict(operation_name=OPERATION, buyer_name=LANDLORD, lot_kind="investment",
+                                estimated_hours=200.0, floor_share=0.05, floor_hours=10.0, qpv_hours=5.0,
+                                qpv_share=0.025, is_computable=True, meets_floor=False, sort_key=0,
+                                is_masked=False, is_total=False)])
     doc = report.render(title=f"Comité de pilotage — {OPERATION}", scope=f"Périmètre : {OPERATION}",
                         info={"built_at": "2026-11-01T10:00:00", "data_label": EVIL}, hours_total=hours,
                         hours_by_year=by_year, participants_total=hours, exits_total=exits,
-                        exits_by_public=by_public, exits_by_gender=exits, targets=targets, threshold=5,
+                        exits_by_public=by_public, exits_by_gender=exits, anru_floors=floors, threshold=5,
                         printed=dt.date(2026, 12, 1))
     assert "<img" not in doc and "<a " not in doc
     # the report's own markup only: one button, no other tag with an attribute from data
