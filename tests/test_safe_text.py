@@ -365,10 +365,11 @@ def test_ignored_url_filter_note_follows_pages_until_the_filter_is_set():
     assert len(_notes(at)) == 1
 
 
-def test_url_filter_written_as_a_code_names_the_expected_label():
+def test_url_filter_written_as_a_code_is_applied():
+    # before: « département « 59 » écrit sous forme de code : l'adresse attend le libellé « 59 Nord » »
+    # and the filter was not applied; the URL now holds codes (dashboard/filters.py)
     at = run_page("accueil", stub_db(), query={"dep": "59"})
-    assert _notes(at) == ["Filtre ignoré : département « 59 » écrit sous forme de code : l'adresse attend le "
-                          "libellé « 59 Nord » ; ce filtre de l'adresse de la page n'est pas appliqué."]
+    assert _notes(at) == [] and at.selectbox(key="dep").value == "59"
 
 
 def test_valid_url_filter_gives_no_note_and_hostile_url_value_is_escaped():
@@ -402,14 +403,14 @@ def test_filter_given_twice_in_the_url_says_which_value_is_applied():
                      "(« 62 Pas-de-Calais ») est appliquée, les autres sont ignorées (une seule valeur par filtre)."]
 
 
-def test_feminine_filter_written_as_a_code_agrees():
-    # before: « intercommunalité « 200093201 » écrit sous forme de code » (intercommunalité is feminine)
-    at = run_page("accueil", stub_db(), query={"epci": "200093201"})
-    assert [n.split(" : l'adresse")[0] for n in _notes(at)] == [
-        "Filtre ignoré : intercommunalité (EPCI) « 200093201 » écrite sous forme de code"]
-    # an operation by its code is the link of its fiche (issue 11): applied, no note
-    at = run_page("accueil", stub_db(), query={"operation": "OP1"})
-    assert _notes(at) == [] and at.selectbox(key="operation").value == "OP1"
+def test_feminine_filter_unknown_agrees_and_a_code_is_applied():
+    at = run_page("accueil", stub_db(), query={"epci": "999999999"})
+    assert [n.split(" ; ")[0] for n in _notes(at)] == [
+        "Filtre ignoré : intercommunalité (EPCI) « 999999999 » inconnue"]
+    # an EPCI and an operation by their codes: applied, no note
+    at = run_page("accueil", stub_db(), query={"epci": "200093201", "operation": "OP1"})
+    assert _notes(at) == [] and at.selectbox(key="epci").value == "200093201"
+    assert at.selectbox(key="operation").value == "OP1"
 
 
 def test_objectifs_burnup_explanation_is_text():
