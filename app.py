@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, audience, db, entities, filters, policy, runlog, search, ui
+from dashboard import access, audience, db, filters, policy, runlog, search, ui
 
 PAGES = {
     "": [
@@ -76,7 +76,6 @@ def main() -> None:
     if db_ok:
         search.sidebar(search_box, page.url_path)
         try:
-            entities.operation_code_to_label()  # `?operation=CODE` (a fiche's link) -> the filter's label
             filters.sidebar(filter_box)
         except db.DatabaseMissing:
             db_ok = False

@@ -7,9 +7,8 @@ by `buyer` / `landlord` / `operation`, or rows with `buyer_siren` / `operation_i
 each row's fiche, shown by `dashboard.ui.table` as a link column.
 
 The subject of a fiche comes from its URL parameter: `acheteur` is read by the fiche itself; the
-`operation` parameter is the sidebar's operation filter (bound to the URL by its label), so
-`operation_code_to_label()` (called by app.py before the filters are drawn) sets that filter to the
-operation of a code, and the fiche opération shows the operation of the filter.
+`operation` parameter is the sidebar's operation filter (written in the URL by its code,
+dashboard/filters.py), and the fiche opération shows the operation of the filter.
 """
 from __future__ import annotations
 
@@ -80,24 +79,6 @@ def link_column(df: pd.DataFrame) -> pd.Series | None:
 def link_config(label: str = "Fiche") -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(label, display_text="Ouvrir la fiche",
                                        help="La fiche de cet acheteur ou de cette opération")
-
-
-def operation_code_to_label() -> None:
-    """`?operation=CODE` (the fiche's link) becomes the label the sidebar's operation filter is
-    bound to, before the filters are drawn (app.py): the filter, and so the fiche, get that operation
-    instead of dropping the code."""
-    try:
-        value = st.query_params.get(OPERATION_PARAM)
-    except Exception:  # noqa: BLE001 - no query string outside a script run
-        return
-    if not value:
-        return
-    from dashboard import filters
-
-    labels = filters.operations()
-    if value in labels and value not in labels.values():
-        # the widget (key = the URL key) starts on that operation and writes its label into the URL
-        st.session_state[filters.KEYS["operation"]] = value
 
 
 def buyer_subject() -> str | None:

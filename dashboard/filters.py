@@ -1,15 +1,19 @@
-"""Global sidebar filters, kept across pages and mirrored in the URL query string.
+"""Global sidebar filters, kept across pages and mirrored in the URL query string by code.
 
-The widgets are drawn by `app.py` before the page runs, so they live on every page; each is bound
-to a query parameter (`bind="query-params"`), so a copied link reproduces the view and the
-browser's back button works. `current()` reads the filter set; `Filters.params()` gives the named
-parameters the marts take (docs/marts.md).
+The widgets are drawn by `app.py` before the page runs, so they live on every page. Each filter is
+written into the URL as its code (`?dep=59&epci=200093201&type_acheteur=landlord&bailleur=SIREN&
+secteur=works&annee_min=2023`), so a copied link reproduces the view and the browser's back button
+works; `current()` reads the filter set; `Filters.params()` gives the named parameters the marts take
+(docs/marts.md).
 
 URL keys (French, short): annee_min, annee_max, dep, epci, type_acheteur, bailleur, secteur, operation
 (`acheteur` is the SIREN of the *Fiche acheteur*, dashboard/entities.py).
-A URL value is the option's shown label (`?dep=59+Nord`). Any other value (a stale or hand-written
-link, a bare code such as `?dep=59`) is dropped by Streamlit; the page says so in French
-(`url_notes()`, shown by `dashboard.ui.header`) instead of silently showing everything.
+Reading follows dashboard/urlstate.py: a URL value is the option's code, or its shown label (links
+made before the codes, `?dep=59+Nord`, any case or accents), rewritten as the code; a value the URL
+changes to (a new link, the back button) wins over the widget's state, otherwise the widget's state
+does. A value that names no option (a stale or hand-written link) is said in French (`url_notes()`,
+shown by `dashboard.ui.header`) instead of silently showing everything. An old `?acheteur=<buyer
+type>` link (before the buyer-type filter became `type_acheteur`) is read as `type_acheteur`.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from dataclasses import asdict, dataclass
 
 import streamlit as st
 
-from dashboard import db, glossary, urlstate
+from dashboard import db, entities, glossary, urlstate
 from dashboard import text as txt
 from dashboard.formatting import is_null
 
@@ -130,8 +134,10 @@ def departements() -> dict[str, str]:
     return options("departement") or dict(glossary.DEPARTEMENT)
 
 
-def epcis(departement: str | None = None) -> dict[str, str]:
-    """EPCI a picker may offer (none to the public: people figures stop at the département)."""
+def epcis() -> dict[str, str]:
+    """EPCI a picker may offer (none to the public: people figures stop at the département). Every
+    EPCI of the data, whatever the département chosen: the filters combine with AND, and an EPCI
+    may lie in two départements (mart_filter_options holds no EPCI -> département link)."""
     scope = _scope()
     if scope is not None and scope.role == "public":
         return {}
@@ -208,16 +214,15 @@ def _resolved(key: str) -> None:
     st.session_state.get(_NOTES, {}).pop(key, None)
 
 
-def _check_url(key: str, labels: dict[str, str], unknown: str) -> None:
-    """Before the widget reads the URL (it drops a value that is not an option): note it."""
-    value = _url_value(key)
-    if value is None or value in labels.values() or value == ALL_LABEL:
-        return
-    if value in labels:  # a code instead of the shown label
-        e = "e" if key in _FEMININE else ""
-        _note(key, value, f"écrit{e} sous forme de code : l'adresse attend le libellé « {txt.md(labels[value])} »")
-    else:
-        _note(key, value, unknown)
+def _from_url(key: str, raw: str | None, labels: dict, unknown: str):
+    """The choice (code) the URL value `raw` of filter `key` names, by code or by label (None when
+    absent; noted when it names no choice)."""
+    if raw is None:
+        return None
+    code = urlstate.code_of(raw, labels)
+    if code is None:
+        _note(key, raw, unknown)
+    return code
 
 
 # query parameters the app reads besides the filters: the demo-mode chooser (dashboard/audience.py),
@@ -254,75 +259,111 @@ def _url_shape_notes() -> list[str]:
     return notes
 
 
+_SHAPE = "_obs_url_shape_notes"
+
+
 def url_notes() -> list[str]:
     """French messages (Markdown, values escaped) for the URL filter values ignored in this session,
-    the URL parameters no filter reads and the filters given several times in the URL."""
-    return list(st.session_state.get(_NOTES, {}).values()) + _url_shape_notes()
+    the URL parameters no filter reads and the filters given several times in the URL (as the URL
+    was before the sidebar rewrote it with codes)."""
+    shape = st.session_state.pop(_SHAPE, None)
+    return list(st.session_state.get(_NOTES, {}).values()) + (_url_shape_notes() if shape is None else shape)
 
 
 # --- widgets --------------------------------------------------------------------------------
 
+_UNSET = object()
+
+
+def _bound(key: str, choices: list, labels: dict, default, unknown: str, *, help: str | None = None):
+    """A sidebar selectbox of `choices` (shown by `labels`) bound to `?KEYS[key]=code`: it starts on
+    the value a new URL names, then writes its code back (removed from the URL at `default`)."""
+    url_key = KEYS[key]
+    raw = _url_value(key)
+    if st.session_state.get(url_key, _UNSET) not in choices or urlstate.is_fresh(url_key, raw):
+        code = _from_url(key, raw, labels, unknown)
+        st.session_state[url_key] = default if code is None else code
+        urlstate.remember(url_key, raw)
+    value = st.selectbox(LABELS[key], choices, key=url_key, format_func=lambda c: labels.get(c, str(c)), help=help)
+    urlstate.write(url_key, None if value == default else value)
+    # chosen, or named by the URL (a bailleur's own landlord, which has no "Tous"): nothing ignored
+    if value != default or (raw is not None and urlstate.code_of(raw, labels) == value):
+        _resolved(key)
+    return value
+
+
 def _select(key: str, options: dict[str, str], *, help: str | None = None, allow_all: bool = True):
-    # The shown label goes into the URL: make labels unique.
+    # labels made unique (a label names one option: old links name options by their label)
     seen: dict[str, int] = {}
     for lab in options.values():
         seen[lab] = seen.get(lab, 0) + 1
     options = {c: (f"{lab} ({c})" if seen[lab] > 1 else lab) for c, lab in options.items()}
     unknown = "inconnue" if key in _FEMININE else "inconnu"
-    _check_url(key, options, unknown if options else f"{unknown} (aucune valeur de ce filtre dans la base)")
-    choices = ([ALL] if allow_all else []) + list(options)
-    if not choices:
+    if not options:
+        raw = _url_value(key)
+        if raw is not None and raw != ALL_LABEL:
+            _note(key, raw, f"{unknown} (aucune valeur de ce filtre dans la base)")
         return None
-    value = st.selectbox(
-        LABELS[key],
-        choices,
-        key=KEYS[key],
-        format_func=lambda c: "Tous" if c == ALL else options.get(c, c),
-        bind="query-params",
-        help=help,
-    )
-    # without "Tous" (a bailleur's own landlord) the widget always has a value: the URL's ignored
-    # value is forgotten only once the URL names a valid choice
-    if value not in (None, ALL) and (allow_all or _url_value(key) in options.values()):
-        _resolved(key)
+    choices = ([ALL] if allow_all else []) + list(options)
+    labels = {ALL: ALL_LABEL, **options} if allow_all else options
+    value = _bound(key, choices, labels, choices[0], unknown, help=help)
     return None if value in (None, ALL) else value
+
+
+_LEGACY_BUYER_TYPE = "_obs_legacy_buyer_type"
+
+
+def _legacy_buyer_type(options: dict[str, str]) -> None:
+    """`?acheteur=<buyer type>` (a link from before the buyer-type filter became `type_acheteur`, when
+    `acheteur` was that filter): read as `?type_acheteur=<code>`. A SIREN or SIRET is the *Fiche
+    acheteur*'s subject and is left alone, as is a link that also gives `type_acheteur`."""
+    raw = urlstate.url_value(entities.BUYER_PARAM)
+    if raw is None or entities.siren(raw) is not None or _url_value("buyer_type") is not None:
+        return
+    code = urlstate.code_of(raw, {**options, **glossary.BUYER_TYPE})
+    if code is None or code not in options:
+        return
+    try:
+        del st.query_params[entities.BUYER_PARAM]
+        st.query_params[KEYS["buyer_type"]] = code
+    except Exception:  # noqa: BLE001 - no query string outside a script run
+        return
+    st.session_state[_LEGACY_BUYER_TYPE] = code
 
 
 def sidebar(where=None) -> Filters:
     """Draw the filters in the sidebar (or the sidebar container `where`) and return the filter set."""
     sb = where if where is not None else st.sidebar
+    st.session_state[_SHAPE] = _url_shape_notes()  # the URL as it came, before its values become codes
     with sb:
         st.markdown("**Filtres**")
         ys = years()
         year_from = year_to = None
         if ys:
             lo, hi = min(ys), max(ys)
-            for key in ("year_from", "year_to"):
-                _check_url(key, {str(y): str(y) for y in ys}, f"absente des données ({lo} à {hi})")
+            labels = {y: str(y) for y in ys}
             c1, c2 = st.columns(2)
             with c1:
-                year_from = st.selectbox(LABELS["year_from"], ys, index=0, key=KEYS["year_from"],
-                                         bind="query-params")
+                year_from = _bound("year_from", ys, labels, lo, f"absente des données ({lo} à {hi})")
             with c2:
-                year_to = st.selectbox(LABELS["year_to"], ys, index=len(ys) - 1, key=KEYS["year_to"],
-                                       bind="query-params")
+                year_to = _bound("year_to", ys, labels, hi, f"absente des données ({lo} à {hi})")
             if year_from is not None and year_to is not None and year_from > year_to:
                 st.warning("L'année de début est postérieure à l'année de fin : elles sont inversées.")
                 year_from, year_to = year_to, year_from
-            if year_from == lo:
-                year_from = None
-            else:
-                _resolved("year_from")
-            if year_to == hi:
-                year_to = None
-            else:
-                _resolved("year_to")
+            year_from = None if year_from == lo else year_from
+            year_to = None if year_to == hi else year_to
         scope = _scope()
         role = scope.role if scope is not None else "observatoire"
         dep = _select("departement", departements())
         # the public sees people figures at region and département level only: no finer filter
-        epci = None if role == "public" else _select("epci", epcis(dep))
-        buyer_type = _select("buyer_type", options("buyer_type") or dict(glossary.BUYER_TYPE))
+        epci = None if role == "public" else _select("epci", epcis())
+        buyer_types = options("buyer_type") or dict(glossary.BUYER_TYPE)
+        _legacy_buyer_type(buyer_types)
+        buyer_type = _select("buyer_type", buyer_types)
+        if buyer_type is not None and st.session_state.get(_LEGACY_BUYER_TYPE) == buyer_type:
+            st.caption("Lien ancien : « acheteur » y désignait le type d'acheteur, lu comme tel.")
+        else:
+            st.session_state.pop(_LEGACY_BUYER_TYPE, None)
         landlord = None
         if role == "bailleur":  # always one of its own establishments, never "Tous"
             landlord = _select("landlord", landlords(), allow_all=False,
@@ -376,5 +417,5 @@ def names() -> dict[str, dict[str, str]]:
         "departement": departements(),
         "landlord": landlords(),
         "operation": operations(),
-        "epci": epcis(None),
+        "epci": epcis(),
     }

@@ -4,7 +4,7 @@ for a perimeter (an operation or a territory) and a period, and the same documen
 
 Sections, one A4 page each in print and PDF: key figures (people, hours), hours by year, exits at
 the end of the path and at +6 months (categories, durable jobs, dynamic rate with its 95 % interval
-drawn as an error bar, reliability warnings), ANRU floors (mart_targets), change since the previous
+drawn as an error bar, reliability warnings), ANRU floors (mart_anru_floors, as on *Objectifs*), change since the previous
 period of the same length and the region for comparison, and what is masked and why.
 
 Every figure is a mart's published value: masked cells stay "s" (docs/secrecy.md). A difference
@@ -242,15 +242,45 @@ def masking_paragraph(threshold: int, n_masked: int, reasons: list[str]) -> str:
     return out
 
 
+ANRU_KINDS = {"investment": "Investissement", "gup": "GUP"}
+ANRU_COLUMNS = [
+    Col("operation_name", "Opération"), Col("buyer_name", "Maître d'ouvrage"), Col("kind_label", "Type de lots"),
+    Col("estimated_hours", "Heures travaillées estimées", "hours"), Col("floor_share", "Plancher (part)", "pct"),
+    Col("floor_hours", "Plancher (h)", "hours"), Col("qpv_hours", "Heures des résidents QPV", "hours"),
+    Col("qpv_share", "Part QPV", "pct"), Col("verdict", "Plancher"),
+]
+
+
+def anru_verdict(row) -> str:
+    """« Plancher atteint », « Sous le plancher », « Non calculable », or "s" when the QPV hours are masked."""
+    if not bool(row.get("is_computable")):
+        return "Non calculable"
+    meets = row.get("meets_floor")
+    if fmt.is_null(meets):
+        return fmt.MASK if bool(row.get("is_masked")) else fmt.MISSING
+    return "Plancher atteint" if bool(meets) else "Sous le plancher"
+
+
+def anru_rows(floors: pd.DataFrame) -> pd.DataFrame:
+    """mart_anru_floors' rows as the report lists them: in the mart's order, total rows last, with the
+    kind of lots and the verdict in French (every figure is the mart's, masked values stay masked)."""
+    df = floors.sort_values("sort_key") if "sort_key" in floors.columns else floors
+    # procurement figures are public, never masked: a missing floor is "not computable" ("—"), not "s"
+    return df.assign(kind_label=df["lot_kind"].map(ANRU_KINDS),
+                     verdict=[anru_verdict(r) for _, r in df.iterrows()],
+                     estimated_hours_masked=False, floor_share_masked=False, floor_hours_masked=False)
+
+
 def render(*, title: str, scope: str, info: dict, hours_by_year: pd.DataFrame,
-           exits_by_public: pd.DataFrame, exits_by_gender: pd.DataFrame, targets: pd.DataFrame | None,
+           exits_by_public: pd.DataFrame, exits_by_gender: pd.DataFrame, anru_floors: pd.DataFrame | None,
            threshold: int, current: Figures | None = None, definition: str = "broad",
            previous: Figures | None = None, previous_note: str | None = None, region: Figures | None = None,
            printed: dt.date | None = None, hours_total: pd.DataFrame | None = None,
            participants_total: pd.DataFrame | None = None, exits_total: pd.DataFrame | None = None) -> str:
     """The report as one HTML document (sections = A4 pages when printed). `current` holds the
     perimeter's total rows; `hours_total`, `participants_total`, `exits_total` (end of path only)
-    may be given instead."""
+    may be given instead. `anru_floors`: the rows of mart_anru_floors for the perimeter (the figures
+    *Objectifs* shows)."""
     printed = printed or dt.date.today()
     if current is None:
         empty = pd.DataFrame()
@@ -327,17 +357,16 @@ def render(*, title: str, scope: str, info: dict, hours_by_year: pd.DataFrame,
     parts.append("</section>")
 
     parts.append("<section class='page'><h2>Planchers ANRU</h2>")
-    if targets is not None and len(targets):
-        parts.append(_table(targets.sort_values("sort_key") if "sort_key" in targets.columns else targets, [
-            Col("operation_name", "Opération"), Col("buyer_name", "Maître d'ouvrage"),
-            Col("anru_floor_hours", "Plancher (h)", "hours"), Col("hours_worked_qpv", "Heures QPV réalisées", "hours"),
-            Col("anru_floor_rate", "Atteinte", "pct"), Col("hours_planned", "Heures prévues", "hours"),
-            Col("hours_worked", "Heures réalisées", "hours")], masked))
-        parts.append("<p class='note'>Plancher ANRU : heures d'insertion réservées aux habitants des quartiers "
-                     "prioritaires (QPV) par la charte nationale d'insertion ; atteinte = heures réalisées par des "
-                     "résidents QPV / plancher.</p>")
+    if anru_floors is not None and len(anru_floors):
+        parts.append(_table(anru_rows(anru_floors), ANRU_COLUMNS, masked))
+        parts.append("<p class='note'>Planchers de la charte nationale d'insertion de l'ANRU (NPNRU) : au moins 5 % "
+                     "des heures travaillées sur les lots d'investissement et 10 % sur les lots de gestion urbaine "
+                     "de proximité (GUP) vont à des habitants des quartiers prioritaires (QPV). Heures travaillées "
+                     "estimées par la grille d'heures (montant × part de main-d'œuvre / coût horaire) ; part QPV = "
+                     "heures des résidents QPV / heures travaillées estimées. Mêmes chiffres que la page "
+                     "Objectifs.</p>")
     else:
-        parts.append("<p class='note'>Aucune opération à plancher ANRU dans ce périmètre.</p>")
+        parts.append("<p class='note'>Aucun lot d'investissement ni de GUP dans ce périmètre.</p>")
     parts.append("</section>")
 
     parts.append("<section class='page'><h2>Évolution et comparaison régionale</h2>")

@@ -8,7 +8,8 @@ value is said under the widget and the default is used. `text()` does the same f
 
 The URL wins when it changes (a link to the same page with other settings); otherwise the widget's
 own state does. URL keys (French, short) are listed in PAGE_URL_KEYS so that
-`dashboard.filters.url_notes` does not call them unknown.
+`dashboard.filters.url_notes` does not call them unknown. The sidebar filters (dashboard/filters.py)
+use the same reading (`code_of`), freshness (`is_fresh`, `remember`) and writing (`write`).
 """
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def code_of(raw: str | None, options: dict) -> object | None:
     return folded.get(_url_key(raw))
 
 
-def _write(url_key: str, value) -> None:
+def write(url_key: str, value) -> None:
+    """Put `value` (a code) into the URL under `url_key` (removed when None or empty)."""
     try:
         if value is None or value == "":
             if url_key in st.query_params:
@@ -65,9 +67,14 @@ def _write(url_key: str, value) -> None:
         pass
 
 
-def _fresh(url_key: str, raw: str | None) -> bool:
+def is_fresh(url_key: str, raw: str | None) -> bool:
     """The URL names a value this session has not written or read yet (a new link)."""
     return raw is not None and raw != st.session_state.get(_SEEN, {}).get(url_key)
+
+
+def remember(url_key: str, raw: str | None) -> None:
+    """This session has read the URL value `raw` of `url_key`: it is no longer a new link."""
+    st.session_state.setdefault(_SEEN, {})[url_key] = raw
 
 
 def choice(widget, label: str, options, *, key: str, url_key: str, default=None, **kwargs):
@@ -78,7 +85,7 @@ def choice(widget, label: str, options, *, key: str, url_key: str, default=None,
         st.session_state.pop(key, None)
         return widget(label, [], key=key, **kwargs)
     raw = url_value(url_key)
-    if key not in st.session_state or _fresh(url_key, raw) or st.session_state.get(key) not in options:
+    if key not in st.session_state or is_fresh(url_key, raw) or st.session_state.get(key) not in options:
         code = code_of(raw, options)
         if raw is not None and code is None:
             st.caption(f"Réglage de l'adresse ignoré : « {txt.md(raw, limit=80)} » n'est pas une valeur de "
@@ -86,19 +93,19 @@ def choice(widget, label: str, options, *, key: str, url_key: str, default=None,
         if code is None:
             code = default if default in options else next(iter(options))
         st.session_state[key] = code
-        st.session_state.setdefault(_SEEN, {})[url_key] = raw
+        remember(url_key, raw)
     value = widget(label, list(options), format_func=lambda c: options.get(c, str(c)), key=key, **kwargs)
-    _write(url_key, value)
+    write(url_key, value)
     return value
 
 
 def text(label: str, *, key: str, url_key: str, **kwargs) -> str:
     """st.text_input bound to `?url_key=text` (removed from the URL when empty)."""
     raw = url_value(url_key)
-    if key not in st.session_state or _fresh(url_key, raw):
+    if key not in st.session_state or is_fresh(url_key, raw):
         limit = kwargs.get("max_chars")
         st.session_state[key] = (raw or "")[:limit] if limit else (raw or "")
-        st.session_state.setdefault(_SEEN, {})[url_key] = raw
+        remember(url_key, raw)
     value = st.text_input(label, key=key, **kwargs)
-    _write(url_key, (value or "").strip() or None)
+    write(url_key, (value or "").strip() or None)
     return value or ""

@@ -257,7 +257,7 @@ if ui.need("mart_targets"):
 
 st.subheader("Objectifs des maîtres d'ouvrage")
 if ui.need("mart_custom_targets"):
-    t = db.mart("mart_custom_targets", filters=f)  # the targets of the chosen landlord or operation
+    t = db.mart("mart_custom_targets", filters=f)  # the targets of the chosen landlord, operation or territory
     if t.empty:
         ui.empty("Aucun objectif pour ce périmètre dans le fichier d'objectifs chargé.")
     elif len(t) > 6:

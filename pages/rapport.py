@@ -115,7 +115,9 @@ role = getattr(access.current(), "role", "observatoire")
 region_fig = (figures(f"Région ({period})", y0, y1, territory=False)
               if scope != "region" and role != "bailleur" else None)
 
-mart_targets_params = db.parameters("mart_targets") if db.has("mart_targets") else set()
+# the ANRU floors as Objectifs shows them: a period covering every year is no year filter (as in the sidebar)
+anru_params = {k: v for k, v in params.items() if k not in ("year_from", "year_to")
+               or not (years and y0 == years[0] and y1 == years[-1])}
 html_doc = report.render(
     title=f"Comité de pilotage — {scope_label}",
     scope=f"Périmètre : {SCOPES[scope].lower()} — {scope_label} · période : {period}",
@@ -124,8 +126,7 @@ html_doc = report.render(
     hours_by_year=db.mart("mart_hours", dimension="year", **params),
     exits_by_public=db.mart("mart_exits", dimension="public", durable_definition=definition, **params),
     exits_by_gender=db.mart("mart_exits", dimension="gender", durable_definition=definition, **params),
-    targets=(db.mart("mart_targets", **{k: v for k, v in params.items() if k in mart_targets_params})
-             if db.has("mart_targets") else None),
+    anru_floors=db.mart("mart_anru_floors", **anru_params) if db.has("mart_anru_floors") else None,
     threshold=db.built_setting("secrecy_threshold"),
     definition=definition,
     previous=previous_fig,

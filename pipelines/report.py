@@ -1,4 +1,4 @@
-"""`python -m pipelines report --db PATH [--year Y] [--departement D] [--landlord SIRET] --format json|csv`
+"""`python -m pipelines report --db PATH [--year Y] [--departement D] [--landlord SIREN] --format json|csv`
 
 Prints the headline indicators of a built database under stable keys (the scripted way to feed an
 annual report). It reads the `mart_headlines` mart, and `mart_exits` for durable jobs and the exits
@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=settings.get("db_path"), help="base DuckDB construite par le build")
     p.add_argument("--year", type=int, help="année (notification des marchés, début des contrats de travail)")
     p.add_argument("--departement", help="code du département (ex. 59)")
-    p.add_argument("--landlord", help="SIRET du bailleur (ou de tout acheteur)")
+    p.add_argument("--landlord", help="SIREN de l'organisme bailleur (ou de tout acheteur), 9 chiffres ; "
+                                       "un SIRET (14 chiffres) désigne son organisme")
     p.add_argument("--format", choices=["json", "csv"], default="json", help="format de sortie")
     return p
 
@@ -117,7 +118,8 @@ class BadFilter(ValueError):
 
 def check_filters(con, departement: str | None, landlord: str | None) -> tuple[str | None, str | None]:
     """The filters as the marts take them; BadFilter for a département the data do not hold (a name
-    such as `Nord`, a bare typo) or a landlord that is not a SIRET: before, they gave zeros, exit 0."""
+    such as `Nord`, a bare typo) or a landlord that is neither a SIREN nor a SIRET: before, they gave
+    zeros, exit 0. The landlord is an organisation: a SIRET is reduced to its SIREN."""
     options: dict[str, dict[str, str]] = {}
     for name, value, label in con.execute("select filter, value, label from mart_filter_options").fetchall():
         if value is not None:
@@ -133,9 +135,10 @@ def check_filters(con, departement: str | None, landlord: str | None) -> tuple[s
             raise BadFilter(f"--departement « {departement} » : code de département absent des données ; {hint}")
     if landlord is not None:
         digits = "".join(landlord.split())
-        if not (len(digits) == 14 and digits.isdigit()):
-            raise BadFilter(f"--landlord « {landlord} » : SIRET attendu (14 chiffres)")
-        landlord = digits
+        if not (len(digits) in (9, 14) and digits.isdigit()):
+            raise BadFilter(f"--landlord « {landlord} » : SIREN de l'organisme attendu (9 chiffres, "
+                            "ou un SIRET de 14 chiffres)")
+        landlord = digits[:9]  # a SIRET designates its organisation (its first 9 digits)
     return departement, landlord
 
 

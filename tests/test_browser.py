@@ -1,5 +1,5 @@
 """End to end in Debian's chromium (Playwright): the app on the demo build, every page visited,
-a filter changed, a shared URL restored, a CSV downloaded, the document language French, one
+a filter changed (its code in the address bar), a shared URL restored, a CSV downloaded, the document language French, one
 screenshot per page in test-artifacts/screenshots/."""
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def test_filter_goes_into_the_url_and_a_shared_url_restores_it(page, app_url, br
     before = page.locator("[data-testid='stMetricValue']").first.inner_text()
     wait_rerun(page, lambda: select_option(page, "dep", "59 Nord"))
     query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
-    assert query.get("dep") == ["59 Nord"]
+    assert query.get("dep") == ["59"]  # the code, not the shown label (before: ["59 Nord"])
     after = page.locator("[data-testid='stMetricValue']").first.inner_text()
     assert after != before  # Nord alone has fewer hours than the region
     # the filter is kept when moving to another page
@@ -82,6 +82,12 @@ def test_filter_goes_into_the_url_and_a_shared_url_restores_it(page, app_url, br
     wait_rendered(other)
     assert other.locator(".st-key-dep input").input_value() == "59 Nord"
     assert other.locator("h1").first.inner_text().startswith("Sorties")
+    # a link made before the codes (the label in the URL) opens the same view, its address rewritten
+    other.goto(f"{app_url}/heures?dep=59+Nord")
+    wait_rendered(other)
+    assert other.locator(".st-key-dep input").input_value() == "59 Nord"
+    assert other.locator("[data-testid='stMetricValue']").first.inner_text() == after
+    assert urllib.parse.parse_qs(urllib.parse.urlparse(other.url).query).get("dep") == ["59"]
     ctx.close()
 
 
@@ -128,4 +134,6 @@ def test_fiche_acheteur_and_fiche_operation_open_by_url(page, app_url):
     wait_rendered(page)
     body = page.locator("[data-testid='stMain']").inner_text()
     assert label in body and "Plancher ANRU" in body and "Filtre ignoré" not in body, body[:500]
+    # the address bar keeps the operation's code (before: the sidebar's binding dropped it)
+    assert urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query).get("operation") == [code]
     page.screenshot(path=str(SHOTS / "fiche-operation.png"), full_page=True)

@@ -241,7 +241,7 @@ def test_difference_with_a_masked_previous_value_is_masked():
     assert report.difference(prev.exits["end"], cur.exits["end"], "n_durable", "int") == fmt.MASK
     assert report.difference(cur.hours, prev.hours, "hours_worked", "hours") == "0\u00a0h"
     doc = report.render(title="T", scope="S", info={}, current=cur, hours_by_year=pd.DataFrame(),
-                        exits_by_public=pd.DataFrame(), exits_by_gender=pd.DataFrame(), targets=None,
+                        exits_by_public=pd.DataFrame(), exits_by_gender=pd.DataFrame(), anru_floors=None,
                         threshold=5, previous=prev, previous_note="n", region=None,
                         printed=dt.date(2026, 12, 1))
     text = flat(html_lib.unescape(re.sub(r"<[^>]+>", " ", doc.split("</style>")[1])))
@@ -254,11 +254,12 @@ def test_difference_with_a_masked_previous_value_is_masked():
 
 def test_report_escapes_text_from_files():
     cur = _figures("2024", 40, False, 12, False)
-    targets = pd.DataFrame([{"operation_name": "<script>alert(1)</script>", "buyer_name": "A & B <i>",
-                             "anru_floor_hours": 10.0, "is_masked": False, "sort_key": 1, "is_total": False}])
+    floors = pd.DataFrame([{"operation_name": "<script>alert(1)</script>", "buyer_name": "A & B <i>",
+                            "lot_kind": "gup", "floor_hours": 10.0, "is_computable": True, "is_masked": False,
+                            "sort_key": 1, "is_total": False}])
     doc = report.render(title="Comité — <b>Op</b>", scope="<img src=x onerror=alert(1)>", info={}, current=cur,
                         hours_by_year=pd.DataFrame(), exits_by_public=pd.DataFrame(),
-                        exits_by_gender=pd.DataFrame(), targets=targets, threshold=5)
+                        exits_by_gender=pd.DataFrame(), anru_floors=floors, threshold=5)
     assert "<script>alert" not in doc and "&lt;script&gt;alert(1)&lt;/script&gt;" in doc
     assert "<img" not in doc and "&lt;img src=x" in doc
     assert "<b>Op</b>" not in doc and "A &amp; B &lt;i&gt;" in doc
@@ -359,3 +360,47 @@ def test_long_dates_write_the_first_of_the_month_1er():
     assert fmt.date(dt.date(2026, 12, 1), long=True) == "1er décembre 2026"
     assert fmt.date(dt.datetime(2026, 12, 1, 9, 5), long=True) == "1er décembre 2026 à 09:05"
     assert fmt.date(dt.date(2026, 12, 2), long=True) == "2 décembre 2026"
+
+
+# --- the ANRU section: the figures of mart_anru_floors (those Objectifs shows) --------------------
+
+def _anru_section(doc: str) -> list[list[str]]:
+    """The rows (cells, unescaped) of the report's ANRU table."""
+    section = doc.split("<h2>Planchers ANRU</h2>", 1)[1].split("</section>", 1)[0]
+    return [[html_lib.unescape(c) for c in re.findall(r"<t[dh]>(.*?)</t[dh]>", tr)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", section)]
+
+
+@pytest.mark.parametrize("de, a, years, masked", [
+    ("2023", "2024", (None, None), False),  # every year: no year filter, as the sidebar
+    ("2023", "2023", (2023, 2023), True),  # a year: the kind split of QPV hours is masked (mart_anru_floors)
+])
+def test_report_anru_section_shows_the_anru_floors_of_objectifs(db_path, de, a, years, masked):
+    at = run_page("rapport", db_path, query={**REPORT_Q, "de": de, "a": a})
+    assert not at.exception, [e.value for e in at.exception]
+    rows = _anru_section(at.get("iframe")[0].proto.srcdoc)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        mart = con.execute("select * from mart_anru_floors(year_from := ?, year_to := ?, operation := 'OP1') "
+                           "order by sort_key", list(years)).df()
+    finally:
+        con.close()
+    # (the fixture's lot is of 2023: none in 2024)
+    empty = run_page("rapport", db_path, query=REPORT_Q).get("iframe")[0].proto.srcdoc
+    assert _anru_section(empty) == [] and "Aucun lot d'investissement ni de GUP dans ce périmètre." in empty
+    assert rows[0] == ["Opération", "Maître d'ouvrage", "Type de lots", "Heures travaillées estimées",
+                       "Plancher (part)", "Plancher (h)", "Heures des résidents QPV", "Part QPV", "Plancher"]
+    # the fixture's one works lot (masonry): 100 000 EUR x 50 % / 30 EUR/h = 1 667 h, floor 5 % = 83 h;
+    # its people are not QPV residents: 0 h of QPV residents, under the floor (shown for all years)
+    assert len(rows) - 1 == len(mart) == 2  # the operation's investment row and the investment total
+    qpv, share, verdict = ("s", "s", "s") if masked else ("0", f"0,0{P}", "Sous le plancher")
+    assert rows[1] == ["OP1 · Opération test", "Bailleur Nord", "Investissement", "1\u202f667", f"5,0{P}", "83",
+                       qpv, share, verdict]
+    assert rows[2][:3] == ["Total", "—", "Investissement"] and rows[2][3:] == rows[1][3:]
+    # and they are the mart's figures, row by row (masked stays masked)
+    for shown, (_, m) in zip(rows[1:], mart.iterrows()):
+        assert (shown[0], shown[3], shown[5]) == (m["operation_name"], fmt.number(m["estimated_hours"], 0),
+                                                  fmt.number(m["floor_hours"], 0))
+        assert bool(m["is_masked"]) is masked and (shown[6] == "s") is masked
+        if not masked:
+            assert shown[6] == fmt.number(m["qpv_hours"], 0) and shown[7] == fmt.percent(m["qpv_share"])

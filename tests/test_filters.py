@@ -5,6 +5,7 @@ import pytest
 
 from dashboard.db import mart_sql
 from dashboard.filters import Filters
+from tests.stub_marts import LANDLORD_1
 from tests.dashboard_apptest import metrics, restore_db_env, run_page, stub_db  # noqa: F401
 
 
@@ -64,3 +65,86 @@ def test_filters_a_mart_does_not_take_are_named():
     assert not at.exception
     captions = [c.value for c in at.caption]
     assert any("Filtres sans effet sur ce bloc : secteur" in c for c in captions)
+
+
+# --- the URL holds codes (label links still open) -------------------------------------------------
+
+CODES = {"annee_min": "2023", "annee_max": "2024", "dep": "59", "epci": "200093201", "type_acheteur": "landlord",
+         "bailleur": LANDLORD_1, "secteur": "works"}
+
+
+def _url(at) -> dict:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def test_choosing_filters_writes_their_codes_in_the_url():
+    # before: the widgets' binding wrote the shown label (?dep=59+Nord&type_acheteur=Bailleur+social)
+    at = run_page("accueil", stub_db())
+    assert not at.exception
+    at.selectbox(key="annee_min").select(2023).run()
+    at.selectbox(key="annee_max").select(2024).run()
+    for key in ("dep", "epci", "type_acheteur", "bailleur", "secteur"):
+        at.selectbox(key=key).select(CODES[key]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _url(at) == CODES
+
+
+def test_a_link_with_codes_reproduces_the_view():
+    at = run_page("accueil", stub_db(), query={"dep": "59"})
+    assert not at.exception
+    assert at.selectbox(key="dep").value == "59"
+    assert metrics(at)["Considération sociale"] == "25,0\u00a0%"  # the stub's département 59: 75 / 300
+    at = run_page("accueil", stub_db(), query=CODES)
+    assert not at.exception
+    assert {k: at.selectbox(key=k).value for k in CODES} == {**CODES, "annee_min": 2023, "annee_max": 2024}
+    assert _url(at) == CODES  # kept as given
+
+
+def test_old_label_links_open_the_same_view_and_are_rewritten_as_codes():
+    labels = {"dep": "59 Nord", "epci": "Métropole Européenne de Lille", "type_acheteur": "Bailleur social",
+              "bailleur": "Habitat du Nord (fictif)", "secteur": "travaux (btp)", "annee_min": "2023"}
+    at = run_page("accueil", stub_db(), query=labels)
+    assert not at.exception
+    assert not [w.value for w in at.warning if "Filtre ignoré" in w.value]
+    assert {k: at.selectbox(key=k).value for k in labels} == {
+        "dep": "59", "epci": "200093201", "type_acheteur": "landlord", "bailleur": LANDLORD_1, "secteur": "works",
+        "annee_min": 2023}
+    assert _url(at) == {k: CODES[k] for k in labels}
+
+
+def test_clearing_the_filters_empties_the_url_and_a_page_switch_keeps_the_codes():
+    at = run_page("accueil", stub_db(), query={"dep": "59", "secteur": "works"})
+    at.switch_page("pages/heures.py").run()
+    assert not at.exception
+    assert (at.selectbox(key="dep").value, _url(at).get("dep")) == ("59", "59")
+    at.button[[b.label for b in at.button].index("Effacer les filtres")].click().run()
+    assert not at.exception
+    assert at.selectbox(key="dep").value == "__all__" and "dep" not in _url(at) and "secteur" not in _url(at)
+
+
+@pytest.mark.parametrize("old", ["landlord", "Bailleur social", "bailleur+SOCIAL"])
+def test_old_acheteur_link_naming_a_buyer_type_is_the_buyer_type_filter(old):
+    # before: `acheteur` became the Fiche acheteur's SIREN and the buyer type of an old link was dropped
+    at = run_page("accueil", stub_db(), query={"acheteur": old})
+    assert not at.exception
+    assert at.selectbox(key="type_acheteur").value == "landlord"
+    assert _url(at) == {"type_acheteur": "landlord"}
+    assert any("Lien ancien : « acheteur » y désignait le type d'acheteur" in c.value for c in at.caption)
+    at.selectbox(key="type_acheteur").select("commune").run()  # said once: gone when changed
+    assert not any("Lien ancien" in c.value for c in at.caption)
+
+
+def test_acheteur_holding_a_siren_stays_the_fiche_subject():
+    at = run_page("accueil", stub_db(), query={"acheteur": "111111111"})
+    assert not at.exception
+    assert at.selectbox(key="type_acheteur").value == "__all__"
+    assert _url(at) == {"acheteur": "111111111"}
+
+
+def test_epci_picker_takes_no_departement():
+    # before: epcis(departement) took a département and ignored it
+    import inspect
+
+    from dashboard import filters
+
+    assert list(inspect.signature(filters.epcis).parameters) == []

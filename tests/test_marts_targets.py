@@ -6,6 +6,8 @@ import pytest
 
 from marts_fixture import add_lines, add_lots, build, new_db, people, rows
 
+B1_SIRET, B2_SIRET, B3_SIRET = "11111111111111", "22222222222222", "33333333333333"
+
 
 @pytest.fixture(scope="module")
 def con():
@@ -161,3 +163,47 @@ def test_hours_grid_defaults(con):
     assert by["masonry"]["grid_hours_per_million_at_5pct"] == pytest.approx(833.33, abs=0.01)
     assert by["cleaning"]["realised_hours_per_million"] == pytest.approx(2000)  # 200 h on 100 k€
     assert by["masonry"]["realised_hours_per_million"] == pytest.approx(900)
+
+
+def test_custom_targets_filtered_by_territory():
+    """A target is in a territory when every line and lot of its scope is on an operation there."""
+    con = new_db()
+    arras = {"operation_commune_code": "62041"}  # Arras: département 62, CU d'Arras
+    # OP1 (Lille, 59): buyer B1 6 people x 100 h, buyer B3 6 people x 100 h.
+    # OP2 (Arras, 62): buyer B2 5 people x 100 h, buyer B3 5 people x 100 h.
+    # OP3 (Arras): one planned lot of B2, no line yet.
+    add_lines(con, *people("a", 6, buyer_siret=B1_SIRET),
+              *people("b", 6, buyer_siret=B3_SIRET, buyer_name="Bailleur deux départements"),
+              *people("c", 5, operation_id="OP2", buyer_siret=B2_SIRET, buyer_name="Bailleur Arras", **arras),
+              *people("d", 5, operation_id="OP2", buyer_siret=B3_SIRET, buyer_name="Bailleur deux départements",
+                      **arras))
+    add_lots(con, {"operation_id": "OP3", "buyer_siret": B2_SIRET, "contract_id": "L3", **arras})
+    con.execute("""insert into targets values
+        ('operation', 'OP1', 'T-OP1', 2000, '2024-01-01', '2025-12-31'),
+        ('operation', 'OP2', 'T-OP2', 2000, '2024-01-01', '2025-12-31'),
+        ('operation', 'OP3', 'T-OP3', 2000, '2024-01-01', '2025-12-31'),
+        ('operation', 'OP9', 'T-OP9 sans ligne ni lot', 2000, '2024-01-01', '2025-12-31'),
+        ('buyer', '111111111', 'T-B1', 1000, '2024-01-01', '2025-12-31'),
+        ('buyer', '333333333', 'T-B3 deux départements', 2000, '2024-01-01', '2025-12-31')""")
+    build(con)
+
+    def labels(args=""):
+        return sorted(r["label"] for r in rows(con, f"select label from mart_custom_targets({args})"))
+
+    everything = {r["label"]: r for r in rows(con, "select * from mart_custom_targets()")}
+    assert len(everything) == 6
+    # Nord: OP1 (all its lines in 59) and B1 (only on OP1); B3 works in both départements: not kept
+    assert labels("departement := '59'") == ["T-B1", "T-OP1"]
+    # Pas-de-Calais: OP2, and OP3 by its planned lot
+    assert labels("departement := '62'") == ["T-OP2", "T-OP3"]
+    assert labels("epci := '200033579'") == ["T-OP2", "T-OP3"]  # CU d'Arras
+    assert labels("epci := '200093201'") == ["T-B1", "T-OP1"]  # Métropole Européenne de Lille
+    assert labels("departement := '62', epci := '200093201'") == []  # filters combine with AND
+    assert labels("departement := '59', landlord := '11111111111111'") == ["T-B1"]  # a SIRET: its SIREN
+    assert labels("departement := '59', operation := 'OP1'") == ["T-OP1"]
+    # the figures of a kept target are those without a territory filter (hand-worked: 12 x 100 h)
+    (op1,) = [r for r in rows(con, "select * from mart_custom_targets(departement := '59')") if r["label"] == "T-OP1"]
+    assert op1 == everything["T-OP1"]
+    assert op1["hours_worked"] == pytest.approx(1200) and op1["n_participants"] == 12
+    assert everything["T-OP2"]["hours_worked"] == pytest.approx(1000)
+    assert everything["T-OP3"]["hours_worked"] == pytest.approx(0) and everything["T-OP3"]["n_participants"] == 0

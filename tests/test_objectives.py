@@ -8,7 +8,10 @@ import datetime as dt
 
 import pytest
 
+from dashboard import access
+from dashboard import formatting as fmt
 from marts_fixture import add_contracts, add_lines, add_lots, build, new_db, people, rows
+from tests.dashboard_apptest import restore_db_env, run_page, texts  # noqa: F401
 
 B1 = "11111111111111"
 
@@ -225,3 +228,35 @@ def test_floors_total_of_the_only_kind_is_the_published_qpv_total():
     total = got[(None, "investment")]
     assert total["qpv_hours"] == pytest.approx(2500) and total["qpv_share"] == pytest.approx(0.0375)
     assert total["meets_floor"] is False
+
+
+# --- a committee scoped to a territory: the targets of that territory (mart_custom_targets) ---------
+
+def test_committee_of_a_territory_sees_the_targets_of_its_territory(tmp_path, monkeypatch):
+    con = new_db()
+    # OP1 in Lille (59): 6 people x 100 h; OP2 in Arras (62): 6 people x 100 h, another landlord
+    add_lines(con, *people("a", 6), *people("b", 6, operation_id="OP2", operation_name="Opération Arras",
+                                                 operation_commune_code="62041", buyer_siret="22222222222222",
+                                                 buyer_name="Bailleur Arras"))
+    con.execute("""insert into targets values
+        ('operation', 'OP1', 'Objectif Lille', 1200, '2024-01-01', '2025-12-31'),
+        ('operation', 'OP2', 'Objectif Arras', 1200, '2024-01-01', '2025-12-31')""")
+    con.execute("insert into build_info values ('data_label', 'données de démonstration'), "
+                "('built_at', '2026-12-01T10:00:00')")
+    build(con)
+    path = tmp_path / "o.duckdb"
+    con.execute(f"attach '{path}' as out")
+    con.execute("copy from database memory to out")
+    con.execute("detach out")
+    con.close()
+    # a committee of the Nord, the Nord chosen in the sidebar
+    monkeypatch.setattr(access, "resolve", lambda info, known, **kw: access.Scope(
+        role="comite", territories=("59",), source="test"))
+    at = run_page("objectifs", path, query={"dep": "59 Nord"})
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = [w.value for w in at.warning]
+    # before: mart_custom_targets took no territory, the call was outside the committee's scope
+    assert not any("ne sont pas publics" in w for w in warnings), warnings
+    shown = texts(at)
+    assert "Objectif Lille" in shown and "Objectif Arras" not in shown
+    assert f"{fmt.hours(600)} réalisées sur {fmt.hours(1200)} visées" in shown  # 6 people x 100 h

@@ -106,17 +106,28 @@ def test_unknown_departement_is_refused_not_reported_as_zero(db_path, capsys, va
     assert captured.err.strip().splitlines() == [f"report : {message}"]
 
 
-def test_landlord_must_be_a_siret_and_spaces_are_ignored(db_path, capsys):
+def test_landlord_must_be_a_siren_or_siret_and_spaces_are_ignored(db_path, capsys):
     assert report.main(["--db", str(db_path), "--landlord", "Bailleur Nord"]) == 2
-    assert capsys.readouterr().err.strip() == "report : --landlord « Bailleur Nord » : SIRET attendu (14 chiffres)"
+    assert capsys.readouterr().err.strip() == ("report : --landlord « Bailleur Nord » : SIREN de l'organisme "
+                                               "attendu (9 chiffres, ou un SIRET de 14 chiffres)")
+    assert report.main(["--db", str(db_path), "--landlord", "1111111111"]) == 2  # 10 digits: neither
+    capsys.readouterr()
+    # a SIRET designates its organisation: reduced to its SIREN (the report's `landlord` key)
     out = json.loads(run(capsys, "--db", str(db_path), "--landlord", "111 111 111 11111"))
-    assert out["landlord"] == "11111111111111" and out["participants"] == 8  # all years: the 6 of 2024 + 2 of 2025
+    assert out["landlord"] == "111111111" and out["participants"] == 8  # all years: the 6 of 2024 + 2 of 2025
+
+
+def test_landlord_is_an_organisation_a_siren_is_accepted(db_path, capsys):
+    # before: « SIRET attendu (14 chiffres) », exit 2, although the landlord is an organisation
+    out = json.loads(run(capsys, "--db", str(db_path), "--landlord", "111111111"))
+    assert out["landlord"] == "111111111" and out["participants"] == 8
+    assert "SIREN" in report._parser().format_help() and "SIRET du bailleur" not in report._parser().format_help()
 
 
 def test_filters_selecting_nothing_say_so_on_stderr(db_path, capsys):
     assert report.main(["--db", str(db_path), "--landlord", "00000000000000"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["contracts_known"] == 0
-    assert captured.err.strip() == "report : aucun marché ni participant pour ces filtres (landlord = 00000000000000)"
+    assert captured.err.strip() == "report : aucun marché ni participant pour ces filtres (landlord = 000000000)"
     assert report.main(["--db", str(db_path), "--year", "2024"]) == 0
     assert capsys.readouterr().err == ""

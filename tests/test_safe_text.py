@@ -321,13 +321,14 @@ def test_committee_report_escapes_every_data_text():
                  n_other=3, n_dynamic=5, dynamic_exit_rate=0.625, ci_low=0.3, ci_high=0.8)
     by_public = pd.concat([rows("deld", EVIL, n_leavers=10, n_known=8, n_dynamic=5, dynamic_exit_rate=0.625,
                                 ci_low=0.3, ci_high=0.8, dimension="public"), exits])
-    targets = pd.DataFrame([dict(operation_name=OPERATION, buyer_name=LANDLORD, anru_floor_hours=10.0,
-                                 hours_worked_qpv=5.0, anru_floor_rate=0.5, hours_planned=8.0, hours_worked=9.0,
-                                 sort_key=0, is_masked=False)])
+    floors = pd.DataFrame([dict(operation_name=OPERATION, buyer_name=LANDLORD, lot_kind="investment",
+                                estimated_hours=200.0, floor_share=0.05, floor_hours=10.0, qpv_hours=5.0,
+                                qpv_share=0.025, is_computable=True, meets_floor=False, sort_key=0,
+                                is_masked=False, is_total=False)])
     doc = report.render(title=f"Comité de pilotage — {OPERATION}", scope=f"Périmètre : {OPERATION}",
                         info={"built_at": "2026-11-01T10:00:00", "data_label": EVIL}, hours_total=hours,
                         hours_by_year=by_year, participants_total=hours, exits_total=exits,
-                        exits_by_public=by_public, exits_by_gender=exits, targets=targets, threshold=5,
+                        exits_by_public=by_public, exits_by_gender=exits, anru_floors=floors, threshold=5,
                         printed=dt.date(2026, 12, 1))
     assert "<img" not in doc and "<a " not in doc
     # the report's own markup only: one button, no other tag with an attribute from data
@@ -364,10 +365,11 @@ def test_ignored_url_filter_note_follows_pages_until_the_filter_is_set():
     assert len(_notes(at)) == 1
 
 
-def test_url_filter_written_as_a_code_names_the_expected_label():
+def test_url_filter_written_as_a_code_is_applied():
+    # before: « département « 59 » écrit sous forme de code : l'adresse attend le libellé « 59 Nord » »
+    # and the filter was not applied; the URL now holds codes (dashboard/filters.py)
     at = run_page("accueil", stub_db(), query={"dep": "59"})
-    assert _notes(at) == ["Filtre ignoré : département « 59 » écrit sous forme de code : l'adresse attend le "
-                          "libellé « 59 Nord » ; ce filtre de l'adresse de la page n'est pas appliqué."]
+    assert _notes(at) == [] and at.selectbox(key="dep").value == "59"
 
 
 def test_valid_url_filter_gives_no_note_and_hostile_url_value_is_escaped():
@@ -401,14 +403,14 @@ def test_filter_given_twice_in_the_url_says_which_value_is_applied():
                      "(« 62 Pas-de-Calais ») est appliquée, les autres sont ignorées (une seule valeur par filtre)."]
 
 
-def test_feminine_filter_written_as_a_code_agrees():
-    # before: « intercommunalité « 200093201 » écrit sous forme de code » (intercommunalité is feminine)
-    at = run_page("accueil", stub_db(), query={"epci": "200093201"})
-    assert [n.split(" : l'adresse")[0] for n in _notes(at)] == [
-        "Filtre ignoré : intercommunalité (EPCI) « 200093201 » écrite sous forme de code"]
-    # an operation by its code is the link of its fiche (issue 11): applied, no note
-    at = run_page("accueil", stub_db(), query={"operation": "OP1"})
-    assert _notes(at) == [] and at.selectbox(key="operation").value == "OP1"
+def test_feminine_filter_unknown_agrees_and_a_code_is_applied():
+    at = run_page("accueil", stub_db(), query={"epci": "999999999"})
+    assert [n.split(" ; ")[0] for n in _notes(at)] == [
+        "Filtre ignoré : intercommunalité (EPCI) « 999999999 » inconnue"]
+    # an EPCI and an operation by their codes: applied, no note
+    at = run_page("accueil", stub_db(), query={"epci": "200093201", "operation": "OP1"})
+    assert _notes(at) == [] and at.selectbox(key="epci").value == "200093201"
+    assert at.selectbox(key="operation").value == "OP1"
 
 
 def test_objectifs_burnup_explanation_is_text():

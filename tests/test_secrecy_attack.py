@@ -114,7 +114,7 @@ def test_rate_times_base_gives_no_masked_count_back():
         exits_total=pd_rows(con, f"select * from mart_exits('total', landlord := '{LANDLORD}')"),
         exits_by_public=pd_rows(con, f"select * from mart_exits('public', landlord := '{LANDLORD}')"),
         exits_by_gender=pd_rows(con, f"select * from mart_exits('gender', landlord := '{LANDLORD}')"),
-        targets=None)
+        anru_floors=None)
     assert "69,2" not in html
     # the other landlord: 4 known, 2 unknown; mart_exits hides them, and so does mart_headlines
     con = exits_db(with_other=True)

@@ -4,7 +4,10 @@
 --          progress rate, the share of the period elapsed at `as_of`, and whether it is on track.
 -- Grain: one row per `targets` row.
 -- Parameters: as_of (date, default: the build date); landlord (SIREN or SIRET) keeps that organisation's
---             targets, operation keeps that operation's targets (null = all).
+--             targets, operation keeps that operation's targets; departement, epci keep the targets
+--             whose scope lies in that territory: every line and lot of the scope (any date) is on an
+--             operation of that département / EPCI (a scope with none, or reaching outside it, is not
+--             kept: its hours would count work done elsewhere). Filters by int_filters_match; null = all.
 -- Columns: scope_type, scope_id, scope_label, label, target_hours, period_start, period_end,
 --          n_participants, is_masked, hours_worked, progress_rate, elapsed_share, on_track.
 -- Masking: hours and progress masked when n_participants is below the threshold; when a target's
@@ -16,7 +19,9 @@
 --          free period and mart_hours(landlord := ...) of its buyer differ by the lines outside
 --          the period); when it counts exactly the people of a masked cell of int_secrecy_cells
 --          (docs/secrecy.md).
-create or replace macro mart_custom_targets(as_of := null, landlord := null, operation := null) as table
+create or replace macro mart_custom_targets(
+    as_of := null, landlord := null, operation := null, departement := null, epci := null
+) as table
 with all_targets as (
     -- every target, whatever the parameters: the masks depend on all of them
     select * from stg_targets
@@ -26,19 +31,46 @@ targets as (
     select * from all_targets
 ),
 
-scoped_lines as (
-    -- two equi-joins (by operation, by buyer) rather than one join on an "or" condition
-    select t.target_no, l.line_id, l.participant_id, l.hours
-    from targets as t
-    join int_hours_lines as l on t.scope_type = 'operation' and l.operation_id = t.scope_id
-    where int_in_range(l.start_date, t.period_start, t.period_end)
-      and l.participant_id is not null
+scope_sources as (
+    -- what a scope holds: its employment lines and its planned lots, with their operation's territory
+    select 'line' as source, l.line_id, l.participant_id, l.hours, l.start_date, l.operation_id, l.buyer_siren,
+           l.operation_departement_code, l.operation_epci_code
+    from int_hours_lines as l
     union all
-    select t.target_no, l.line_id, l.participant_id, l.hours
+    select 'lot', null, null, null, null, p.operation_id, p.buyer_siren, p.operation_departement_code,
+           p.operation_epci_code
+    from int_planned_lots as p
+),
+
+scope_members as (
+    -- two equi-joins (by operation, by buyer) rather than one join on an "or" condition
+    select t.target_no, t.period_start, t.period_end, m.*
     from targets as t
-    join int_hours_lines as l on t.scope_type = 'buyer' and l.buyer_siren = int_siren(t.scope_id)
-    where int_in_range(l.start_date, t.period_start, t.period_end)
-      and l.participant_id is not null
+    join scope_sources as m on t.scope_type = 'operation' and m.operation_id = t.scope_id
+    union all
+    select t.target_no, t.period_start, t.period_end, m.*
+    from targets as t
+    join scope_sources as m on t.scope_type = 'buyer' and m.buyer_siren = int_siren(t.scope_id)
+),
+
+scoped_lines as (
+    -- the lines a target counts: those of its scope starting within its period
+    select target_no, line_id, participant_id, hours
+    from scope_members
+    where source = 'line' and participant_id is not null and int_in_range(start_date, period_start, period_end)
+),
+
+territories as (
+    -- a target's territory: the one département (EPCI) of every line and lot of its scope; null when
+    -- they lie in several or have none (then a territory filter does not keep it)
+    select
+        target_no,
+        case when count(distinct operation_departement_code) = 1 and count(*) = count(operation_departement_code)
+             then any_value(operation_departement_code) end as departement_code,
+        case when count(distinct operation_epci_code) = 1 and count(*) = count(operation_epci_code)
+             then any_value(operation_epci_code) end as epci_code
+    from scope_members
+    group by target_no
 ),
 
 progress as (
@@ -139,33 +171,36 @@ cut_pairs as (
     group by all
 ),
 
-cut_nested as (
-    -- a target against the total of a shown cut of the people marts (mart_hours(landlord := ...),
-    -- a year...): when one holds the lines of the other and the other lines are 1 to threshold - 1
-    -- people, the difference gives their hours back: the target is masked (its free period is not
-    -- part of the bounded space)
-    select cp.target_no
+cut_apart as (
+    -- the people of the lines in one of (target, cut) and not in the other, for the containment
+    -- that holds: the cut's lines outside a target it holds, or the target's lines outside a cut
+    -- within it
+    select cp.target_no, cp.cut_year, cp.cut_attr, cp.cut_value, 'cut_outside' as side, cl.participant_id
     from cut_pairs as cp
     join cut_lines as cl using (cut_year, cut_attr, cut_value)
     left join scoped_lines as s on s.target_no = cp.target_no and s.line_id = cl.line_id
     where cp.target_within and s.line_id is null
-      and not exists (select 1 from int_secrecy_cells as c
-                      where c.family = 'hours' and c.dim = 'total' and c.is_masked and c.cut_year = cp.cut_year
-                        and c.cut_attr = cp.cut_attr and c.cut_value = cp.cut_value)
-    group by cp.target_no, cp.cut_year, cp.cut_attr, cp.cut_value
-    having int_primary_masked(count(distinct cl.participant_id), false)
-    union
-    select cp.target_no
+    union all
+    select cp.target_no, cp.cut_year, cp.cut_attr, cp.cut_value, 'target_outside', s.participant_id
     from cut_pairs as cp
     join scoped_lines as s on s.target_no = cp.target_no
     left join cut_lines as cl on cl.cut_year = cp.cut_year and cl.cut_attr = cp.cut_attr
                              and cl.cut_value = cp.cut_value and cl.line_id = s.line_id
     where cp.cut_within and cl.line_id is null
-      and not exists (select 1 from int_secrecy_cells as c
-                      where c.family = 'hours' and c.dim = 'total' and c.is_masked and c.cut_year = cp.cut_year
-                        and c.cut_attr = cp.cut_attr and c.cut_value = cp.cut_value)
-    group by cp.target_no, cp.cut_year, cp.cut_attr, cp.cut_value
-    having int_primary_masked(count(distinct s.participant_id), false)
+),
+
+cut_nested as (
+    -- a target against the total of a shown cut of the people marts (mart_hours(landlord := ...),
+    -- a year...): when one holds the lines of the other and the other lines are 1 to threshold - 1
+    -- people, the difference gives their hours back: the target is masked (its free period is not
+    -- part of the bounded space)
+    select a.target_no
+    from cut_apart as a
+    where not exists (select 1 from int_secrecy_cells as c
+                      where c.family = 'hours' and c.dim = 'total' and c.is_masked and c.cut_year = a.cut_year
+                        and c.cut_attr = a.cut_attr and c.cut_value = a.cut_value)
+    group by a.target_no, a.cut_year, a.cut_attr, a.cut_value, a.side
+    having int_primary_masked(count(distinct a.participant_id), false)
 ),
 
 linked as (
@@ -194,27 +229,33 @@ joined as (
         end as elapsed_share
     from targets as t
     join progress as p using (target_no)
+),
+
+published as (
+    -- a masked target keeps its definition (scope, hours aimed at, period) and loses its figures
+    select
+        j.*,
+        lb.label as scope_label,
+        if(j.is_masked, null, j.hours_worked / nullif(j.target_hours, 0)) as shown_progress
+    from joined as j
+    left join territories as tr using (target_no)
+    left join int_dimension_labels as lb
+        on lb.dim = case j.scope_type when 'operation' then 'operation' else 'buyer' end
+       and lb.dim_value = j.scope_id
+    where int_filters_match(
+        null, tr.departement_code, tr.epci_code, null,
+        case when j.scope_type = 'buyer' then int_siren(j.scope_id) end, null,
+        case when j.scope_type = 'operation' then j.scope_id end,
+        null, null, departement, epci, null, landlord, null, operation)
 )
 
 select
-    j.scope_type,
-    j.scope_id,
-    lb.label as scope_label,
-    j.label,
-    j.target_hours,
-    j.period_start,
-    j.period_end,
-    case when not j.is_masked then j.n_participants end as n_participants,
-    j.is_masked,
-    case when not j.is_masked then j.hours_worked end as hours_worked,
-    case when not j.is_masked then j.hours_worked / nullif(j.target_hours, 0) end as progress_rate,
-    j.elapsed_share,
-    case when not j.is_masked and j.elapsed_share is not null
-         then j.hours_worked / nullif(j.target_hours, 0) >= j.elapsed_share end as on_track
-from joined as j
-left join int_dimension_labels as lb
-    on lb.dim = case j.scope_type when 'operation' then 'operation' else 'buyer' end
-   and lb.dim_value = j.scope_id
-where (landlord is null or (j.scope_type = 'buyer' and int_siren(j.scope_id) = int_siren(landlord)))
-  and (operation is null or (j.scope_type = 'operation' and j.scope_id = operation))
-order by j.target_no
+    scope_type, scope_id, scope_label, label, target_hours, period_start, period_end,
+    if(is_masked, null, n_participants) as n_participants,
+    is_masked,
+    if(is_masked, null, hours_worked) as hours_worked,
+    shown_progress as progress_rate,
+    elapsed_share,
+    if(elapsed_share is null, null, shown_progress >= elapsed_share) as on_track
+from published
+order by target_no
