@@ -1,0 +1,96 @@
+"""Blocks several pages share: the opening of a page, the total row of a people mart that a page
+stops on, a row of KPI tiles read from one mart row, a mart block with its empty state, and the
+"Ventiler par" choice of a breakdown page. Each used to be re-typed page by page (issue 13)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import breakdowns, db, filters, ui, urlstate
+from dashboard.tables import cell
+
+
+def open_page(title: str, intro: str | None = None) -> dict[str, str]:
+    """Hand over to app.py when Streamlit runs the page file alone, then the page's header;
+    returns build_info."""
+    ui.route_through_app()
+    return ui.header(title, intro)
+
+
+def mart_page(title: str, intro: str, *marts: str) -> filters.Filters:
+    """A page reading `marts` with the sidebar's filters: header, the filters, a stop when a mart is
+    missing, the filters without effect on the first mart. Returns the filters."""
+    open_page(title, intro)
+    f = filters.current()
+    if not ui.need(*marts):
+        st.stop()
+    ui.ignored_filters_note(marts[0], f)
+    return f
+
+
+def total_or_stop(frame: pd.DataFrame, nobody: str) -> pd.Series:
+    """The total row of a people mart's answer; the page stops with an empty state when there is
+    none or when it counts nobody (`nobody`: why), and says why figures are masked when they are."""
+    _, total = breakdowns.split(frame)
+    if total is None:
+        ui.empty()
+        st.stop()
+    if ui.no_people(total):
+        ui.empty(nobody)
+        st.stop()
+    ui.people_scope_note(total)
+    return total
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A KPI tile: `column` of the row formatted as `kind` (tables.cell), or `value` as given."""
+    label: str
+    column: str | None = None
+    kind: str = "int"
+    help: str | None = None
+    caption: str | None = None
+    value: str | None = None
+
+
+def tiles(row, specs: list[Tile], n_columns: int | None = None) -> None:
+    """One row of KPI tiles, one column each (`n_columns` to leave room on the right)."""
+    for column, t in zip(st.columns(n_columns or len(specs)), specs):
+        with column:
+            ui.kpi(t.label, t.value if t.value is not None else cell(row, t.column, t.kind), help=t.help)
+            if t.caption:
+                st.caption(t.caption)
+
+
+def mart_rows(mart: str, *, empty: str | None = None, success: str | None = None,
+              **params) -> pd.DataFrame | None:
+    """The rows of a mart for one block, or None when the mart is missing (said) or has no row:
+    then `success` is shown as good news, else `empty` as an empty state (nothing when neither)."""
+    if not ui.need(mart):
+        return None
+    rows = db.mart(mart, **params)
+    if not rows.empty:
+        return rows
+    if success:
+        st.success(success)
+    elif empty:
+        ui.empty(empty)
+    return None
+
+
+def choose_dimension(dims: dict[str, str], key: str, default: str | None = None) -> str:
+    """The "Ventiler par" selectbox of a breakdown, bound to `?ventilation=` (dashboard/urlstate.py)."""
+    return urlstate.choice(st.selectbox, "Ventiler par", dims, key=key, url_key="ventilation",
+                           default=default, width=360)
+
+
+def table_name(prefix: str, dims: dict[str, str], dim: str, *tail) -> str:
+    """The export name of a breakdown: `prefix-<dimension's French name>[-tail...]`."""
+    return "-".join([prefix, ui.slug(dims[dim]), *filter(None, tail)])
+
+
+def additivity_note(raw: pd.DataFrame) -> str:
+    """" " + the non-additive note when the breakdown's rows do not add up to its total, else ""."""
+    return "" if breakdowns.is_additive(raw) else " " + breakdowns.NON_ADDITIVE_NOTE
