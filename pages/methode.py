@@ -199,10 +199,18 @@ else:
                               columns=["Paramètre", "Valeur", "Description"]), hide_index=True)
 
 st.subheader("Glossaire des codes")
-kind = st.selectbox("Liste", list(glossary.GLOSSARY), format_func=lambda k: glossary.GLOSSARY[k][0], key="m_kind")
-title, mapping = glossary.GLOSSARY[kind]
-# French labels only: the stored codes are English identifiers (data/reference/codes.csv)
-st.dataframe(pd.DataFrame(list(mapping.values()), columns=["Libellé"]), hide_index=True)
+
+
+@st.fragment
+def glossary_list() -> None:
+    """One list of the glossary: only this block reruns when another list is chosen."""
+    kind = st.selectbox("Liste", list(glossary.GLOSSARY), format_func=lambda k: glossary.GLOSSARY[k][0], key="m_kind")
+    _, mapping = glossary.GLOSSARY[kind]
+    # French labels only: the stored codes are English identifiers (data/reference/codes.csv)
+    st.dataframe(pd.DataFrame(list(mapping.values()), columns=["Libellé"]), hide_index=True)
+
+
+glossary_list()
 
 st.subheader("Mots du domaine")
 st.markdown("""
