@@ -3,12 +3,13 @@ stops on, a row of KPI tiles read from one mart row, a mart block with its empty
 "Ventiler par" choice of a breakdown page. Each used to be re-typed page by page (issue 13)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import breakdowns, db, filters, ui, urlstate
+from dashboard import breakdowns, db, filters, policy, ui, urlstate
 from dashboard.tables import cell
 
 
@@ -80,10 +81,33 @@ def mart_rows(mart: str, *, empty: str | None = None, success: str | None = None
     return None
 
 
-def choose_dimension(dims: dict[str, str], key: str, default: str | None = None) -> str:
-    """The "Ventiler par" selectbox of a breakdown, bound to `?ventilation=` (dashboard/urlstate.py)."""
-    return urlstate.choice(st.selectbox, "Ventiler par", dims, key=key, url_key="ventilation",
-                           default=default, width=360)
+def fragment(func):
+    """`st.fragment` for a block of a page: a change of a widget inside it reruns the block only.
+    A mart refused to the visitor's role (`policy.Denied`) is said in the block, as app.py says it
+    for a whole page (an exception does not leave a fragment)."""
+    @functools.wraps(func)
+    def block(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except policy.Denied as exc:
+            st.warning(exc.message, icon=":material/lock:")
+    return st.fragment(block)
+
+
+@fragment
+def breakdown(dims: dict[str, str], key: str, fetch, draw, default: str | None = None) -> None:
+    """The "Ventiler par" block of a breakdown page, as a fragment: changing the dimension reruns
+    this block only (the sidebar's filters still rerun the page). The selectbox is bound to
+    `?ventilation=` (dashboard/urlstate.py); `fetch(dimension)` reads the mart, `draw(dimension,
+    raw, rows, total_row)` shows the rows (`breakdowns.split` of `raw`), an empty state when none."""
+    dim = urlstate.choice(st.selectbox, "Ventiler par", dims, key=key, url_key="ventilation",
+                          default=default, width=360)
+    raw = fetch(dim)
+    rows, total_row = breakdowns.split(raw)
+    if rows.empty:
+        ui.empty()
+    else:
+        draw(dim, raw, rows, total_row)
 
 
 def table_name(prefix: str, dims: dict[str, str], dim: str, *tail) -> str:

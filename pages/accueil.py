@@ -23,40 +23,22 @@ def headlines(row) -> None:
     """The headline tiles of the selection: procurement, then hours, paths and exits."""
     st.subheader("Commande publique")
     parts.tiles(row, [
-        Tile("Considération sociale", "share_social_consideration", "pct",
-             help="Part des marchés au statut social connu (format DECP 2022) qui portent une clause, un critère social ou sont réservés.",
-             caption=f"{cell(row, 'contracts_with_social_consideration', 'int')} marchés sur {cell(row, 'contracts_known', 'int')} au statut connu"),
-        Tile("Clause sociale", "share_clause", "pct",
-             help="Part des marchés au statut connu dont les considérations sociales incluent « Clause sociale » (condition d'exécution).",
-             caption=f"{cell(row, 'contracts_with_clause', 'int')} marchés clausés"),
-        Tile("Statut inconnu", "contracts_unknown_status", "int",
-             help="Marchés publiés au format DECP 2019 (notifiés jusqu'à fin 2023) : ce format ne dit rien des clauses. Ils ne sont jamais comptés comme « sans clause ».",
-             caption="format 2019, hors des parts"),
-        Tile("Montant concerné", value=fmt.euros_compact(row.get("amount_with_social_consideration")),
-             help="Somme des montants des marchés au statut connu qui portent une considération sociale.",
-             caption=f"sur {fmt.euros_compact(row.get('amount_known'))} au statut connu"),
+        Tile("Considération sociale", "share_social_consideration", "pct", help="Part des marchés au statut social connu (format DECP 2022) qui portent une clause, un critère social ou sont réservés.", caption=f"{cell(row, 'contracts_with_social_consideration', 'int')} marchés sur {cell(row, 'contracts_known', 'int')} au statut connu"),
+        Tile("Clause sociale", "share_clause", "pct", help="Part des marchés au statut connu dont les considérations sociales incluent « Clause sociale » (condition d'exécution).", caption=f"{cell(row, 'contracts_with_clause', 'int')} marchés clausés"),
+        Tile("Statut inconnu", "contracts_unknown_status", "int", help="Marchés publiés au format DECP 2019 (notifiés jusqu'à fin 2023) : ce format ne dit rien des clauses. Ils ne sont jamais comptés comme « sans clause ».", caption="format 2019, hors des parts"),
+        Tile("Montant concerné", value=fmt.euros_compact(row.get("amount_with_social_consideration")), help="Somme des montants des marchés au statut connu qui portent une considération sociale.", caption=f"sur {fmt.euros_compact(row.get('amount_known'))} au statut connu"),
     ])
     st.subheader("Heures d'insertion et parcours")
     parts.tiles(row, [
-        Tile("Heures réalisées", "hours_worked", "hours",
-             help="Heures de travail des participants sur les marchés clausés suivis par les facilitateurs.",
-             caption=f"{cell(row, 'fte', 'fte')} (1 ETP = {fmt.integer(db.built_setting('fte_hours'))} h)"),
-        Tile("Taux de réalisation", "realisation_rate", "pct",
-             help="Heures réalisées / heures prévues par les clauses (peut dépasser 100 %).",
-             caption=f"{cell(row, 'hours_planned', 'hours')} prévues"),
-        Tile("Participants", "participants", "int",
-             help="Personnes distinctes (identifiant pseudonyme) ayant travaillé au titre d'une clause.",
-             caption=f"{cell(row, 'hours_per_participant', 'hours')} par participant"),
-        Tile("Taux de sortie dynamique", "dynamic_exit_rate", "pct",
-             help="(Emploi durable + emploi de transition + sortie positive) / sortants dont la situation est connue, en fin de parcours.",
-             caption=f"{cell(row, 'exits_known', 'int')} sortants connus, {cell(row, 'exits_unknown', 'int')} inconnus"),
+        Tile("Heures réalisées", "hours_worked", "hours", help="Heures de travail des participants sur les marchés clausés suivis par les facilitateurs.", caption=f"{cell(row, 'fte', 'fte')} (1 ETP = {fmt.integer(db.built_setting('fte_hours'))} h)"),
+        Tile("Taux de réalisation", "realisation_rate", "pct", help="Heures réalisées / heures prévues par les clauses (peut dépasser 100 %).", caption=f"{cell(row, 'hours_planned', 'hours')} prévues"),
+        Tile("Participants", "participants", "int", help="Personnes distinctes (identifiant pseudonyme) ayant travaillé au titre d'une clause.", caption=f"{cell(row, 'hours_per_participant', 'hours')} par participant"),
+        Tile("Taux de sortie dynamique", "dynamic_exit_rate", "pct", help="(Emploi durable + emploi de transition + sortie positive) / sortants dont la situation est connue, en fin de parcours.", caption=f"{cell(row, 'exits_known', 'int')} sortants connus, {cell(row, 'exits_unknown', 'int')} inconnus"),
     ])
     parts.tiles(row, [
         Tile("Part de femmes", "women_share", "pct", help="Parmi les participants dont le sexe est connu."),
-        Tile("Résidents QPV", "qpv_share", "pct",
-             help="Part des participants résidant dans un quartier prioritaire de la politique de la ville."),
-        Tile("Locataires du maître d'ouvrage", "tenant_share", "pct",
-             help="Part des participants locataires du bailleur qui a passé le marché."),
+        Tile("Résidents QPV", "qpv_share", "pct", help="Part des participants résidant dans un quartier prioritaire de la politique de la ville."),
+        Tile("Locataires du maître d'ouvrage", "tenant_share", "pct", help="Part des participants locataires du bailleur qui a passé le marché."),
     ], n_columns=4)
     if bool(row.get("is_masked")):
         ui.mask_note()
@@ -106,10 +88,7 @@ if db.has("mart_ingest_summary"):
     kinds = kinds[~kinds["is_total"].astype(bool)]
     if len(kinds):
         ui.table(kinds, [
-            Col("kind", "Type de fichier", "code:kind"),
-            Col("n_files", "Fichiers", "int"),
-            Col("n_read", "Enregistrements lus", "int"),
-            Col("n_loaded", "Chargés", "int"),
-            Col("n_rejected", "Rejetés", "int"),
-            Col("last_finished_at", "Dernier chargement", "date"),
+            Col("kind", "Type de fichier", "code:kind"), Col("n_files", "Fichiers", "int"),
+            Col("n_read", "Enregistrements lus", "int"), Col("n_loaded", "Chargés", "int"),
+            Col("n_rejected", "Rejetés", "int"), Col("last_finished_at", "Dernier chargement", "date"),
         ], "fichiers-charges", key="home-files")

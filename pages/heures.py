@@ -7,8 +7,8 @@ from dashboard import breakdowns, db, ui
 from dashboard import formatting as fmt
 from dashboard import page_parts as parts
 from dashboard import people_charts as charts
+from dashboard import people_columns
 from dashboard.page_parts import Tile
-from dashboard.tables import Col
 
 f = parts.mart_page(
     "Heures d'insertion",
@@ -19,16 +19,8 @@ fte_hours = st.number_input("Heures annuelles d'un ETP", width=220, min_value=10
                             value=int(db.built_setting("fte_hours")), key="h_fte",
                             help="1 607 h par défaut ; 1 600 et 1 820 sont aussi en usage.")
 
-COLUMNS = [
-    Col("row_label", "Valeur"),
-    Col("n_participants", "Participants", "int"),
-    Col("hours_worked", "Heures réalisées", "hours"),
-    Col("hours_planned", "Heures prévues", "hours"),
-    Col("realisation_rate", "Taux de réalisation", "pct"),
-    Col("fte", "ETP", "fte"),
-    Col("n_employment_contracts", "Contrats de travail", "int"),
-    Col("hours_per_participant", "Heures par participant", "hours"),
-]
+COLUMNS = people_columns.pick("row_label", "n_participants", "hours_worked", "hours_planned", "realisation_rate", "fte",
+                                "n_employment_contracts", "hours_per_participant")
 
 
 def hours(dimension: str):
@@ -62,15 +54,8 @@ st.subheader("Répartition des heures")
 DIMS = {k: v for k, v in breakdowns.HOURS_DIMENSIONS.items() if k != "year"}
 
 
-@st.fragment
-def by_dimension() -> None:
-    """The breakdown chosen on the page: only this block reruns when the choice changes."""
-    dim = parts.choose_dimension(DIMS, "h_dim")
-    raw = hours(dim)
-    rows, total_row = breakdowns.split(raw)
-    if rows.empty:
-        ui.empty()
-        return
+def draw_by_dimension(dim, raw, rows, total_row) -> None:
+    """Hours per value of the chosen breakdown, the 30 largest."""
     shown = charts.top_rows(rows, "hours_worked", 30)
     top = rows.dropna(subset=["hours_worked"]).sort_values("hours_worked")
     summary = ""
@@ -85,4 +70,4 @@ def by_dimension() -> None:
              parts.table_name("heures-par", DIMS, dim), key="h-dim", height=height)
 
 
-by_dimension()
+parts.breakdown(DIMS, "h_dim", hours, draw_by_dimension)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import page_parts as parts
 from dashboard import db, glossary, rankings, ui
 from dashboard import formatting as fmt
 from pipelines import settings
@@ -201,7 +202,7 @@ else:
 st.subheader("Glossaire des codes")
 
 
-@st.fragment
+@parts.fragment
 def glossary_list() -> None:
     """One list of the glossary: only this block reruns when another list is chosen."""
     kind = st.selectbox("Liste", list(glossary.GLOSSARY), format_func=lambda k: glossary.GLOSSARY[k][0], key="m_kind")

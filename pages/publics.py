@@ -7,28 +7,19 @@ from dashboard import breakdowns, db, ui
 from dashboard import formatting as fmt
 from dashboard import page_parts as parts
 from dashboard import people_charts as charts
+from dashboard import people_columns
 from dashboard.page_parts import Tile
-from dashboard.tables import Col, cell
+from dashboard.tables import cell
 
 f = parts.mart_page(
     "Publics et parcours",
     "Qui bénéficie des clauses (sexe, âge, publics, qualification, quartiers prioritaires), combien de temps durent les parcours et s'ils s'appuient sur plusieurs marchés (mutualisation des heures).",
     "mart_participants")
 
-COLUMNS = [
-    Col("row_label", "Valeur"),
-    Col("n_participants", "Participants", "int"),
-    Col("hours_worked", "Heures réalisées", "hours"),
-    Col("hours_per_participant", "Heures par participant", "num1"),
-    Col("employment_contracts_per_participant", "Contrats de travail par participant", "num2"),
-    Col("procurement_contracts_per_participant", "Marchés par participant", "num2"),
-    Col("pooled_share", "Parcours sur 2 marchés ou plus", "pct"),
-    Col("avg_path_months", "Durée moyenne du parcours (mois)", "num1"),
-    Col("women_share", "Part de femmes", "pct"),
-    Col("qpv_share", "Part de résidents QPV", "pct"),
-    Col("tenant_share", "Part de locataires du MO", "pct"),
-    Col("under_26_share", "Part de moins de 26 ans", "pct"),
-]
+COLUMNS = people_columns.pick(
+    "row_label", "n_participants", "hours_worked", "hours_per_participant", "employment_contracts_per_participant",
+    "procurement_contracts_per_participant", "pooled_share", "avg_path_months", "women_share", "qpv_share",
+    "tenant_share", "under_26_share", hours_per_participant="num1")
 
 
 def participants(dimension: str):
@@ -60,15 +51,8 @@ st.subheader("Profil des participants")
 DIMS = dict(breakdowns.PARTICIPANT_DIMENSIONS)
 
 
-@st.fragment
-def by_dimension() -> None:
-    """The breakdown chosen on the page: only this block reruns when the choice changes."""
-    dim = parts.choose_dimension(DIMS, "p_dim", default=list(DIMS)[1])
-    raw = participants(dim)
-    rows, _ = breakdowns.split(raw)
-    if rows.empty:
-        ui.empty()
-        return
+def draw_by_dimension(dim, raw, rows, _total) -> None:
+    """Participants per value of the chosen breakdown, the 30 largest."""
     shown = charts.top_rows(rows, "n_participants", 30)
     ok = rows.dropna(subset=["n_participants"]).sort_values("n_participants")
     summary = (f"Groupe le plus nombreux : {ok.iloc[-1]['row_label']} ({fmt.integer(ok.iloc[-1]['n_participants'])} "
@@ -79,7 +63,7 @@ def by_dimension() -> None:
              height=height)
 
 
-by_dimension()
+parts.breakdown(DIMS, "p_dim", participants, draw_by_dimension, default=list(DIMS)[1])
 
 st.subheader("Durée des parcours et mutualisation")
 rows2, _ = breakdowns.split(participants("year"))

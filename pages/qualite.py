@@ -62,7 +62,7 @@ if rej is not None:
         Col("examples", "Exemples de valeurs lues"),
     ], "rejets-par-raison", key="q-rejects")
 
-@st.fragment
+@parts.fragment
 def contracts_of_status() -> None:
     """The contracts of one matching status: only this block reruns when the status changes."""
     STATUS = glossary.MATCH_STATUS

@@ -10,8 +10,9 @@ from dashboard.report import with_interval_masks
 from dashboard import formatting as fmt
 from dashboard import page_parts as parts
 from dashboard import people_charts as charts
+from dashboard import people_columns
 from dashboard.page_parts import Tile
-from dashboard.tables import Col, cell
+from dashboard.tables import cell
 
 f = parts.mart_page(
     "Sorties vers l'emploi",
@@ -71,20 +72,8 @@ extra = {"timepoint": timepoint, "durable_definition": definition}
 if scope != "filters" and scope_value:
     extra[scope] = scope_value
 
-COLUMNS = [
-    Col("row_label", "Valeur"),
-    Col("n_leavers", "Sortants", "int"),
-    Col("n_known", "Situation connue", "int"),
-    Col("n_unknown", glossary.OUTCOME_CATEGORY["unknown"], "int"),
-    Col("n_durable", glossary.OUTCOME_CATEGORY["durable"], "int"),
-    Col("n_transition", glossary.OUTCOME_CATEGORY["transition"], "int"),
-    Col("n_positive", glossary.OUTCOME_CATEGORY["positive"], "int"),
-    Col("n_other", glossary.OUTCOME_CATEGORY["other"], "int"),
-    Col("dynamic_exit_rate", "Taux de sortie dynamique", "pct"),
-    Col("ci_low", "IC 95 % bas", "pct"),
-    Col("ci_high", "IC 95 % haut", "pct"),
-    Col("reliability", "Fiabilité"),
-]
+COLUMNS = people_columns.pick("row_label", "n_leavers", "n_known", "n_unknown", "n_durable", "n_transition", "n_positive",
+                              "n_other", "dynamic_exit_rate", "ci_low", "ci_high", "reliability")
 
 
 def exits(dimension: str) -> pd.DataFrame:
@@ -127,15 +116,8 @@ st.subheader("Taux de sortie dynamique par …")
 DIMS = dict(breakdowns.EXIT_DIMENSIONS)
 
 
-@st.fragment
-def by_dimension() -> None:
-    """The breakdown chosen on the page: only this block reruns when the choice changes."""
-    dim = parts.choose_dimension(DIMS, "s_dim")
-    raw = exits(dim)
-    rows, _ = breakdowns.split(raw)
-    if rows.empty:
-        ui.empty()
-        return
+def draw_by_dimension(dim, raw, rows, _total) -> None:
+    """The dynamic exit rate per value of the chosen breakdown, with its interval (40 values at most)."""
     rows = with_reliability(rows)
     shown = rows.tail(40)
     fragile = [reliability.is_fragile(r) for _, r in shown.iterrows()]
@@ -156,4 +138,4 @@ def by_dimension() -> None:
              parts.table_name("sorties-par", DIMS, dim, *name_tail), key="s-dim", height=height)
 
 
-by_dimension()
+parts.breakdown(DIMS, "s_dim", exits, draw_by_dimension)
