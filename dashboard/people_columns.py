@@ -20,7 +20,7 @@ _ALL = [
     Col("tenant_share", "Part de locataires du MO", "pct"), Col("under_26_share", "Part de moins de 26 ans", "pct"),
     # exits
     Col("n_leavers", "Sortants", "int"), Col("n_known", "Situation connue", "int"),
-    *(Col(f"n_{c}", glossary.OUTCOME_CATEGORY[c], "int") for c in ("unknown", "durable", "transition", "positive", "other")),
+    *(Col(f"n_{code}", label, "int") for code, label in glossary.OUTCOME_CATEGORY.items()),  # n_durable...
     Col("dynamic_exit_rate", "Taux de sortie dynamique", "pct"),
     Col("ci_low", "IC 95 % bas", "pct"), Col("ci_high", "IC 95 % haut", "pct"), Col("reliability", "Fiabilité"),
 ]
