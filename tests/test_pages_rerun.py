@@ -1,7 +1,7 @@
 """Reruns of the pages Heures, Publics, Sorties, Qualité, Méthode (issue 15): a rerun with the same
 filters builds no figure again (dashboard/people_charts.py through ui.figure), a page-local choice
 (breakdown, status, list) still gives the right content and the right URL. The fragment itself
-(only the block reruns) is checked in the browser: tests/test_fragments_browser.py."""
+(only the block reruns) is checked in the browser: tests/test_browser.py::test_a_breakdown_choice_reruns_its_block_only."""
 from __future__ import annotations
 
 import pytest
