@@ -127,15 +127,24 @@ def row_label(dimension: str, value, label) -> str:
     return str(value)
 
 
-def split(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
-    """(sorted non-total rows with a `row_label` column, total row or None)."""
+def labelled(df: pd.DataFrame) -> pd.DataFrame:
+    """Every row of a breakdown mart's answer, total row included, in the mart's order (`sort_key`:
+    the total row last), with a `row_label` column: the table of a breakdown chart."""
     if df.empty:
-        return df.assign(row_label=pd.Series(dtype=str)), None
+        return df.assign(row_label=pd.Series(dtype=str))
     df = df.sort_values("sort_key") if "sort_key" in df.columns else df
     df = df.reset_index(drop=True)
     df["row_label"] = [row_label(d, v, lab) for d, v, lab in
                        zip(df.get("dimension", pd.Series([""] * len(df))), df["value"],
                            df["label"] if "label" in df.columns else [None] * len(df))]
+    return df
+
+
+def split(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
+    """(sorted non-total rows with a `row_label` column, total row or None)."""
+    if df.empty:
+        return labelled(df), None
+    df = labelled(df)
     is_total = df["is_total"].fillna(False).astype(bool) if "is_total" in df.columns else df["value"].eq("total")
     total = df[is_total]
     rows = df[~is_total].reset_index(drop=True)

@@ -31,7 +31,7 @@ from dashboard.access import Scope
 OPEN = frozenset({
     "mart_contract_share", "mart_contract_list", "mart_hours_grid", "mart_hours_grid_defaults",
     "mart_territory_population", "mart_build_info", "mart_filter_options", "mart_ingest_log",
-    "mart_organisation",
+    "mart_ingest_summary", "mart_organisation",
 })
 # The search: open to every role, execution-only entities narrowed to the role's own (execution_keys).
 SEARCH = frozenset({"mart_search"})
@@ -47,7 +47,7 @@ BENCHMARK = frozenset({"mart_landlord_position", "mart_landlord_benchmark"})
 # Data quality: per contract and per file, for the observatory team.
 OBSERVATORY_ONLY = frozenset({
     "mart_declared_vs_executed", "mart_declared_vs_executed_list", "mart_rejects_by_reason",
-    "mart_unknown_territories", "mart_unresolved_buyers",
+    "mart_rejects_summary", "mart_unknown_territories", "mart_unresolved_buyers",
 })
 
 # Breakdowns published at region / département level: no landlord, operation, EPCI or commune.

@@ -6,83 +6,52 @@ import streamlit as st
 from dashboard import access, audience, db, filters, search, ui
 from dashboard import text as txt
 from dashboard import formatting as fmt
+from dashboard import page_parts as parts
+from dashboard.page_parts import Tile
 from dashboard.tables import Col, cell
 
-ui.route_through_app()  # when Streamlit runs this file without app.py
-info = ui.header(
+info = parts.open_page(
     "Observatoire des clauses sociales d'insertion",
-    "Part des marchés publics des Hauts-de-France qui portent une clause sociale, heures d'insertion "
-    "réalisées, publics bénéficiaires et sorties vers l'emploi. Les filtres du panneau de gauche "
-    "s'appliquent à toutes les pages et se retrouvent dans l'adresse de la page : copiez-la pour "
-    "partager la vue.",
+    "Part des marchés publics des Hauts-de-France qui portent une clause sociale, heures d'insertion réalisées, publics bénéficiaires et sorties vers l'emploi. Les filtres du panneau de gauche s'appliquent à toutes les pages et se retrouvent dans l'adresse de la page : copiez-la pour partager la vue.",
 )
 search.box(main=True)
 f = filters.current()
 st.caption(f"Périmètre : {txt.md(f.describe(filters.names()))}")
 
+
+def headlines(row) -> None:
+    """The headline tiles of the selection: procurement, then hours, paths and exits."""
+    st.subheader("Commande publique")
+    parts.tiles(row, [
+        Tile("Considération sociale", "share_social_consideration", "pct", help="Part des marchés au statut social connu (format DECP 2022) qui portent une clause, un critère social ou sont réservés.", caption=f"{cell(row, 'contracts_with_social_consideration', 'int')} marchés sur {cell(row, 'contracts_known', 'int')} au statut connu"),
+        Tile("Clause sociale", "share_clause", "pct", help="Part des marchés au statut connu dont les considérations sociales incluent « Clause sociale » (condition d'exécution).", caption=f"{cell(row, 'contracts_with_clause', 'int')} marchés clausés"),
+        Tile("Statut inconnu", "contracts_unknown_status", "int", help="Marchés publiés au format DECP 2019 (notifiés jusqu'à fin 2023) : ce format ne dit rien des clauses. Ils ne sont jamais comptés comme « sans clause ».", caption="format 2019, hors des parts"),
+        Tile("Montant concerné", value=fmt.euros_compact(row.get("amount_with_social_consideration")), help="Somme des montants des marchés au statut connu qui portent une considération sociale.", caption=f"sur {fmt.euros_compact(row.get('amount_known'))} au statut connu"),
+    ])
+    st.subheader("Heures d'insertion et parcours")
+    parts.tiles(row, [
+        Tile("Heures réalisées", "hours_worked", "hours", help="Heures de travail des participants sur les marchés clausés suivis par les facilitateurs.", caption=f"{cell(row, 'fte', 'fte')} (1 ETP = {fmt.integer(db.built_setting('fte_hours'))} h)"),
+        Tile("Taux de réalisation", "realisation_rate", "pct", help="Heures réalisées / heures prévues par les clauses (peut dépasser 100 %).", caption=f"{cell(row, 'hours_planned', 'hours')} prévues"),
+        Tile("Participants", "participants", "int", help="Personnes distinctes (identifiant pseudonyme) ayant travaillé au titre d'une clause.", caption=f"{cell(row, 'hours_per_participant', 'hours')} par participant"),
+        Tile("Taux de sortie dynamique", "dynamic_exit_rate", "pct", help="(Emploi durable + emploi de transition + sortie positive) / sortants dont la situation est connue, en fin de parcours.", caption=f"{cell(row, 'exits_known', 'int')} sortants connus, {cell(row, 'exits_unknown', 'int')} inconnus"),
+    ])
+    parts.tiles(row, [
+        Tile("Part de femmes", "women_share", "pct", help="Parmi les participants dont le sexe est connu."),
+        Tile("Résidents QPV", "qpv_share", "pct", help="Part des participants résidant dans un quartier prioritaire de la politique de la ville."),
+        Tile("Locataires du maître d'ouvrage", "tenant_share", "pct", help="Part des participants locataires du bailleur qui a passé le marché."),
+    ], n_columns=4)
+    if bool(row.get("is_masked")):
+        ui.mask_note()
+
+
 if ui.need("mart_headlines"):
     ui.ignored_filters_note("mart_headlines", f)
     h = db.mart("mart_headlines", filters=f)
-    row = h.iloc[0] if len(h) else None
-    if row is None:
-        ui.empty()
+    if len(h):
+        ui.people_scope_note(h.iloc[0])
+        headlines(h.iloc[0])
     else:
-        ui.people_scope_note(row)
-        st.subheader("Commande publique")
-        c1, c2, c3, c4 = st.columns(4)
-        with c1:
-            ui.kpi("Considération sociale", cell(row, "share_social_consideration", "pct"),
-                   help="Part des marchés au statut social connu (format DECP 2022) qui portent une clause, "
-                        "un critère social ou sont réservés.")
-            st.caption(f"{cell(row, 'contracts_with_social_consideration', 'int')} marchés sur "
-                       f"{cell(row, 'contracts_known', 'int')} au statut connu")
-        with c2:
-            ui.kpi("Clause sociale", cell(row, "share_clause", "pct"),
-                   help="Part des marchés au statut connu dont les considérations sociales incluent "
-                        "« Clause sociale » (condition d'exécution).")
-            st.caption(f"{cell(row, 'contracts_with_clause', 'int')} marchés clausés")
-        with c3:
-            ui.kpi("Statut inconnu", cell(row, "contracts_unknown_status", "int"),
-                   help="Marchés publiés au format DECP 2019 (notifiés jusqu'à fin 2023) : ce format ne dit "
-                        "rien des clauses. Ils ne sont jamais comptés comme « sans clause ».")
-            st.caption("format 2019, hors des parts")
-        with c4:
-            ui.kpi("Montant concerné", fmt.euros_compact(row.get("amount_with_social_consideration")),
-                   help="Somme des montants des marchés au statut connu qui portent une considération sociale.")
-            st.caption(f"sur {fmt.euros_compact(row.get('amount_known'))} au statut connu")
-
-        st.subheader("Heures d'insertion et parcours")
-        c1, c2, c3, c4 = st.columns(4)
-        with c1:
-            ui.kpi("Heures réalisées", cell(row, "hours_worked", "hours"),
-                   help="Heures de travail des participants sur les marchés clausés suivis par les facilitateurs.")
-            st.caption(f"{cell(row, 'fte', 'fte')} (1 ETP = {fmt.integer(db.built_setting('fte_hours'))} h)")
-        with c2:
-            ui.kpi("Taux de réalisation", cell(row, "realisation_rate", "pct"),
-                   help="Heures réalisées / heures prévues par les clauses (peut dépasser 100 %).")
-            st.caption(f"{cell(row, 'hours_planned', 'hours')} prévues")
-        with c3:
-            ui.kpi("Participants", cell(row, "participants", "int"),
-                   help="Personnes distinctes (identifiant pseudonyme) ayant travaillé au titre d'une clause.")
-            st.caption(f"{cell(row, 'hours_per_participant', 'hours')} par participant")
-        with c4:
-            ui.kpi("Taux de sortie dynamique", cell(row, "dynamic_exit_rate", "pct"),
-                   help="(Emploi durable + emploi de transition + sortie positive) / sortants dont la "
-                        "situation est connue, en fin de parcours.")
-            st.caption(f"{cell(row, 'exits_known', 'int')} sortants connus, "
-                       f"{cell(row, 'exits_unknown', 'int')} inconnus")
-        c1, c2, c3, _ = st.columns(4)
-        with c1:
-            ui.kpi("Part de femmes", cell(row, "women_share", "pct"),
-                   help="Parmi les participants dont le sexe est connu.")
-        with c2:
-            ui.kpi("Résidents QPV", cell(row, "qpv_share", "pct"),
-                   help="Part des participants résidant dans un quartier prioritaire de la politique de la ville.")
-        with c3:
-            ui.kpi("Locataires du maître d'ouvrage", cell(row, "tenant_share", "pct"),
-                   help="Part des participants locataires du bailleur qui a passé le marché.")
-        if bool(row.get("is_masked")):
-            ui.mask_note()
+        ui.empty()
 
 st.subheader("Pour chaque public")
 def _link(path: str, label: str, icon: str) -> None:
@@ -114,18 +83,12 @@ st.markdown(
     f"**{txt.md(info.get('n_files', '—'))} fichiers** ({txt.md(info.get('n_failed', '0'))} en échec) · "
     f"{txt.md(info.get('data_label', ''))}."
 )
-if db.has("mart_ingest_log"):
-    log = db.mart("mart_ingest_log")
-    if len(log):
-        summary = (log.groupby("kind", dropna=False)
-                   .agg(n_files=("source_file", "count"), n_read=("n_read", "sum"), n_loaded=("n_loaded", "sum"),
-                        n_rejected=("n_rejected", "sum"), last=("finished_at", "max"))
-                   .reset_index())
-        ui.table(summary, [
-            Col("kind", "Type de fichier", "code:kind"),
-            Col("n_files", "Fichiers", "int"),
-            Col("n_read", "Enregistrements lus", "int"),
-            Col("n_loaded", "Chargés", "int"),
-            Col("n_rejected", "Rejetés", "int"),
-            Col("last", "Dernier chargement", "date"),
+if db.has("mart_ingest_summary"):
+    kinds = db.mart("mart_ingest_summary")
+    kinds = kinds[~kinds["is_total"].astype(bool)]
+    if len(kinds):
+        ui.table(kinds, [
+            Col("kind", "Type de fichier", "code:kind"), Col("n_files", "Fichiers", "int"),
+            Col("n_read", "Enregistrements lus", "int"), Col("n_loaded", "Chargés", "int"),
+            Col("n_rejected", "Rejetés", "int"), Col("last_finished_at", "Dernier chargement", "date"),
         ], "fichiers-charges", key="home-files")

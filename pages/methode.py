@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import page_parts as parts
 from dashboard import db, glossary, rankings, ui
 from dashboard import formatting as fmt
 from pipelines import settings
@@ -199,10 +200,18 @@ else:
                               columns=["Paramètre", "Valeur", "Description"]), hide_index=True)
 
 st.subheader("Glossaire des codes")
-kind = st.selectbox("Liste", list(glossary.GLOSSARY), format_func=lambda k: glossary.GLOSSARY[k][0], key="m_kind")
-title, mapping = glossary.GLOSSARY[kind]
-# French labels only: the stored codes are English identifiers (data/reference/codes.csv)
-st.dataframe(pd.DataFrame(list(mapping.values()), columns=["Libellé"]), hide_index=True)
+
+
+@parts.fragment
+def glossary_list() -> None:
+    """One list of the glossary: only this block reruns when another list is chosen."""
+    kind = st.selectbox("Liste", list(glossary.GLOSSARY), format_func=lambda k: glossary.GLOSSARY[k][0], key="m_kind")
+    _, mapping = glossary.GLOSSARY[kind]
+    # French labels only: the stored codes are English identifiers (data/reference/codes.csv)
+    st.dataframe(pd.DataFrame(list(mapping.values()), columns=["Libellé"]), hide_index=True)
+
+
+glossary_list()
 
 st.subheader("Mots du domaine")
 st.markdown("""

@@ -7,123 +7,115 @@ import streamlit as st
 from dashboard import db, filters, glossary, ui
 from dashboard import text as txt
 from dashboard import formatting as fmt
-from dashboard.tables import Col, cell
+from dashboard import page_parts as parts
+from dashboard.page_parts import Tile
+from dashboard.tables import Col
 
-ui.route_through_app()  # when Streamlit runs this file without app.py
-ui.header(
+parts.open_page(
     "Qualité des données",
-    "Ce que la construction de la base a lu, chargé, rejeté (avec la raison) ; le rapprochement entre "
-    "les clauses déclarées dans les DECP et l'exécution suivie par les facilitateurs ; les marchés dont "
-    "le lieu d'exécution n'est pas identifié. Pour chaque fichier : lus = chargés + rejetés + doublons "
-    "+ hors région.",
+    "Ce que la construction de la base a lu, chargé, rejeté (avec la raison) ; le rapprochement entre les clauses déclarées dans les DECP et l'exécution suivie par les facilitateurs ; les marchés dont le lieu d'exécution n'est pas identifié. Pour chaque fichier : lus = chargés + rejetés + doublons + hors région.",
 )
 f = filters.current()
 
+
+def total_of(mart: str):
+    """The total row of a summary mart (is_total)."""
+    df = db.mart(mart)
+    return df[df["is_total"].astype(bool)].iloc[0]
+
+
 st.subheader("Fichiers chargés")
-if ui.need("mart_ingest_log"):
-    log = db.mart("mart_ingest_log")
-    if log.empty:
-        ui.empty("Aucun fichier chargé.")
-    else:
-        c = st.columns(5)
-        for col, (key, label) in zip(c, [("n_read", "Lus"), ("n_loaded", "Chargés"), ("n_rejected", "Rejetés"),
-                                         ("n_duplicates", "Doublons"), ("n_out_of_region", "Hors région")]):
-            with col:
-                ui.kpi(label, fmt.integer(log[key].sum()))
-        failed = log[log["status"] == "failed"]
-        if len(failed):
-            st.error(f"{len(failed)} fichier(s) illisible(s) : " + " ; ".join(
-                f"{txt.md(a)} ({txt.md(m, limit=300)})" for a, m in zip(failed["source_file"], failed["message"].fillna(""))))
-        ui.table(log, [
-            Col("source_file", "Fichier"), Col("kind", "Type", "code:kind"), Col("format", "Format"),
-            Col("status", "Statut", "code:status"), Col("n_read", "Lus", "int"), Col("n_loaded", "Chargés", "int"),
-            Col("n_rejected", "Rejetés", "int"), Col("n_duplicates", "Doublons", "int"),
-            Col("n_out_of_region", "Hors région", "int"),
-            # the consolidated national file counts rows (contract x titulaire x modification)
-            *([Col("n_contracts", "Marchés (fichier consolidé)", "int")]
-              if "n_contracts" in log.columns and log["n_contracts"].notna().any() else []),
-            Col("finished_at", "Chargé le", "date"), Col("message", "Message"),
-        ], "journal-de-chargement", key="q-log")
+log = parts.mart_rows("mart_ingest_log", empty="Aucun fichier chargé.")
+if log is not None:
+    if db.has("mart_ingest_summary"):
+        parts.tiles(total_of("mart_ingest_summary"), [
+            Tile("Lus", "n_read"), Tile("Chargés", "n_loaded"), Tile("Rejetés", "n_rejected"),
+            Tile("Doublons", "n_duplicates"), Tile("Hors région", "n_out_of_region")])
+    failed = log[log["status"] == "failed"]
+    if len(failed):
+        st.error(f"{len(failed)} fichier(s) illisible(s) : " + " ; ".join(
+            f"{txt.md(a)} ({txt.md(m, limit=300)})" for a, m in zip(failed["source_file"], failed["message"].fillna(""))))
+    ui.table(log, [
+        Col("source_file", "Fichier"), Col("kind", "Type", "code:kind"), Col("format", "Format"),
+        Col("status", "Statut", "code:status"), Col("n_read", "Lus", "int"), Col("n_loaded", "Chargés", "int"),
+        Col("n_rejected", "Rejetés", "int"), Col("n_duplicates", "Doublons", "int"),
+        Col("n_out_of_region", "Hors région", "int"),
+        # the consolidated national file counts rows (contract x titulaire x modification)
+        *([Col("n_contracts", "Marchés (fichier consolidé)", "int")]
+          if "n_contracts" in log.columns and log["n_contracts"].notna().any() else []),
+        Col("finished_at", "Chargé le", "date"), Col("message", "Message"),
+    ], "journal-de-chargement", key="q-log")
 
 st.subheader("Rejets par raison")
-if ui.need("mart_rejects_by_reason"):
-    rej = db.mart("mart_rejects_by_reason")
-    if rej.empty:
-        st.success("Aucun enregistrement rejeté.")
-    else:
-        by_reason = rej.groupby("reason", dropna=False)["n_rejects"].sum().sort_values(ascending=False)
-        st.caption(f"{fmt.integer(rej['n_rejects'].sum())} rejets ; raison la plus fréquente : "
-                   f"« {txt.md(by_reason.index[0], limit=300)} » ({fmt.integer(by_reason.iloc[0])}).")
-        st.caption("Pour les fichiers de suivi des clauses, qui décrivent des personnes, seuls le fichier, les "
-                   "numéros d'enregistrement, le champ et la raison sont conservés : la valeur lue n'est "
-                   "montrée que pour les champs qui ne décrivent pas la personne (opération, maître d'ouvrage, "
-                   "marché, lot, montant, heures prévues, entreprise).")
-        ui.table(rej.sort_values("n_rejects", ascending=False), [
-            Col("reason", "Raison"), Col("field", "Champ"), Col("n_rejects", "Rejets", "int"),
-            Col("source_file", "Fichier"), Col("first_record_no", "Premier enregistrement", "int"),
-            Col("record_nos", "Enregistrements (10 premiers)"),
-            Col("examples", "Exemples de valeurs lues"),
-        ], "rejets-par-raison", key="q-rejects")
+rej = parts.mart_rows("mart_rejects_by_reason", success="Aucun enregistrement rejeté.")
+if rej is not None:
+    if db.has("mart_rejects_summary"):
+        reasons = db.mart("mart_rejects_summary")
+        top = reasons[reasons["rank"] == 1].iloc[0]
+        st.caption(f"{fmt.integer(total_of('mart_rejects_summary')['n_rejects'])} rejets ; raison la plus fréquente : "
+                   f"« {txt.md(top['reason'], limit=300)} » ({fmt.integer(top['n_rejects'])}).")
+    st.caption("Pour les fichiers de suivi des clauses, qui décrivent des personnes, seuls le fichier, les numéros d'enregistrement, le champ et la raison sont conservés : la valeur lue n'est montrée que pour les champs qui ne décrivent pas la personne (opération, maître d'ouvrage, marché, lot, montant, heures prévues, entreprise).")
+    ui.table(rej.sort_values("n_rejects", ascending=False), [
+        Col("reason", "Raison"), Col("field", "Champ"), Col("n_rejects", "Rejets", "int"),
+        Col("source_file", "Fichier"), Col("first_record_no", "Premier enregistrement", "int"),
+        Col("record_nos", "Enregistrements (10 premiers)"),
+        Col("examples", "Exemples de valeurs lues"),
+    ], "rejets-par-raison", key="q-rejects")
+
+@parts.fragment
+def contracts_of_status() -> None:
+    """The contracts of one matching status: only this block reruns when the status changes."""
+    STATUS = glossary.MATCH_STATUS
+    status = st.selectbox("Voir les marchés", list(STATUS), format_func=STATUS.get, key="q_status")
+    lst = parts.mart_rows("mart_declared_vs_executed_list", empty="Aucun marché dans cette catégorie.",
+                          filters=f, status=status)
+    if lst is not None:
+        ui.table(lst.head(1000), [
+            Col("buyer_name", "Acheteur"), Col("contract_id", "Identifiant"), Col("object", "Objet"),
+            Col("year", "Année", "year"), Col("amount", "Montant", "eur"),
+            Col("hours_planned", "Heures prévues", "hours"), Col("n_execution_lines", "Lignes d'exécution", "int"),
+        ], f"marches-{ui.slug(STATUS[status])}", key="q-dve-list", height=320)
+
 
 st.subheader("Clauses déclarées et exécution suivie")
-if ui.need("mart_declared_vs_executed"):
+if db.has("mart_declared_vs_executed"):
     ui.ignored_filters_note("mart_declared_vs_executed", f)
-    dve = db.mart("mart_declared_vs_executed", filters=f)
-    if dve.empty:
-        ui.empty()
-    else:
-        dve = dve.sort_values("sort_key") if "sort_key" in dve.columns else dve
-        tot = dve[dve["is_total"].fillna(False).astype(bool)]
-        t = tot.iloc[0] if len(tot) else None
-        if t is not None:
-            c = st.columns(4)
-            with c[0]:
-                ui.kpi("Taux de rapprochement", cell(t, "match_rate", "pct"),
-                       help="Marchés déclarant une clause (DECP) pour lesquels une exécution est suivie.")
-            with c[1]:
-                ui.kpi("Clauses déclarées sans exécution suivie", cell(t, "n_declared_without_execution", "int"))
-            with c[2]:
-                ui.kpi("Exécutions sans clause déclarée", cell(t, "n_execution_not_declared", "int"))
-            with c[3]:
-                ui.kpi("Exécutions sur des marchés absents des DECP", cell(t, "n_execution_not_in_decp", "int"))
-        rows = dve[~dve["is_total"].fillna(False).astype(bool)]
-        ui.table(rows, [
-            Col("buyer_name", "Acheteur"), Col("buyer_siret", "SIRET"), Col("buyer_type", "Type", "code:buyer_type"),
-            Col("n_declared_clause", "Clauses déclarées", "int"),
-            Col("n_declared_with_execution", "Dont exécution suivie", "int"),
-            Col("n_declared_without_execution", "Dont sans exécution", "int"),
-            Col("n_execution_contracts", "Marchés avec exécution", "int"),
-            Col("n_execution_not_declared", "Exécution sans clause déclarée", "int"),
-            Col("n_execution_status_unknown", "Exécution, statut inconnu (2019)", "int"),
-            Col("n_execution_not_in_decp", "Exécution hors DECP", "int"),
-            Col("match_rate", "Taux de rapprochement", "pct"),
-        ], "declare-vs-execute", key="q-dve")
-        if db.has("mart_declared_vs_executed_list"):
-            STATUS = glossary.MATCH_STATUS
-            status = st.selectbox("Voir les marchés", list(STATUS), format_func=STATUS.get, key="q_status")
-            lst = db.mart("mart_declared_vs_executed_list", filters=f, status=status)
-            if lst.empty:
-                ui.empty("Aucun marché dans cette catégorie.")
-            else:
-                ui.table(lst.head(1000), [
-                    Col("buyer_name", "Acheteur"), Col("contract_id", "Identifiant"), Col("object", "Objet"),
-                    Col("year", "Année", "year"), Col("amount", "Montant", "eur"),
-                    Col("hours_planned", "Heures prévues", "hours"), Col("n_execution_lines", "Lignes d'exécution", "int"),
-                ], f"marches-{ui.slug(STATUS[status])}", key="q-dve-list", height=320)
+dve = parts.mart_rows("mart_declared_vs_executed", empty="Aucune donnée pour ces filtres.", filters=f)
+if dve is not None:
+    dve = dve.sort_values("sort_key") if "sort_key" in dve.columns else dve
+    is_total = dve["is_total"].fillna(False).astype(bool)
+    if is_total.any():
+        parts.tiles(dve[is_total].iloc[0], [
+            Tile("Taux de rapprochement", "match_rate", "pct",
+                 help="Marchés déclarant une clause (DECP) pour lesquels une exécution est suivie."),
+            Tile("Clauses déclarées sans exécution suivie", "n_declared_without_execution"),
+            Tile("Exécutions sans clause déclarée", "n_execution_not_declared"),
+            Tile("Exécutions sur des marchés absents des DECP", "n_execution_not_in_decp"),
+        ])
+    ui.table(dve[~is_total], [
+        Col("buyer_name", "Acheteur"), Col("buyer_siret", "SIRET"), Col("buyer_type", "Type", "code:buyer_type"),
+        Col("n_declared_clause", "Clauses déclarées", "int"),
+        Col("n_declared_with_execution", "Dont exécution suivie", "int"),
+        Col("n_declared_without_execution", "Dont sans exécution", "int"),
+        Col("n_execution_contracts", "Marchés avec exécution", "int"),
+        Col("n_execution_not_declared", "Exécution sans clause déclarée", "int"),
+        Col("n_execution_status_unknown", "Exécution, statut inconnu (2019)", "int"),
+        Col("n_execution_not_in_decp", "Exécution hors DECP", "int"),
+        Col("match_rate", "Taux de rapprochement", "pct"),
+    ], "declare-vs-execute", key="q-dve")
+    if db.has("mart_declared_vs_executed_list"):
+        contracts_of_status()
 
 st.subheader("Territoires non identifiés")
-if ui.need("mart_unknown_territories"):
-    ut = db.mart("mart_unknown_territories")
-    if ut.empty:
-        st.success("Tous les lieux d'exécution sont identifiés.")
-    else:
-        st.caption(f"{fmt.integer(ut['n_contracts'].sum())} marchés dont le lieu d'exécution n'est pas identifié "
-                   "jusqu'à la commune.")
-        ui.table(ut, [
-            Col("territory_status", "Statut", "code:territory_status"), Col("territory_reason", "Raison"),
-            Col("place_type", "Type de code", "code:place_type"), Col("n_contracts", "Marchés", "int"), Col("amount", "Montant", "eur"),
-            Col("examples", "Exemples de codes"),
-        ], "territoires-non-identifies", key="q-terr")
+ut = parts.mart_rows("mart_unknown_territories", success="Tous les lieux d'exécution sont identifiés.")
+if ut is not None:
+    st.caption(f"{fmt.integer(ut['n_contracts'].sum())} marchés dont le lieu d'exécution n'est pas identifié "
+               "jusqu'à la commune.")
+    ui.table(ut, [
+        Col("territory_status", "Statut", "code:territory_status"), Col("territory_reason", "Raison"),
+        Col("place_type", "Type de code", "code:place_type"), Col("n_contracts", "Marchés", "int"), Col("amount", "Montant", "eur"),
+        Col("examples", "Exemples de codes"),
+    ], "territoires-non-identifies", key="q-terr")
 
 st.subheader("Acheteurs non identifiés")
 if ui.need("mart_unresolved_buyers"):

@@ -3,26 +3,21 @@ months, dynamic exit rate with its 95 % confidence interval, by operation, terri
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import breakdowns, committee, db, filters, glossary, reliability, ui, urlstate
+from dashboard import breakdowns, committee, db, filters, glossary, reliability, ui
 from dashboard.report import with_interval_masks
 from dashboard import formatting as fmt
-from dashboard.tables import Col, cell
+from dashboard import page_parts as parts
+from dashboard import people_charts as charts
+from dashboard import people_columns
+from dashboard.page_parts import Tile
+from dashboard.tables import cell
 
-ui.route_through_app()  # when Streamlit runs this file without app.py
-ui.header(
+f = parts.mart_page(
     "Sorties vers l'emploi",
-    "Situation des participants à la fin de leur parcours et six mois après. **Taux de sortie "
-    "dynamique** = (emploi durable + emploi de transition + sortie positive) / sortants dont la "
-    "situation est connue ; le nombre de situations inconnues est donné à côté. L'intervalle de "
-    "confiance à 95 % (Wilson) rappelle qu'un taux calculé sur peu de personnes est fragile.",
-)
-f = filters.current()
-if not ui.need("mart_exits"):
-    st.stop()
-ui.ignored_filters_note("mart_exits", f)
+    "Situation des participants à la fin de leur parcours et six mois après. **Taux de sortie dynamique** = (emploi durable + emploi de transition + sortie positive) / sortants dont la situation est connue ; le nombre de situations inconnues est donné à côté. L'intervalle de confiance à 95 % (Wilson) rappelle qu'un taux calculé sur peu de personnes est fragile.",
+    "mart_exits")
 
 # --- the committee's own view (its settings are in the URL as codes: dashboard/committee.py) ------
 SCOPES = {"filters": "Filtres du panneau", "operation": "Une opération", "epci": "Une intercommunalité",
@@ -77,20 +72,8 @@ extra = {"timepoint": timepoint, "durable_definition": definition}
 if scope != "filters" and scope_value:
     extra[scope] = scope_value
 
-COLUMNS = [
-    Col("row_label", "Valeur"),
-    Col("n_leavers", "Sortants", "int"),
-    Col("n_known", "Situation connue", "int"),
-    Col("n_unknown", glossary.OUTCOME_CATEGORY["unknown"], "int"),
-    Col("n_durable", glossary.OUTCOME_CATEGORY["durable"], "int"),
-    Col("n_transition", glossary.OUTCOME_CATEGORY["transition"], "int"),
-    Col("n_positive", glossary.OUTCOME_CATEGORY["positive"], "int"),
-    Col("n_other", glossary.OUTCOME_CATEGORY["other"], "int"),
-    Col("dynamic_exit_rate", "Taux de sortie dynamique", "pct"),
-    Col("ci_low", "IC 95 % bas", "pct"),
-    Col("ci_high", "IC 95 % haut", "pct"),
-    Col("reliability", "Fiabilité"),
-]
+COLUMNS = people_columns.pick("row_label", "n_leavers", "n_known", "n_unknown", "n_durable", "n_transition", "n_positive",
+                              "n_other", "dynamic_exit_rate", "ci_low", "ci_high", "reliability")
 
 
 def exits(dimension: str) -> pd.DataFrame:
@@ -101,78 +84,43 @@ def exits(dimension: str) -> pd.DataFrame:
     return db.mart("mart_exits", filters=fl, dimension=dimension, **params)
 
 
-_, total = breakdowns.split(exits("total"))
-if total is None:
-    ui.empty()
-    st.stop()
-if ui.no_people(total):
-    ui.empty("Aucun sortant (parcours terminé) dans les suivis d'exécution des clauses pour ces filtres.")
-    st.stop()
-ui.people_scope_note(total)
-c = st.columns(4)
-with c[0]:
-    ui.kpi("Taux de sortie dynamique", cell(total, "dynamic_exit_rate", "pct"))
-    st.caption("IC 95 % : " + fmt.interval(total.get("ci_low"), total.get("ci_high"),
-                                           masked=cell(total, "dynamic_exit_rate", "pct") == fmt.MASK)
-               + (f" · taux fragile (moins de {reliability.MIN_KNOWN} sortants connus)"
-                  if reliability.is_fragile(total) else ""))
-with c[1]:
-    ui.kpi("Sortants", cell(total, "n_leavers", "int"))
-with c[2]:
-    ui.kpi("Situation connue", cell(total, "n_known", "int"))
-with c[3]:
-    ui.kpi("Situation inconnue", cell(total, "n_unknown", "int"),
-           help="Sortants dont la situation n'a pas été renseignée : ils ne sont pas dans le taux.")
+def with_reliability(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows with the interval's masks and the reliability column of the tables."""
+    return reliability.with_labels(with_interval_masks(rows))
+
+
+total = parts.total_or_stop(exits("total"), "Aucun sortant (parcours terminé) dans les suivis d'exécution des clauses pour ces filtres.")
+rate_masked = cell(total, "dynamic_exit_rate", "pct") == fmt.MASK
+parts.tiles(total, [
+    Tile("Taux de sortie dynamique", "dynamic_exit_rate", "pct",
+         caption="IC 95 % : " + fmt.interval(total.get("ci_low"), total.get("ci_high"), masked=rate_masked)
+         + (f" · taux fragile (moins de {reliability.MIN_KNOWN} sortants connus)" if reliability.is_fragile(total) else "")),
+    Tile("Sortants", "n_leavers", "int"),
+    Tile("Situation connue", "n_known", "int"),
+    Tile("Situation inconnue", "n_unknown", "int",
+         help="Sortants dont la situation n'a pas été renseignée : ils ne sont pas dans le taux."),
+])
 
 label_time = "en fin de parcours" if timepoint == "end" else "à 6 mois"
 for w in reliability.warnings(total, label_time):
     st.warning(w, icon=":material/report:")
 
-CATS = [("n_durable", glossary.OUTCOME_CATEGORY["durable"], "#000091"), ("n_transition", glossary.OUTCOME_CATEGORY["transition"], "#6A6AF4"),
-        ("n_positive", glossary.OUTCOME_CATEGORY["positive"], "#18753C"), ("n_other", glossary.OUTCOME_CATEGORY["other"], "#CE614A"),
-        ("n_unknown", glossary.OUTCOME_CATEGORY["unknown"], "#D9D9D9")]
-total_df = total.to_frame().T
-fig = go.Figure()
-for key, name, color in CATS:
-    v = total.get(key)
-    fig.add_bar(y=["Sortants"], x=[0 if fmt.is_null(v) else v], name=name, orientation="h", marker_color=color,
-                text=["s" if fmt.is_null(v) else fmt.integer(v)], textposition="inside",
-                hovertemplate=f"{name} : %{{x:,.0f}}<extra></extra>")
-fig.update_layout(barmode="stack", xaxis=dict(title="Sortants"), yaxis=dict(visible=False),
-                  legend=dict(traceorder="normal"))
 summary = (f"{cell(total, 'n_leavers', 'int')} sortants {label_time} : {cell(total, 'n_durable', 'int')} en emploi "
            f"durable, {cell(total, 'n_transition', 'int')} en emploi de transition, {cell(total, 'n_positive', 'int')} "
            f"en sortie positive, {cell(total, 'n_unknown', 'int')} de situation inconnue.")
 st.subheader(f"Situation des sortants {label_time}")
-ui.chart(fig, summary, reliability.with_labels(with_interval_masks(total_df)), COLUMNS, "-".join(["sorties", *filter(None, name_tail)]),
-         key="s-total", height=200)
+ui.chart(ui.figure(charts.exit_categories, total, height=200), summary, with_reliability(total.to_frame().T), COLUMNS,
+         "-".join(["sorties", *filter(None, name_tail)]), key="s-total", height=200)
 
 st.subheader("Taux de sortie dynamique par …")
-dims = dict(breakdowns.EXIT_DIMENSIONS)
-dim = urlstate.choice(st.selectbox, "Ventiler par", dims, key="s_dim", url_key="ventilation", width=360)
-raw = exits(dim)
-rows, total_row = breakdowns.split(raw)
-if rows.empty:
-    ui.empty()
-else:
-    rows = reliability.with_labels(with_interval_masks(rows))
+DIMS = dict(breakdowns.EXIT_DIMENSIONS)
+
+
+def draw_by_dimension(dim, raw, rows, _total) -> None:
+    """The dynamic exit rate per value of the chosen breakdown, with its interval (40 values at most)."""
+    rows = with_reliability(rows)
     shown = rows.tail(40)
-    rate = shown["dynamic_exit_rate"]
     fragile = [reliability.is_fragile(r) for _, r in shown.iterrows()]
-    fig = go.Figure(go.Scatter(
-        x=rate * 100, y=shown["row_label"], mode="markers",
-        marker=dict(size=11, color=["#FFFFFF" if f else "#000091" for f in fragile],
-                    line=dict(color="#000091", width=2)),
-        error_x=dict(type="data", symmetric=False, array=((shown["ci_high"] - rate) * 100).tolist(),
-                     arrayminus=((rate - shown["ci_low"]) * 100).tolist(), color="#6A6AF4", thickness=2),
-        customdata=shown[["n_known", "n_unknown"]].fillna(-1),
-        hovertemplate="%{x:,.1f} % (IC 95 %)<br>%{customdata[0]:,.0f} sortants connus<extra></extra>",
-    ))
-    if not fmt.is_null(total.get("dynamic_exit_rate")):
-        fig.add_vline(x=total["dynamic_exit_rate"] * 100, line_dash="dot", line_color="#E1000F",
-                      annotation_text=f"Ensemble : {fmt.percent(total['dynamic_exit_rate'])}")
-    fig.update_layout(xaxis=dict(**fmt.PCT_AXIS, range=[0, 100], title="Taux de sortie dynamique"),
-                      yaxis=dict(title=None, autorange="reversed"), showlegend=False)
     masked = int(rows["dynamic_exit_rate"].isna().sum())
     summary = "Chaque point est le taux, la barre son intervalle de confiance à 95 %."
     if any(fragile):
@@ -184,9 +132,10 @@ else:
                     "sortants de situation inconnue (colonne « Fiabilité » du tableau).")
     if masked:
         summary += f" {masked} valeur(s) sans taux (moins de {db.built_setting('secrecy_threshold')} sortants connus)."
-    if not breakdowns.is_additive(raw):
-        summary += " " + breakdowns.NON_ADDITIVE_NOTE
-    table_rows = rows if total_row is None else pd.concat(
-        [rows, reliability.with_labels(with_interval_masks(total_row.to_frame().T))])
-    ui.chart(fig, summary, table_rows, COLUMNS, "-".join(["sorties-par", ui.slug(dims[dim]), *filter(None, name_tail)]), key="s-dim",
-             height=max(280, 30 * len(shown) + 80))
+    height = charts.bar_height(len(shown), 280)
+    ui.chart(ui.figure(charts.exit_rates, shown, total.get("dynamic_exit_rate"), height=height),
+             summary + parts.additivity_note(raw), with_reliability(breakdowns.labelled(raw)), COLUMNS,
+             parts.table_name("sorties-par", DIMS, dim, *name_tail), key="s-dim", height=height)
+
+
+parts.breakdown(DIMS, "s_dim", exits, draw_by_dimension)

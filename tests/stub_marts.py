@@ -394,6 +394,11 @@ def build_stub_db(path: Path | str, *, demo: bool = True) -> Path:
         ('decp-2024.json', 'dateNotification', 'date impossible', 10, ['2024-13-45'], 17, [17]),
         ('clauses-mel.csv', 'hours_worked', 'heures réalisées négatives', 10, []::varchar[], 3, [3, 8]))
         t(source_file, field, reason, n_rejects, examples, first_record_no, record_nos)""")
+    # the summaries of the quality marts: the real SQL (sql/marts), over the stub rows above
+    from pipelines.sql_layer import load_objects
+    for obj in load_objects():
+        if obj.name in ("mart_ingest_summary", "mart_rejects_summary"):
+            con.execute(f"create view {obj.name} as {obj.body}")
     con.execute("""create view mart_unknown_territories as select * from (values
         ('unknown', 'code postal inconnu', 'code_postal', 12, 1200000.0, ['99999']))
         t(territory_status, territory_reason, place_type, n_contracts, amount, examples)""")

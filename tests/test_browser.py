@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.bench.pages import (CHROMIUM, CHROMIUM_ARGS, PAGES, select_option, start_app, stop_app,
+from pipelines.bench.pages import (CHROMIUM, CHROMIUM_ARGS, PAGES, run_number, select_option, start_app, stop_app,
                                    wait_rendered, wait_rerun)
 from tests.dashboard_apptest import demo_db
 
@@ -137,3 +137,22 @@ def test_fiche_acheteur_and_fiche_operation_open_by_url(page, app_url):
     # the address bar keeps the operation's code (before: the sidebar's binding dropped it)
     assert urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query).get("operation") == [code]
     page.screenshot(path=str(SHOTS / "fiche-operation.png"), full_page=True)
+
+
+def test_a_breakdown_choice_reruns_its_block_only(page, app_url):
+    # « Ventiler par » is a fragment (docs/pages.md): the new breakdown's chart is drawn and the URL
+    # written without rerunning the page (the footer's run number stays); a sidebar filter still reruns it
+    page.goto(f"{app_url}/heures")
+    wait_rendered(page)
+    runs = run_number(page)
+    before = page.locator(".st-key-fig-h-dim").inner_text()
+    select_option(page, "h_dim", "Sexe")
+    page.wait_for_function("() => location.search.includes('ventilation=gender')", timeout=30_000)
+    page.wait_for_function("(b) => { const el = document.querySelector('.st-key-fig-h-dim');"
+                           " return el && el.innerText !== b && el.innerText.includes('Femmes'); }",
+                           arg=before, timeout=30_000)
+    wait_rendered(page)
+    assert run_number(page) == runs  # the page did not rerun: only the fragment did
+    wait_rerun(page, lambda: select_option(page, "dep", "59 Nord"))
+    assert run_number(page) > runs
+    assert "ventilation=gender" in page.url and "dep=59" in page.url

@@ -75,3 +75,36 @@ def test_build_info_with_settings_but_no_paths(con):
     assert info["data_label"] == "données réelles"
     assert info["setting.secrecy_threshold"] == "5" and info["setting.fte_hours"] == "1607"
     assert not any(k.endswith("_path") for k in info)
+
+
+def test_ingest_summary_per_kind_and_total(con):
+    # a.json (decp): 10 read, 6 loaded, 2 rejected, 1 duplicate, 1 out of region, ended 10:01;
+    # b.csv (clauses): 5 read, 4 loaded, ended 11:01. Total: 2 files, 15 read, 10 loaded, 2 rejected.
+    got = rows(con, "select * from mart_ingest_summary")
+    assert [(r["kind"], r["is_total"]) for r in got] == [("clauses", False), ("decp", False), (None, True)]
+    clauses, decp, total = got
+    assert (decp["n_files"], decp["n_read"], decp["n_loaded"], decp["n_rejected"]) == (1, 10, 6, 2)
+    assert (decp["n_duplicates"], decp["n_out_of_region"]) == (1, 1)
+    assert (clauses["n_files"], clauses["n_read"], clauses["n_loaded"], clauses["n_rejected"]) == (1, 5, 4, 0)
+    assert (total["n_files"], total["n_read"], total["n_loaded"], total["n_rejected"]) == (2, 15, 10, 2)
+    assert str(total["last_finished_at"]) == "2026-01-01 11:01:00"
+    assert str(decp["last_finished_at"]) == "2026-01-01 10:01:00"
+
+
+def test_rejects_summary_ranks_reasons_over_files_and_fields(con):
+    # the fixture: 4 "montant illisible" (one file, one field) and 1 "enregistrement sans identifiant"
+    got = rows(con, "select * from mart_rejects_summary")
+    assert [(r["reason"], r["n_rejects"], r["rank"]) for r in got] == [
+        ("montant illisible", 4, 1), ("enregistrement sans identifiant", 1, 2), (None, 5, None)]
+    assert got[-1]["is_total"] and not got[0]["is_total"]
+    # a reason spread over two files (2 + 2) outranks a reason with the largest single row (3)
+    other = new_db()
+    other.execute("""insert into rejects values
+        ('a.json', 1, 'montant', 'montant illisible', 'x'), ('a.json', 2, 'montant', 'montant illisible', 'y'),
+        ('a.json', 3, 'montant', 'montant illisible', 'z'),
+        ('a.json', 4, 'dateNotification', 'date impossible', '1'), ('a.json', 5, 'dateNotification', 'date impossible', '2'),
+        ('b.json', 1, 'dateNotification', 'date impossible', '3'), ('b.json', 2, 'dateNotification', 'date impossible', '4')""")
+    build(other)
+    top = rows(other, "select reason, n_rejects from mart_rejects_summary where rank = 1")
+    assert top == [{"reason": "date impossible", "n_rejects": 4}]
+    assert rows(other, "select n_rejects from mart_rejects_summary where is_total") == [{"n_rejects": 7}]
