@@ -76,7 +76,7 @@ def main() -> None:
     if db_ok:
         search.sidebar(search_box, page.url_path)
         try:
-            entities.operation_code_to_label()  # `?operation=CODE` (a fiche's link) -> the filter's label
+            entities.operation_code_to_label(page)  # `?operation=CODE` (a fiche's link) -> the filter's label
             filters.sidebar(filter_box)
         except db.DatabaseMissing:
             db_ok = False

@@ -82,10 +82,15 @@ def link_config(label: str = "Fiche") -> st.column_config.LinkColumn:
                                        help="La fiche de cet acheteur ou de cette opération")
 
 
-def operation_code_to_label() -> None:
+def operation_code_to_label(page=None) -> None:
     """`?operation=CODE` (the fiche's link) becomes the label the sidebar's operation filter is
     bound to, before the filters are drawn (app.py): the filter, and so the fiche, get that operation
-    instead of dropping the code."""
+    instead of dropping the code, and the address bar keeps it.
+
+    On the first run of a session Streamlit seeds a bound widget from the URL it was opened with: a
+    code is not one of the widget's labels, so Streamlit would drop it from the address bar (a copied
+    link would lose the operation). `page` given (app.py's current page): the run starts again on
+    that page with the URL naming the operation by its label, which the widget then reads."""
     try:
         value = st.query_params.get(OPERATION_PARAM)
     except Exception:  # noqa: BLE001 - no query string outside a script run
@@ -96,8 +101,16 @@ def operation_code_to_label() -> None:
 
     labels = filters.operations()
     if value in labels and value not in labels.values():
-        # the widget (key = the URL key) starts on that operation and writes its label into the URL
-        st.session_state[filters.KEYS["operation"]] = value
+        # the label as the widget shows it (made unique with the code, as dashboard.filters._select does)
+        label = labels[value]
+        if sum(lab == label for lab in labels.values()) > 1:
+            label = f"{label} ({value})"
+        key = filters.KEYS["operation"]
+        if page is not None and key not in st.session_state:  # the widget not drawn yet: first run
+            params = {k: st.query_params.get_all(k)[-1] for k in st.query_params.keys()}
+            st.switch_page(page, query_params={**params, OPERATION_PARAM: label})
+        # the widget already drawn in this session: it starts on that operation
+        st.session_state[key] = value
 
 
 def buyer_subject() -> str | None:
