@@ -2,22 +2,29 @@
 Territoires, fiches opération and acheteur)."""
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
+import streamlit as st
 
-from dashboard import breakdowns
+from dashboard import access, breakdowns
 
-# The landlord benchmark's indicators (mart_landlord_position, int_landlord_indicator_list): indicator ->
-# (French label, kind); the values arrive rounded (whole percent, whole hours, 10 h per M€)
-LANDLORD_INDICATORS = {
-    "clause_share": ("Part des marchés avec clause", "pct"),
-    "hours_per_million": ("Heures réalisées par million d'euros", "int"),
-    "realisation_rate": ("Taux de réalisation", "pct"),
-    "women_share": ("Part de femmes", "pct"),
-    "qpv_share": ("Part de résidents QPV", "pct"),
-    "tenant_share": ("Part de locataires du bailleur", "pct"),
-    "hours_per_participant": ("Heures par participant", "int"),
-    "dynamic_exit_rate": ("Taux de sortie dynamique", "pct"),
+# The landlord benchmark's indicators (mart_landlord_position, int_landlord_indicator_list) in French;
+# the values arrive rounded (whole percent, whole hours, 10 h per M€): shares and rates are "pct",
+# hours "int"
+_LANDLORD_LABELS = {
+    "clause_share": "Part des marchés avec clause",
+    "hours_per_million": "Heures réalisées par million d'euros",
+    "realisation_rate": "Taux de réalisation",
+    "women_share": "Part de femmes",
+    "qpv_share": "Part de résidents QPV",
+    "tenant_share": "Part de locataires du bailleur",
+    "hours_per_participant": "Heures par participant",
+    "dynamic_exit_rate": "Taux de sortie dynamique",
 }
+_IN_HOURS = {"hours_per_million", "hours_per_participant"}
+# indicator -> (French label, kind)
+LANDLORD_INDICATORS = {k: (label, "int" if k in _IN_HOURS else "pct") for k, label in _LANDLORD_LABELS.items()}
 
 
 def labelled(df: pd.DataFrame) -> pd.DataFrame:
@@ -35,8 +42,6 @@ def labelled(df: pd.DataFrame) -> pd.DataFrame:
 
 def kpi_row(*tiles: tuple) -> None:
     """KPI tiles side by side: each tile (label, value) or (label, value, help)."""
-    import streamlit as st
-
     from dashboard import ui
 
     for col, tile in zip(st.columns(len(tiles)), tiles):
@@ -47,8 +52,6 @@ def kpi_row(*tiles: tuple) -> None:
 def mart_or_denied(name: str, **params) -> pd.DataFrame | None:
     """`db.mart(name, **params)`, or None with the French reason shown when the visitor's role may not
     read it (dashboard/policy.py)."""
-    import streamlit as st
-
     from dashboard import db, policy
 
     try:
@@ -56,3 +59,27 @@ def mart_or_denied(name: str, **params) -> pd.DataFrame | None:
     except policy.Denied as exc:
         st.info(exc.message, icon=":material/lock:")
         return None
+
+
+def fragment(func):
+    """`st.fragment` for a page block whose own widgets rerun it alone, read with the run's access scope.
+
+    A fragment rerun runs the block only, not app.py, which decides the visitor's scope on each full
+    run (audience.setup -> access.set_current): without it every mart of the block would be read as
+    the public's (dashboard/policy.py), or with no scope at all. The scope of the full run that drew
+    the block, decided on the server, is passed to the fragment as its first argument, which
+    Streamlit keeps for the fragment's own reruns."""
+    @st.fragment
+    @functools.wraps(func)
+    def scoped(scope, *args, **kwargs):
+        previous = access.set_current(scope)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            access.set_current(previous)
+
+    @functools.wraps(func)
+    def call(*args, **kwargs):
+        return scoped(access.current(), *args, **kwargs)
+
+    return call

@@ -122,7 +122,7 @@ st.caption("Rang centile : part des autres bailleurs de la région (ou des pairs
            "« Comparaison entre bailleurs ».")
 ui.downloads(display, f"position-{viewer_name}", key="b-pos")
 
-@st.fragment
+@parts.fragment
 def distribution(pos, viewer: str, viewer_name: str, band, period: dict) -> None:
     """One indicator's landlords (a fragment: the indicator and scope choices rerun this block only)."""
     st.subheader("Distribution")

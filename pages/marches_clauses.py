@@ -19,7 +19,7 @@ ui.header(
     "montrés à part et jamais comptés comme « sans clause ».",
 )
 f = filters.current()
-if not ui.need("mart_contract_share"):
+if not ui.need("mart_contract_share", "mart_contract_share_ranked", "mart_national_references"):
     st.stop()
 ui.ignored_filters_note("mart_contract_share", f)
 
@@ -77,7 +77,7 @@ else:
 
 
 # --- breakdowns (a fragment: « Ventiler par » reruns this block only) ---------------------------
-@st.fragment
+@parts.fragment
 def breakdown(f, measure: str, share_col: str) -> None:
     st.subheader("Répartition")
     dims = {k: v for k, v in breakdowns.CONTRACT_DIMENSIONS.items() if k not in ("year",)}
@@ -145,7 +145,7 @@ else:
 # --- drill-down ------------------------------------------------------------------------------
 
 
-@st.fragment
+@parts.fragment
 def contract_list(f) -> None:
     """The list of contracts (a fragment: its status and search rerun this block only)."""
     st.subheader("Liste des marchés")

@@ -94,3 +94,26 @@ def test_the_indicator_of_bailleurs_is_in_the_distribution_fragment_and_changes_
     assert _values(dist["data"][0]["y"]) == [200.0, 320.0, 400.0, 520.0]
     assert dist["data"][0]["marker"]["color"][2] == "#E1000F"
     assert "Heures par participant" in dist["layout"]["yaxis"]["title"]["text"]
+
+
+def test_a_fragment_rerun_reads_with_the_scope_of_the_run_that_drew_it(monkeypatch):
+    # A fragment rerun runs the block only, not app.py (which sets the scope of a full run): the block
+    # reads its marts with the scope decided by the full run that drew it, then leaves none behind.
+    from dashboard import access
+    from dashboard import market_parts as parts
+
+    kept = []
+    monkeypatch.setattr(st, "fragment", lambda f: kept.append(f) or f)  # what Streamlit reruns
+    seen = []
+    block = parts.fragment(lambda label: seen.append((label, access.current())))
+    landlord = access.Scope(role="bailleur", sirens=("111111111",), landlords=("111111111",))
+    previous = access.set_current(landlord)
+    try:
+        block("full run")  # drawn by a full run: the run's own scope
+    finally:
+        access.set_current(previous)
+    assert access.current() is None  # outside a run: no scope left behind
+    (rerun,) = kept
+    rerun(landlord, "fragment rerun")  # Streamlit reruns it alone with the arguments of the full run
+    assert seen == [("full run", landlord), ("fragment rerun", landlord)]
+    assert access.current() is None
