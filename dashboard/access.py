@@ -221,8 +221,11 @@ def scope_of(entry: Entry, known: Known, who: str | None = None) -> Scope:
 _RUN = threading.local()
 
 
-def set_current(scope: Scope | None) -> None:
+def set_current(scope: Scope | None) -> Scope | None:
+    """Set the scope of this script run; returns the one it replaces (None when none was set)."""
+    previous = getattr(_RUN, "scope", None)
     _RUN.scope = scope
+    return previous
 
 
 def current() -> Scope | None:

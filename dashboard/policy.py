@@ -31,12 +31,12 @@ from dashboard.access import Scope
 OPEN = frozenset({
     "mart_contract_share", "mart_contract_list", "mart_hours_grid", "mart_hours_grid_defaults",
     "mart_territory_population", "mart_build_info", "mart_filter_options", "mart_ingest_log",
-    "mart_ingest_summary", "mart_organisation",
+    "mart_ingest_summary", "mart_organisation", "mart_contract_share_ranked", "mart_national_references",
 })
 # The search: open to every role, execution-only entities narrowed to the role's own (execution_keys).
 SEARCH = frozenset({"mart_search"})
 # Marts about people with a `dimension` breakdown.
-BREAKDOWNS = frozenset({"mart_hours", "mart_participants", "mart_exits"})
+BREAKDOWNS = frozenset({"mart_hours", "mart_participants", "mart_exits", "mart_territory_hours"})
 # Marts about people, one row for the filter set.
 SINGLE = frozenset({"mart_headlines"})
 # Marts about people with one row per operation or landlord: detail only.

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import breakdowns, db, entities, glossary, policy, ui
+from dashboard import market_charts as charts
+from dashboard import market_parts as parts
 from dashboard import formatting as fmt
 from dashboard import text as txt
 from dashboard.tables import Col, cell
@@ -72,17 +73,13 @@ def _page() -> None:
                    + (f" ; {fmt.integer(org['n_aliases'])} identifiant(s) mal formé(s) rattaché(s) par le nom"
                       if org["n_aliases"] else ""))
 
-    c = st.columns(4)
-    with c[0]:
-        ui.kpi("Marchés publiés", fmt.integer(org["n_contracts"]))
-    with c[1]:
-        ui.kpi("Part avec clause sociale", fmt.percent(org["clause_share"]),
-               help="Marchés avec clause sociale / marchés dont le statut est connu (format 2022) ; les marchés "
-                    "au format 2019 (statut inconnu) sont à part.")
-    with c[2]:
-        ui.kpi("Montant total", fmt.euros_compact(org["amount"]))
-    with c[3]:
-        ui.kpi("Période", "—" if fmt.is_null(org["first_year"]) else f"{int(org['first_year'])}–{int(org['last_year'])}")
+    parts.kpi_row(
+        ("Marchés publiés", fmt.integer(org["n_contracts"])),
+        ("Part avec clause sociale", fmt.percent(org["clause_share"]),
+         "Marchés avec clause sociale / marchés dont le statut est connu (format 2022) ; les marchés "
+         "au format 2019 (statut inconnu) sont à part."),
+        ("Montant total", fmt.euros_compact(org["amount"])),
+        ("Période", "—" if fmt.is_null(org["first_year"]) else f"{int(org['first_year'])}–{int(org['last_year'])}"))
 
     # --- position among peers -----------------------------------------------------------------------
     st.subheader("Position parmi les acheteurs comparables")
@@ -108,11 +105,7 @@ def _page() -> None:
     if by_year.empty:
         ui.empty("Aucun marché publié par cet acheteur.")
     else:
-        fig = go.Figure()
-        fig.add_bar(x=by_year["value"], y=by_year["n_known"] - by_year["n_clause"].fillna(0), name="Sans clause")
-        fig.add_bar(x=by_year["value"], y=by_year["n_clause"], name="Avec clause")
-        fig.add_bar(x=by_year["value"], y=by_year["n_unknown_status"], name="Statut inconnu (format 2019)")
-        fig.update_layout(barmode="stack", yaxis_title="Marchés", xaxis_type="category")
+        fig = ui.figure(charts.contracts_by_year, by_year)
         last = by_year.iloc[-1]
         ui.chart(fig, f"{name} : {fmt.integer(by_year['n_contracts'].sum())} marchés de {by_year['value'].iloc[0]} "
                  f"à {last['value']} ; en {last['value']}, {fmt.percent(last['share_clause'])} des marchés de statut "
@@ -168,19 +161,13 @@ def _page() -> None:
             st.caption("Aucune donnée d'exécution pour cet acheteur.")
         else:
             ui.people_scope_note(hours)
-            c = st.columns(5)
-            with c[0]:
-                ui.kpi("Heures réalisées", cell(hours, "hours_worked", "hours"))
-            with c[1]:
-                ui.kpi("Heures prévues", cell(hours, "hours_planned", "hours"))
-            with c[2]:
-                ui.kpi("Participants", cell(people, "n_participants", "int") if people is not None else "—")
-            with c[3]:
-                ui.kpi("Sorties dynamiques (fin)", cell(exits, "dynamic_exit_rate", "pct") if exits is not None else "—",
-                       help="Part des sortants au statut connu en emploi durable, de transition ou en sortie positive.")
-            with c[4]:
-                ui.kpi("Sorties dynamiques (+6 mois)",
-                       cell(exits6, "dynamic_exit_rate", "pct") if exits6 is not None else "—")
+            parts.kpi_row(
+                ("Heures réalisées", cell(hours, "hours_worked", "hours")),
+                ("Heures prévues", cell(hours, "hours_planned", "hours")),
+                ("Participants", cell(people, "n_participants", "int") if people is not None else "—"),
+                ("Sorties dynamiques (fin)", cell(exits, "dynamic_exit_rate", "pct") if exits is not None else "—",
+                 "Part des sortants au statut connu en emploi durable, de transition ou en sortie positive."),
+                ("Sorties dynamiques (+6 mois)", cell(exits6, "dynamic_exit_rate", "pct") if exits6 is not None else "—"))
             if any(r is not None and bool(r.get("is_masked")) for r in (hours, people, exits, exits6)):
                 ui.mask_note()
             trend, _ = breakdowns.split(db.mart("mart_hours", dimension="year", landlord=siren))

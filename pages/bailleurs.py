@@ -3,10 +3,11 @@ percentile ranks, distributions with the landlord highlighted and the others ano
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import breakdowns, db, filters, ui
+from dashboard import market_charts as charts
+from dashboard import market_parts as parts
 from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col
@@ -51,17 +52,7 @@ if f.landlord is None:
                "panneau.")
 period = dict(year_from=f.year_from, year_to=f.year_to)
 
-# indicator -> (French label, kind); the values arrive rounded (whole percent, whole hours, 10 h per M€)
-INDICATORS = {
-    "clause_share": ("Part des marchés avec clause", "pct"),
-    "hours_per_million": ("Heures réalisées par million d'euros", "int"),
-    "realisation_rate": ("Taux de réalisation", "pct"),
-    "women_share": ("Part de femmes", "pct"),
-    "qpv_share": ("Part de résidents QPV", "pct"),
-    "tenant_share": ("Part de locataires du bailleur", "pct"),
-    "hours_per_participant": ("Heures par participant", "int"),
-    "dynamic_exit_rate": ("Taux de sortie dynamique", "pct"),
-}
+INDICATORS = parts.LANDLORD_INDICATORS  # indicator -> (French label, kind)
 # per-landlord lists are published for these only: hours per million euros and the realisation rate divide
 # by figures published by name (DECP amount, hours planned), they come as median and quartiles only
 LISTED = ["clause_share", "women_share", "qpv_share", "tenant_share", "hours_per_participant", "dynamic_exit_rate"]
@@ -111,7 +102,7 @@ for ind, (label, kind) in INDICATORS.items():
         "Indicateur": label,
         "Bailleur": fmt.MASK if masked else _fmt(kind, v),
         "Médiane régionale": _fmt(kind, med),
-        "Écart à la médiane": _gap(kind, None if fmt.is_null(v) or fmt.is_null(med) else v - med),
+        "Écart à la médiane": _gap(kind, r.get("gap")),
         "Rang centile (région)": _rank(r.get("percentile_rank")),
         "Médiane des pairs": _fmt(kind, p.get("median")),
         "Rang centile (pairs)": _rank(p.get("percentile_rank")),
@@ -131,36 +122,29 @@ st.caption("Rang centile : part des autres bailleurs de la région (ou des pairs
            "« Comparaison entre bailleurs ».")
 ui.downloads(display, f"position-{viewer_name}", key="b-pos")
 
-st.subheader("Distribution")
-c1, c2 = st.columns(2)
-with c1:
-    ind = st.selectbox("Indicateur", LISTED, format_func=lambda k: INDICATORS[k][0], key="b_ind",
-                       help="Heures par million d'euros et taux de réalisation : médiane et rang seulement (leurs "
-                            "dénominateurs, montants des marchés et heures prévues, sont publiés par bailleur).")
-with c2:
-    scope = st.radio("Bailleurs comparés", ["region", "peers"], horizontal=True, key="b_scope",
-                     format_func=lambda s: "Toute la région" if s == "region" else
-                     f"Bailleurs {SIZE.get(band, 'de même taille')} (pairs)")
-label, kind = INDICATORS[ind]
-dist = db.mart("mart_landlord_benchmark", viewer=viewer, scope=scope, **period)
-dist = dist[dist["indicator"] == ind].sort_values("position").reset_index(drop=True)
-if dist.empty:
-    ui.empty(f"Distribution non publiée : moins de {MIN_GROUP} bailleurs ont une valeur publiable pour cet "
-             "indicateur" + (" dans chaque groupe de taille." if scope == "peers" else "."))
-else:
-    is_me = dist["is_viewer"].fillna(False).astype(bool)
-    scale = 100 if kind == "pct" else 1
-    fig = go.Figure(go.Bar(
-        x=dist["landlord_label"], y=dist["value"] * scale,
-        marker_color=["#E1000F" if m else "#B8C4E0" for m in is_me],
-        hovertemplate="%{x} : %{y" + (":,.0f}\u00a0%" if kind == "pct" else ":,.0f}") + "<extra></extra>",
-    ))
+@parts.fragment
+def distribution(pos, viewer: str, viewer_name: str, band, period: dict) -> None:
+    """One indicator's landlords (a fragment: the indicator and scope choices rerun this block only)."""
+    st.subheader("Distribution")
+    c1, c2 = st.columns(2)
+    with c1:
+        ind = st.selectbox("Indicateur", LISTED, format_func=lambda k: INDICATORS[k][0], key="b_ind",
+                           help="Heures par million d'euros et taux de réalisation : médiane et rang seulement (leurs "
+                                "dénominateurs, montants des marchés et heures prévues, sont publiés par bailleur).")
+    with c2:
+        scope = st.radio("Bailleurs comparés", ["region", "peers"], horizontal=True, key="b_scope",
+                         format_func=lambda s: "Toute la région" if s == "region" else
+                         f"Bailleurs {SIZE.get(band, 'de même taille')} (pairs)")
+    label, kind = INDICATORS[ind]
+    dist = db.mart("mart_landlord_benchmark", viewer=viewer, scope=scope, **period)
+    dist = dist[dist["indicator"] == ind].sort_values("position").reset_index(drop=True)
+    if dist.empty:
+        ui.empty(f"Distribution non publiée : moins de {MIN_GROUP} bailleurs ont une valeur publiable pour cet "
+                 "indicateur" + (" dans chaque groupe de taille." if scope == "peers" else "."))
+        return
     row = pos[(pos["indicator"] == ind) & (pos["scope"] == scope)]
-    if len(row) and not fmt.is_null(row.iloc[0]["median"]):
-        fig.add_hline(y=row.iloc[0]["median"] * scale, line_dash="dot", line_color="#000091",
-                      annotation_text=f"Médiane : {_fmt(kind, row.iloc[0]['median'])}")
-    fig.update_layout(yaxis=dict(title=label, **(fmt.PCT_AXIS if kind == "pct" else {"tickformat": ",.0f"})),
-                      xaxis=dict(title=None, tickangle=-45, type="category"), showlegend=False)
+    median = row.iloc[0]["median"] if len(row) else None
+    fig = ui.figure(charts.landlord_distribution, dist, kind, label, median, _fmt(kind, median))
     rank = row.iloc[0]["percentile_rank"] if len(row) else None
     summary = (f"{viewer_name} est en rouge. Les autres bailleurs sont anonymes et désignés seulement par leur rang "
                "dans cette liste, valeurs croissantes : le « Rang 3 » d'un indicateur n'est pas le « Rang 3 » d'un "
@@ -169,6 +153,9 @@ else:
     cols = [Col("landlord_label", "Bailleur"), Col("value", label, kind)]
     ui.chart(fig, summary, dist, cols, f"distribution-{ui.slug(INDICATORS[ind][0])}", key="b-dist")
 
+
+distribution(pos, viewer, viewer_name, band, period)
+
 st.subheader("Tendances du bailleur")
 c1, c2 = st.columns(2)
 with c1:
@@ -176,13 +163,7 @@ with c1:
     if share.empty:
         ui.empty()
     else:
-        fig = go.Figure(go.Scatter(x=share["row_label"], y=share["share_clause"] * 100, mode="lines+markers",
-                                   line=dict(color="#000091", width=3), hovertemplate="%{y:,.1f} %<extra></extra>"))
-        # from 0 (a change of a few tenths is not drawn as a cliff), ticks with one decimal
-        top = share["share_clause"].max()
-        top = 100.0 if fmt.is_null(top) else min(100.0, max(10.0, float(top) * 100 * 1.2))
-        fig.update_layout(xaxis=dict(type="category"),
-                          yaxis=dict(**fmt.PCT_AXIS_1DP, range=[0, top], title="Marchés avec clause"))
+        fig = ui.figure(charts.clause_share_line, share, height=300)
         ui.chart(fig, "Part des marchés au statut connu portant une clause sociale, par année (les années au "
                  "format 2019 n'ont pas de valeur).", share,
                  [Col("row_label", "Année"), Col("n_known", "Statut connu", "int"),
@@ -193,10 +174,8 @@ with c2:
     if hrs.empty:
         ui.empty()
     else:
-        fig = go.Figure()
-        fig.add_bar(x=hrs["row_label"], y=hrs["hours_planned"], name="Prévues", marker_color="#B8C4E0")
-        fig.add_bar(x=hrs["row_label"], y=hrs["hours_worked"], name="Réalisées", marker_color="#000091")
-        fig.update_layout(barmode="group", xaxis=dict(type="category"), yaxis=dict(title="Heures"))
+        fig = ui.figure(charts.hours_bars, hrs, "row_label", ("Prévues", "Réalisées"), ("#B8C4E0", "#000091"),
+                        height=300)
         ui.chart(fig, "Heures d'insertion prévues et réalisées sur les marchés du bailleur, par année.", hrs,
                  [Col("row_label", "Année"), Col("hours_planned", "Heures prévues", "hours"),
                   Col("hours_worked", "Heures réalisées", "hours"), Col("realisation_rate", "Taux", "pct")],

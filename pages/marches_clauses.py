@@ -2,11 +2,11 @@
 breakdown, unknown status apart, national reference points, top buyers, drill-down list."""
 from __future__ import annotations
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import breakdowns, db, filters, glossary, rankings, ui, urlstate
+from dashboard import market_charts as charts
+from dashboard import market_parts as parts
 from dashboard import formatting as fmt
 from dashboard.tables import Col
 
@@ -19,16 +19,11 @@ ui.header(
     "montrés à part et jamais comptés comme « sans clause ».",
 )
 f = filters.current()
-if not ui.need("mart_contract_share"):
+if not ui.need("mart_contract_share", "mart_contract_share_ranked", "mart_national_references"):
     st.stop()
 ui.ignored_filters_note("mart_contract_share", f)
 
-MEASURES = {
-    "social": "Toute considération sociale",
-    "clause": "Clause sociale",
-    "criterion": "Critère social",
-    "reserved": "Marché réservé",
-}
+MEASURES = charts.MEASURE_WORDS
 c1, c2 = st.columns([3, 1])
 with c1:
     measure = urlstate.choice(st.segmented_control, "Considération", MEASURES, key="mc_measure",
@@ -57,11 +52,6 @@ SHARE_COLUMNS = [
     Col("amount_share_social", "Part du montant avec considération sociale", "pct"),
 ]
 
-# National reference points (domain brief §3.1): share of contracts with a social consideration.
-REFERENCES = [(2015, 0.10, "≈ 10 % (2015)"), (2019, 0.125, "12-13 %"), (2020, 0.125, None), (2021, 0.125, None),
-              (2022, 0.205, "19-22 % (≥ 90 k€)"), (2023, 0.205, None)]
-NATIONAL_TARGET = 0.30
-
 # --- trend -----------------------------------------------------------------------------------
 st.subheader("Évolution par année de notification")
 years, total = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension="year"))
@@ -69,33 +59,14 @@ if years.empty:
     ui.empty()
 else:
     known = years[years["n_known"].fillna(0) > 0]
-    fig = go.Figure()
-    fig.add_bar(x=years["row_label"], y=years["n_known"] - years[n_col].fillna(0), name="Statut connu, sans",
-                marker_color="#B8C4E0", yaxis="y2", hovertemplate="%{y:,.0f} marchés<extra></extra>")
-    fig.add_bar(x=years["row_label"], y=years[n_col], name="Statut connu, avec", marker_color="#000091",
-                yaxis="y2", hovertemplate="%{y:,.0f} marchés<extra></extra>")
-    fig.add_bar(x=years["row_label"], y=years["n_unknown_status"], name="Statut inconnu (format 2019)",
-                marker_color="#D9D9D9", marker_pattern_shape="/", yaxis="y2",
-                hovertemplate="%{y:,.0f} marchés<extra></extra>")
-    fig.add_scatter(x=known["row_label"], y=known[share_col] * 100, name="Part (échelle de droite)", mode="lines+markers",
-                    line=dict(color="#E1000F", width=3), yaxis="y", hovertemplate="%{y:,.1f} %<extra></extra>")
-    shown_years = set(years["row_label"])
-    ref = [(str(y), v, t) for y, v, t in REFERENCES if str(y) in shown_years]
-    if ref and measure == "social" and basis == "count":
-        fig.add_scatter(x=[r[0] for r in ref], y=[r[1] * 100 for r in ref], mode="markers+text", name="Repère national",
-                        marker=dict(symbol="diamond-open", size=11, color="#6A6A6A"),
-                        text=[r[2] or "" for r in ref], textposition="top center", yaxis="y",
-                        hovertemplate="Repère national : %{y:,.1f} %<extra></extra>")
-    if measure == "social":
-        fig.add_hline(y=NATIONAL_TARGET * 100, line_dash="dot", line_color="#6A6A6A", yref="y",
-                      annotation_text="Objectif national : 30 %", annotation_position="top left")
-    fig.update_layout(
-        barmode="stack",
-        yaxis=dict(title="Part", **fmt.PCT_AXIS, side="right", overlaying="y2", dtick=5,
-                   range=[0, max(35.0, float((known[share_col].max() or 0) * 100) * 1.15)]),
-        yaxis2=dict(title="Nombre de marchés", side="left", showgrid=False),
-        xaxis=dict(type="category", title=None),
-    )
+    # national reference points (domain brief §3.1) of the years shown, and the national target
+    refs = (db.mart("mart_national_references", years=tuple(int(v) for v in years["value"] if str(v).isdigit()))
+            if measure == "social" else None)
+    points = refs[~refs["is_target"]] if refs is not None and basis == "count" else None
+    target = refs[refs["is_target"]].iloc[0] if refs is not None and refs["is_target"].any() else None
+    fig = ui.figure(charts.contract_trend, years, share_col, n_col, points,
+                    None if target is None else float(target["share"]),
+                    None if target is None else str(target["label"]), height=420)
     last = known.iloc[-1] if len(known) else None
     summary = (f"En {last['row_label']}, {fmt.percent(last[share_col])} des marchés au statut connu portent "
                f"« {MEASURES[measure].lower()} » ({basis == 'count' and 'en nombre' or 'en montant'}). "
@@ -104,30 +75,25 @@ else:
                 "(format 2019) : ils ne sont pas dans les parts.")
     ui.chart(fig, summary, years, SHARE_COLUMNS, "marches-clauses-par-annee", key="mc-year", height=420)
 
-# --- breakdowns ------------------------------------------------------------------------------
-st.subheader("Répartition")
-dims = {k: v for k, v in breakdowns.CONTRACT_DIMENSIONS.items() if k not in ("year",)}
-dim = urlstate.choice(st.selectbox, "Ventiler par", dims, key="mc_dim", url_key="ventilation",
-                      default="buyer_type", width=360)
-rows, total = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension=dim))
-if rows.empty:
-    ui.empty()
-else:
-    shown = rows.sort_values(share_col, ascending=True, na_position="first")
-    if len(shown) > 30:
-        shown = shown.sort_values("n_contracts").tail(30).sort_values(share_col, na_position="first")
-    fig = go.Figure(go.Bar(
-        x=shown[share_col] * 100, y=shown["row_label"], orientation="h", marker_color="#000091",
-        customdata=shown[["n_known", "n_unknown_status"]],
-        text=[fmt.percent(v) for v in shown[share_col]], textposition="outside",
-        hovertemplate="%{x:,.1f} % des %{customdata[0]:,.0f} marchés au statut connu<br>"
-                      "%{customdata[1]:,.0f} au statut inconnu<extra></extra>",
-    ))
-    if total is not None and not fmt.is_null(total[share_col]):
-        fig.add_vline(x=total[share_col] * 100, line_dash="dot", line_color="#E1000F",
-                      annotation_text=f"Ensemble : {fmt.percent(total[share_col])}")
-    fig.update_layout(xaxis=dict(**fmt.PCT_AXIS, title=MEASURES[measure]), yaxis=dict(title=None),
-                      showlegend=False)
+
+# --- breakdowns (a fragment: « Ventiler par » reruns this block only) ---------------------------
+@parts.fragment
+def breakdown(f, measure: str, share_col: str) -> None:
+    st.subheader("Répartition")
+    dims = {k: v for k, v in breakdowns.CONTRACT_DIMENSIONS.items() if k not in ("year",)}
+    dim = urlstate.choice(st.selectbox, "Ventiler par", dims, key="mc_dim", url_key="ventilation",
+                          default="buyer_type", width=360)
+    ranked = db.mart("mart_contract_share_ranked", filters=f, dimension=dim, ranked_by=share_col,
+                     min_known=rankings.min_contracts())
+    rows, total = breakdowns.split(ranked)
+    if rows.empty:
+        ui.empty()
+        return
+    # at most the 30 rows with the most contracts (mart: size_rank), by share
+    shown = rows[rows["size_rank"] <= 30].sort_values(share_col, ascending=True, na_position="first")
+    height = max(300, 28 * len(shown) + 80)
+    fig = ui.figure(charts.share_bars, shown, share_col, None if total is None else total[share_col], measure,
+                    height=height)
     # the highest / lowest named among the rows with enough contracts of known status only
     high, low, left_out = rankings.extremes(rows, share_col, "n_known")
     summary = (f"Part la plus haute : {high['row_label']} ({fmt.percent(high[share_col])}, "
@@ -137,12 +103,16 @@ else:
     summary += rankings.small_note(left_out)
     summary += rankings.coverage(rows, total, dim)
     summary += "Le nombre de marchés au statut inconnu de chaque ligne figure dans le tableau."
-    ui.chart(fig, summary, rows if total is None else pd.concat([rows, total.to_frame().T]),
-             SHARE_COLUMNS, f"marches-clauses-par-{ui.slug(dims[dim])}", key="mc-dim", height=max(300, 28 * len(shown) + 80))
+    ui.chart(fig, summary, parts.labelled(ranked), SHARE_COLUMNS, f"marches-clauses-par-{ui.slug(dims[dim])}",
+             key="mc-dim", height=height)
+
+
+breakdown(f, measure, share_col)
 
 # --- buyers that clause the most and the least -----------------------------------------------
-buyers, _ = breakdowns.split(db.mart("mart_contract_share", filters=f, dimension="buyer"))
 minimum = rankings.min_contracts()
+buyers, _ = breakdowns.split(db.mart("mart_contract_share_ranked", filters=f, dimension="buyer",
+                                     ranked_by=share_col, min_known=minimum))
 BUYER_COLUMNS = [
     Col("row_label", "Acheteur"), Col("value", "SIRET"),
     Col("n_contracts", "Marchés", "int"), Col("n_unknown_status", "Statut inconnu", "int"),
@@ -156,9 +126,12 @@ st.caption(f"Classement {'en nombre' if basis == 'count' else 'en montant'} parm
 if buyers.empty:
     ui.empty()
 else:
-    top, bottom = rankings.top_and_bottom(buyers, share_col, n=15)
-    ranked = int(rankings.reliable(buyers[buyers["value"] != "unknown"]).sum())
-    left = int((buyers["value"] != "unknown").sum()) - ranked
+    # the 15 highest and the 15 lowest shares among the reliable buyers (mart: rank_high, rank_low)
+    top = buyers[buyers["rank_high"] <= 15].sort_values("rank_high")
+    bottom = buyers[buyers["rank_low"] <= 15].sort_values("rank_low")
+    named = buyers["value"] != "unknown"
+    ranked = int((buyers["is_reliable"].fillna(False).astype(bool) & named).sum())
+    left = int(named.sum()) - ranked
     if top.empty:
         ui.empty(f"Aucun acheteur n'a {fmt.integer(minimum)} marchés au statut connu ou plus avec ces filtres.")
     else:
@@ -170,8 +143,14 @@ else:
                    f"{fmt.integer(minimum)} marchés au statut connu ne sont pas classés.")
 
 # --- drill-down ------------------------------------------------------------------------------
-st.subheader("Liste des marchés")
-if ui.need("mart_contract_list"):
+
+
+@parts.fragment
+def contract_list(f) -> None:
+    """The list of contracts (a fragment: its status and search rerun this block only)."""
+    st.subheader("Liste des marchés")
+    if not ui.need("mart_contract_list"):
+        return
     STATUS = glossary.SOCIAL_FILTER
     c1, c2 = st.columns([1, 2])
     with c1:
@@ -196,3 +175,6 @@ if ui.need("mart_contract_list"):
             Col("social_considerations", "Considérations sociales"),
             Col("format_version", "Format"), Col("source_file", "Fichier source"),
         ], "liste-des-marches", key="mc-list", height=420)
+
+
+contract_list(f)

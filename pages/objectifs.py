@@ -1,11 +1,11 @@
 """Objectifs: ANRU floors and custom targets per operation and maître d'ouvrage, with progress."""
 from __future__ import annotations
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import db, filters, policy, ui
+from dashboard import market_charts as charts
+from dashboard import market_parts as parts
 from dashboard import text as txt
 from dashboard import formatting as fmt
 from dashboard.tables import Col, cell
@@ -113,33 +113,16 @@ if ui.need("mart_burnup", "mart_burnup_status"):
             ui.empty("Pas d'objectif pour ce périmètre : ni dans le fichier d'objectifs, ni en heures prévues.")
         else:
             badge, colour = STATUS[s["track_status"]]
-            c = st.columns(4)
-            with c[0]:
-                ui.kpi("Situation", badge)
-            with c[1]:
-                ui.kpi("Heures réalisées", fmt.hours(s["anchor_hours"]),
-                       help=f"Cumul à fin {fmt.month(s['anchor_month'])}.")
-            with c[2]:
-                ui.kpi("Objectif", fmt.hours(s["objective_hours"]))
-            with c[3]:
-                ui.kpi("Atteint en (projection)", fmt.month(s["reach_month"]))
+            parts.kpi_row(
+                ("Situation", badge),
+                ("Heures réalisées", fmt.hours(s["anchor_hours"]), f"Cumul à fin {fmt.month(s['anchor_month'])}."),
+                ("Objectif", fmt.hours(s["objective_hours"])),
+                ("Atteint en (projection)", fmt.month(s["reach_month"])))
             st.markdown(f":{colour}-badge[{badge}] " + _status_text(s))
             b = db.mart("mart_burnup", filters=f)
             actual = b[(b["series"] == "actual") & b["is_point"].fillna(False).astype(bool)]
             proj = b[b["projected_hours"].notna()]
-            fig = go.Figure()
-            fig.add_scatter(x=actual["month"], y=actual["cumulative_hours"], mode="lines+markers",
-                            name="Heures réalisées (cumul)", line=dict(color="#000091", width=3),
-                            hovertemplate="%{y:,.0f} h<extra></extra>")
-            fig.add_scatter(x=proj["month"], y=proj["projected_hours"], mode="lines", name="Projection au rythme récent",
-                            line=dict(color="#000091", dash="dash"), hovertemplate="%{y:,.0f} h<extra></extra>")
-            fig.add_hline(y=float(s["objective_hours"]), line_color="#CE614A", line_dash="dot",
-                          annotation_text="Objectif")
-            if not fmt.is_null(s["period_end"]):
-                fig.add_vline(x=pd.Timestamp(s["period_end"]).timestamp() * 1000, line_color="#161616",
-                              line_dash="dot", annotation_text="Échéance")
-            fig.update_layout(yaxis=dict(title="Heures cumulées", rangemode="tozero"), xaxis=dict(title=None),
-                              legend=dict(orientation="h"))
+            fig = ui.figure(charts.burnup, actual, proj, float(s["objective_hours"]), s["period_end"])
             summary = (f"Heures réalisées cumulées par mois jusqu'à {fmt.month(s['anchor_month'])} "
                        f"({fmt.hours(s['anchor_hours'])}), objectif {fmt.hours(s['objective_hours'])}, projection "
                        f"au rythme de {fmt.hours(s['hours_per_month'])} par mois. Le cumul n'est publié qu'aux mois "
@@ -157,6 +140,19 @@ if ui.need("mart_anru_floors"):
     if fl.empty:
         ui.empty("Aucun lot d'investissement ni de GUP pour ces filtres.")
     else:
+        is_total = fl["is_total"].fillna(False).astype(bool)
+        # one frame for the chart, the cards and the table: the lines, then the mart's total rows
+        fl = fl.assign(
+            row_label=(fl["operation_name"].fillna("Hors opération") + " · " + fl["buyer_name"].fillna("—")
+                       + " · " + fl["lot_kind"].map(KIND)).where(~is_total, "Total"),
+            kind_label=fl["lot_kind"].map(KIND),
+            verdict=[None if t else
+                     "Non calculable" if not bool(c_) else "s" if m and fmt.is_null(v) else
+                     "Plancher atteint" if v is True else "Sous le plancher" if v is False else fmt.MISSING
+                     for t, c_, m, v in zip(is_total, fl["is_computable"], fl["is_masked"].fillna(False),
+                                            fl["meets_floor"])],
+            _total=is_total,
+        ).sort_values("_total", kind="stable").drop(columns="_total")
         is_total = fl["is_total"].fillna(False).astype(bool)
         rows, totals = fl[~is_total].reset_index(drop=True), fl[is_total]
         c = st.columns(2)
@@ -187,14 +183,6 @@ if ui.need("mart_anru_floors"):
                              f"{fmt.integer(t['n_lots_amount_decp'])} avec celui du marché DECP lié, "
                              f"{fmt.integer(t['n_lots_no_amount'])} sans montant.")
                 st.markdown("  \n".join(lines))
-        rows = rows.assign(
-            row_label=rows["operation_name"].fillna("Hors opération") + " · " + rows["buyer_name"].fillna("—")
-            + " · " + rows["lot_kind"].map(KIND),
-            kind_label=rows["lot_kind"].map(KIND),
-            verdict=[("Non calculable" if not bool(c_) else "s" if m and fmt.is_null(v) else
-                      "Plancher atteint" if v is True else "Sous le plancher" if v is False else fmt.MISSING)
-                     for c_, m, v in zip(rows["is_computable"], rows["is_masked"].fillna(False), rows["meets_floor"])],
-        )
         shown = rows[rows["qpv_share"].notna()].sort_values("qpv_share").head(30)
         n_nc = int((~rows["is_computable"].astype(bool)).sum())
         n_lots_nc = int(rows.loc[~rows["is_computable"].astype(bool), "n_lots_no_amount"].sum())
@@ -208,23 +196,12 @@ if ui.need("mart_anru_floors"):
                    "DECP lié.")
         if shown.empty:
             st.caption("Aucun plancher calculable et publiable à représenter pour ces filtres : voir le tableau.")
-        fig = go.Figure(go.Bar(
-            y=shown["row_label"], x=shown["qpv_share"] * 100, orientation="h",
-            marker_color=["#18753C" if bool(v) else "#CE614A" for v in shown["meets_floor"].fillna(False)],
-            text=[fmt.percent(v) for v in shown["qpv_share"]], textposition="outside", cliponaxis=False,
-            hovertemplate="%{x:,.1f} % des heures travaillées<extra></extra>", name="Part QPV",
-        ))
-        fig.add_scatter(y=shown["row_label"], x=shown["floor_share"] * 100, mode="markers", name="Plancher",
-                        marker=dict(symbol="line-ns-open", size=18, color="#161616", line=dict(width=3)),
-                        hovertemplate="plancher %{x:,.0f} %<extra></extra>")
-        fig.update_layout(xaxis=dict(**fmt.PCT_AXIS_1DP, title="Heures des résidents QPV / heures travaillées estimées",
-                                     rangemode="tozero"),
-                          yaxis=dict(title=None, autorange="reversed"), legend=dict(orientation="h"))
-        table_rows = pd.concat([rows, totals.assign(row_label="Total", kind_label=totals["lot_kind"].map(KIND))])
+        height = max(300, 30 * len(shown) + 80)
+        fig = ui.figure(charts.anru_floors, shown, height=height)
         ui.chart(fig, f"Part des heures travaillées allant à des résidents QPV, face au plancher (trait : 5 % pour "
                  f"l'investissement, 10 % pour la GUP), pour les {len(shown)} lignes calculables et publiables les plus "
                  "éloignées de leur plancher ; le tableau les donne toutes, avec la raison quand le plancher n'est pas "
-                 "calculable.", table_rows, [
+                 "calculable.", fl, [
             Col("operation_name", "Opération"), Col("buyer_name", "Maître d'ouvrage"), Col("kind_label", "Type de lots"),
             Col("n_lots", "Lots", "int"), Col("n_lots_amount_decp", "Dont montant du marché DECP", "int"),
             Col("n_lots_no_amount", "Dont sans montant", "int"), Col("amount", "Montant", "eur"),
@@ -232,7 +209,7 @@ if ui.need("mart_anru_floors"):
             Col("floor_share", "Plancher (part)", "pct"), Col("floor_hours", "Plancher (h)", "hours"),
             Col("qpv_hours", "Heures des résidents QPV", "hours"), Col("qpv_share", "Part QPV", "pct"),
             Col("verdict", "Plancher"), Col("not_computable_reason", "Pourquoi non calculable"),
-        ], "planchers-anru", key="o-anru", height=max(300, 30 * len(shown) + 80))
+        ], "planchers-anru", key="o-anru", height=height)
 
 if ui.need("mart_targets"):
     # read when opened (a rerun): the page stays light to redraw

@@ -9,10 +9,11 @@ operations of its organisation (its own lots only), the public nothing.
 """
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import breakdowns, db, entities, filters, glossary, policy, ui
+from dashboard import market_charts as charts
+from dashboard import market_parts as parts
 from dashboard import formatting as fmt
 from dashboard import text as txt
 from dashboard.tables import Col, cell
@@ -59,27 +60,18 @@ def _page() -> None:
 
     # --- ANRU floor and hours (mart_targets: the floor as computed there) ---------------------------
     st.subheader("Heures et plancher ANRU")
-    try:
-        targets = db.mart("mart_targets", operation=code)
-    except policy.Denied as exc:
-        targets = None
-        st.info(exc.message, icon=":material/lock:")
+    targets = parts.mart_or_denied("mart_targets", operation=code)
     if targets is not None and not targets.empty:
         is_total = targets["is_total"].fillna(False).astype(bool)
         total = targets[is_total].iloc[0] if is_total.any() else targets.iloc[0]
-        c = st.columns(5)
-        with c[0]:
-            ui.kpi("Heures prévues", cell(total, "hours_planned", "hours"))
-        with c[1]:
-            ui.kpi("Heures réalisées", cell(total, "hours_worked", "hours"))
-        with c[2]:
-            ui.kpi("Plancher ANRU (heures QPV)", cell(total, "anru_floor_hours", "hours"),
-                   help="Calculé par la page Objectifs : 5 % des heures estimées des lots d'investissement + 10 % de "
-                        "celles des lots GUP.")
-        with c[3]:
-            ui.kpi("Heures QPV réalisées", cell(total, "hours_worked_qpv", "hours"))
-        with c[4]:
-            ui.kpi("Atteinte du plancher", cell(total, "anru_floor_rate", "pct"))
+        parts.kpi_row(
+            ("Heures prévues", cell(total, "hours_planned", "hours")),
+            ("Heures réalisées", cell(total, "hours_worked", "hours")),
+            ("Plancher ANRU (heures QPV)", cell(total, "anru_floor_hours", "hours"),
+             "Calculé par la page Objectifs : 5 % des heures estimées des lots d'investissement + 10 % de "
+             "celles des lots GUP."),
+            ("Heures QPV réalisées", cell(total, "hours_worked_qpv", "hours")),
+            ("Atteinte du plancher", cell(total, "anru_floor_rate", "pct")))
         if bool(total.get("is_masked")):
             ui.mask_note()
 
@@ -93,15 +85,11 @@ def _page() -> None:
         st.info(exc.message, icon=":material/lock:")
     else:
         ui.people_scope_note(people)
-        c = st.columns(4)
-        with c[0]:
-            ui.kpi("Participants", cell(people, "n_participants", "int") if people is not None else "—")
-        with c[1]:
-            ui.kpi("Sortants (fin de parcours)", cell(end, "n_leavers", "int") if end is not None else "—")
-        with c[2]:
-            ui.kpi("Sorties dynamiques (fin)", cell(end, "dynamic_exit_rate", "pct") if end is not None else "—")
-        with c[3]:
-            ui.kpi("Sorties dynamiques (+6 mois)", cell(six, "dynamic_exit_rate", "pct") if six is not None else "—")
+        parts.kpi_row(
+            ("Participants", cell(people, "n_participants", "int") if people is not None else "—"),
+            ("Sortants (fin de parcours)", cell(end, "n_leavers", "int") if end is not None else "—"),
+            ("Sorties dynamiques (fin)", cell(end, "dynamic_exit_rate", "pct") if end is not None else "—"),
+            ("Sorties dynamiques (+6 mois)", cell(six, "dynamic_exit_rate", "pct") if six is not None else "—"))
         EXIT_COLS = [Col("moment", "Moment"), Col("n_leavers", "Sortants", "int"), Col("n_known", "Statut connu", "int"),
                      *[Col(f"n_{code}", label, "int") for code, label in glossary.OUTCOME_CATEGORY.items()
                        if code != "ongoing"],
@@ -115,16 +103,10 @@ def _page() -> None:
 
     # --- trend by year and by trade --------------------------------------------------------------------
     st.subheader("Évolution par année")
-    try:
-        trend, _ = breakdowns.split(db.mart("mart_hours", operation=code, dimension="year"))
-    except policy.Denied as exc:
-        trend = None
-        st.info(exc.message, icon=":material/lock:")
+    trend = parts.mart_or_denied("mart_hours", operation=code, dimension="year")
+    trend = None if trend is None else breakdowns.split(trend)[0]
     if trend is not None and not trend.empty:
-        fig = go.Figure()
-        fig.add_bar(x=trend["value"], y=trend["hours_planned"], name="Heures prévues")
-        fig.add_bar(x=trend["value"], y=trend["hours_worked"], name="Heures réalisées")
-        fig.update_layout(barmode="group", xaxis_type="category", yaxis_title="Heures")
+        fig = ui.figure(charts.hours_bars, trend, "value", ("Heures prévues", "Heures réalisées"), None)
         ui.chart(fig, f"{op['label']} : heures prévues et réalisées par année.", trend,
                  [Col("value", "Année"), Col("n_participants", "Participants", "int"),
                   Col("hours_planned", "Heures prévues", "hours"), Col("hours_worked", "Heures réalisées", "hours")],
@@ -132,11 +114,7 @@ def _page() -> None:
 
     # --- lots and contracts ----------------------------------------------------------------------------
     st.subheader("Lots et marchés")
-    try:
-        lots = db.mart("mart_operation_lots", operation=code)
-    except policy.Denied as exc:
-        lots = None
-        st.info(exc.message, icon=":material/lock:")
+    lots = parts.mart_or_denied("mart_operation_lots", operation=code)
     if lots is not None:
         if lots.empty:
             ui.empty("Aucun lot suivi pour cette opération.")

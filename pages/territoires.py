@@ -2,16 +2,13 @@
 inhabitants and QPV share (outlines from data/reference/*.geojson)."""
 from __future__ import annotations
 
-import json
-
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import breakdowns, db, filters, rankings, ui, urlstate
+from dashboard import market_charts as charts
 from dashboard import formatting as fmt
 from dashboard.tables import Col
-from pipelines.settings import PROJECT_ROOT
 
 ui.route_through_app()  # when Streamlit runs this file without app.py
 ui.header(
@@ -20,45 +17,6 @@ ui.header(
     "d'exécution ; heures et participants : commune de l'opération (résidence pour la part QPV).",
 )
 f = filters.current()
-
-GEO = {"departement": "departements_32.geojson", "epci": "epci_32.geojson"}
-
-
-@st.cache_data(show_spinner=False)
-def outlines(level: str) -> dict | None:
-    path = PROJECT_ROOT / "data" / "reference" / GEO[level]
-    if not path.exists():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def outlines_of(level: str, codes: tuple[str, ...]) -> dict:
-    """The outlines of `codes` only: each trace carries (and sends to the browser) the geometry
-    it draws, not the whole region's (the map used to send it twice, once per trace)."""
-    wanted = set(codes)
-    geo = outlines(level) or {}
-    return {"type": "FeatureCollection",
-            "features": [f for f in geo.get("features", []) if f["properties"]["code"] in wanted]}
-
-
-@st.cache_data(show_spinner=False)
-def bounds(level: str) -> tuple[float, float, float, float]:
-    """(min lon, min lat, max lon, max lat) of the outlines."""
-    xs, ys = [], []
-
-    def walk(coords):
-        if coords and isinstance(coords[0], (int, float)):
-            xs.append(coords[0])
-            ys.append(coords[1])
-        else:
-            for c in coords:
-                walk(c)
-
-    for feat in (outlines(level) or {}).get("features", []):
-        walk(feat["geometry"]["coordinates"])
-    return (min(xs), min(ys), max(xs), max(ys)) if xs else (1.4, 48.8, 4.3, 51.1)
-
 
 INDICATORS = {
     "clause_share": ("Part des marchés avec clause sociale", "pct"),
@@ -99,18 +57,15 @@ if indicator in ("clause_share", "social_share"):
                       Col("metric", label, kind)]
 elif indicator in ("hours_worked", "hours_per_1000"):
     if ui.need("mart_hours"):
-        rows, _ = breakdowns.split(db.mart("mart_hours", filters=f, dimension=f"operation_{level}"))
-        frame = rows.assign(metric=rows["hours_worked"])
         table_cols = [Col("value", "Code"), Col("row_label", "Territoire"),
                       Col("n_participants", "Participants", "int"), Col("hours_worked", "Heures réalisées", "hours")]
-        if indicator == "hours_per_1000":
-            if ui.need("mart_territory_population"):
-                p = db.mart("mart_territory_population", level=level)
-                pop = frame["value"].map(dict(zip(p["code"], p["population"])))
-                frame = frame.assign(population=pop, metric=frame["hours_worked"] / pop * 1000)
-                table_cols += [Col("population", "Population", "int"), Col("metric", label, kind)]
-            else:
-                frame = None
+        if indicator == "hours_worked":
+            rows, _ = breakdowns.split(db.mart("mart_hours", filters=f, dimension=f"operation_{level}"))
+            frame = rows.assign(metric=rows["hours_worked"])
+        elif ui.need("mart_territory_hours"):  # hours and population joined in the mart
+            rows, _ = breakdowns.split(db.mart("mart_territory_hours", filters=f, dimension=f"operation_{level}"))
+            frame = rows.assign(metric=rows["hours_per_1000"])
+            table_cols += [Col("population", "Population", "int"), Col("metric", label, kind)]
         note = "Heures rattachées à la commune de l'opération."
 else:
     if ui.need("mart_participants"):
@@ -128,7 +83,7 @@ else:
 if frame is not None:
     keep = frame["value"] != "unknown"
     frame, too_small = frame[keep], too_small.reindex(frame.index, fill_value=False)[keep]
-    geo = outlines(level)
+    geo = charts.outlines(level)
     if frame.empty:
         ui.empty()
     elif geo is None:
@@ -139,36 +94,13 @@ if frame is not None:
         z = z_all.where(~too_small)  # too small: neither coloured nor named in the summary
         z_plot = z * 100 if kind == "pct" else z
         # MapLibre with the blank "white-bg" style: outlines only, nothing fetched from the network.
-        codes = {feat["properties"]["code"] for feat in geo.get("features", [])}
+        codes = charts.outline_codes(level)
         small_codes = sorted(codes & set(frame.loc[too_small, "value"]))
-        empty_codes = sorted(codes - set(frame.loc[z.notna(), "value"]) - set(small_codes))
-        coloured = frame[z.notna()]
-        drawn = tuple(sorted(codes & set(coloured["value"])))
-        fig = go.Figure(go.Choroplethmap(
-            geojson=outlines_of(level, drawn), featureidkey="properties.code", locations=coloured["value"],
-            z=z_plot[z.notna()], text=coloured["row_label"],
-            colorscale="Blues", marker_line_color="white", marker_line_width=0.6,
-            colorbar=dict(title=None, **(fmt.PCT_AXIS if kind == "pct" else {"tickformat": ",.0f"})),
-            hovertemplate="%{text}<br>%{z" + (fmt.PCT_HOVER if kind == "pct" else ":,.1f}") + "<extra></extra>",
-        ))
-        if empty_codes:  # territories without data (or masked) are drawn in grey, not as zero
-            fig.add_trace(go.Choroplethmap(
-                geojson=outlines_of(level, tuple(empty_codes)), featureidkey="properties.code",
-                locations=empty_codes, z=[0] * len(empty_codes),
-                colorscale=[[0, "#E5E5E5"], [1, "#E5E5E5"]], showscale=False, marker_line_color="white",
-                hovertemplate="Pas de donnée publiable<extra></extra>"))
-        if small_codes:  # too few contracts of known status: drawn apart, hatched, not coloured
-            small = frame[frame["value"].isin(small_codes)]
-            fig.add_trace(go.Choroplethmap(
-                geojson=outlines_of(level, tuple(small_codes)), featureidkey="properties.code",
-                locations=small["value"], z=[0] * len(small), text=small["row_label"],
-                customdata=small[["n_known"]], colorscale=[[0, "#F3E3C3"], [1, "#F3E3C3"]], showscale=False,
-                marker_line_color="#B08D57", marker_line_width=1.2, name="Trop peu de marchés",
-                hovertemplate="%{text}<br>Trop peu de marchés au statut connu (%{customdata[0]}) : "
-                              "part non colorée<extra></extra>"))
-        lon0, lat0, lon1, lat1 = bounds(level)
-        fig.update_layout(map=dict(style="white-bg", center=dict(lon=(lon0 + lon1) / 2, lat=(lat0 + lat1) / 2),
-                                   zoom=6.9), margin=dict(l=0, r=0, t=10, b=0))
+        empty_codes = tuple(sorted(codes - set(frame.loc[z.notna(), "value"]) - set(small_codes)))
+        coloured = frame.loc[z.notna(), ["value", "row_label"]]
+        small = frame.loc[frame["value"].isin(small_codes), ["value", "row_label", "n_known"]] if small_codes else None
+        fig = ui.figure(charts.territory_map, level, coloured, z_plot[z.notna()], kind, empty_codes, small,
+                        height=560)
         ok = frame.assign(z=z).dropna(subset=["z"]).sort_values("z")
         summary = (f"{label} : la plus haute à {ok.iloc[-1]['row_label']} "
                    f"({fmt.percent(ok.iloc[-1]['z']) if kind == 'pct' else fmt.number(ok.iloc[-1]['z'], 1)}), "

@@ -23,6 +23,8 @@ import pandas as pd
 FILTERS = ["year_from", "year_to", "departement", "epci", "buyer_type", "landlord", "sector"]
 PEOPLE_FILTERS = FILTERS + ["operation", "public"]
 LANDLORD_1 = "11111111111111"
+ROOT = Path(__file__).resolve().parent.parent
+DERIVED_MARTS = ("mart_contract_share_ranked", "mart_national_references", "mart_territory_hours")
 LANDLORD_2 = "22222222222222"
 
 
@@ -262,10 +264,10 @@ def build_stub_db(path: Path | str, *, demo: bool = True) -> Path:
     for ind, v, med, rank in positions:
         pos_rows.append(dict(indicator=ind, scope="region", peer_group=None, viewer_value=v, viewer_is_masked=False,
                              is_published=True, n_landlords=4, q1=med * 0.8, median=med, q3=med * 1.2,
-                             percentile_rank=rank))
+                             gap=v - med, percentile_rank=rank))
         pos_rows.append(dict(indicator=ind, scope="peers", peer_group="large", viewer_value=v, viewer_is_masked=False,
                              is_published=True, n_landlords=4, q1=med * 0.9, median=med, q3=med * 1.1,
-                             percentile_rank=0.5))
+                             gap=v - med, percentile_rank=0.5))
     _create_table_macro(con, "mart_landlord_position", pd.DataFrame(pos_rows),
                         ["viewer := null", "year_from := null", "year_to := null"])
     targets = pd.DataFrame([
@@ -425,6 +427,9 @@ def build_stub_db(path: Path | str, *, demo: bool = True) -> Path:
         ('built_at', '2026-11-01T10:00:08'), ('data_label', '{label}'), ('region_code', '32'),
         ('n_files', '2'), ('n_failed', '0'), ('app_version', 'test'), ('setting.fte_hours', '1607'),
         ('setting.secrecy_threshold', '5')) t(key, value)""")
+    # marts computed from the marts above: their real SQL, over the stubs
+    for name in DERIVED_MARTS:
+        con.execute((ROOT / "sql" / "marts" / f"{name}.sql").read_text(encoding="utf-8"))
     con.close()
     return path
 

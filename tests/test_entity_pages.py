@@ -130,3 +130,15 @@ def test_demo_pickers_one_entry_per_organisation_and_per_operation_code():
     amiens_nord = [lab for _, lab in ops if lab.endswith("NPNRU Amiens — Amiens Nord")]
     # several operations share that name (5 in `make run`'s demo, 3 in the tests' seed): distinct labels
     assert len(amiens_nord) >= 2 and len(set(amiens_nord)) == len(amiens_nord)
+
+
+def test_fiche_operation_by_url_keeps_the_operation_in_the_address(sign_in, real_db):
+    # /operation?operation=CODE: the fiche opens that operation and the address bar still names it (as
+    # the label the sidebar's filter is bound to: a copied link reopens the same fiche)
+    sign_in("obs@dreets.gouv.fr")
+    at = run_page("operation", real_db, query={"operation": "OPA1"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params.get("operation") == "OPA1 · Alpha Lille Centre"
+    at.run()  # another rerun (a widget changed elsewhere): still there, same fiche
+    assert at.query_params.get("operation") == "OPA1 · Alpha Lille Centre"
+    assert any(s.value == "OPA1 · Alpha Lille Centre" for s in at.subheader)

@@ -130,3 +130,35 @@ def test_territory_population(con):
     assert deps["59"]["population"] == 230000 and deps["59"]["label"] == "Nord"
     epcis = {r["code"]: r["population"] for r in rows(con, "select * from mart_territory_population('epci')")}
     assert epcis == {"200093201": 230000, "200033579": 41000}
+
+
+def _ranked(con, dimension, **params):
+    args = "".join(f", {k} := {v!r}" for k, v in params.items())
+    return by_value(con, f"select * from mart_contract_share_ranked('{dimension}'{args})")
+
+
+def test_ranked_shares_and_cuts(con):
+    # buyer types: landlord A, E (2 known, both social: 1.0), commune B, C known (B social: 0.5) + D unknown
+    r = _ranked(con, "buyer_type", ranked_by="share_social", min_known=2)
+    assert (r["landlord"]["ranked_share"], r["commune"]["ranked_share"]) == pytest.approx((1.0, 0.5))
+    assert (r["landlord"]["rank_high"], r["commune"]["rank_high"]) == (1, 2)
+    assert (r["landlord"]["rank_low"], r["commune"]["rank_low"]) == (2, 1)
+    # by number of contracts: commune 3 (B, C, D), landlord 2; the total row is not ranked
+    assert (r["commune"]["size_rank"], r["landlord"]["size_rank"]) == (1, 2)
+    assert r["total"]["size_rank"] is None and r["total"]["rank_high"] is None and not r["total"]["is_reliable"]
+    # in amount: landlord 100 k€ of 100 k€ known (E has no amount), commune 50 k€ of 350 k€
+    r = _ranked(con, "buyer_type", ranked_by="amount_share_social", min_known=2)
+    assert r["commune"]["ranked_share"] == pytest.approx(50000 / 350000) and r["commune"]["rank_high"] == 2
+    # 3 contracts of known status needed: nobody has them, nobody is ranked (the rows stay)
+    r = _ranked(con, "buyer_type", ranked_by="share_social", min_known=3)
+    assert not r["landlord"]["is_reliable"] and r["landlord"]["rank_high"] is None
+    assert r["commune"]["rank_low"] is None and r["commune"]["n_contracts"] == 3
+
+
+def test_national_references_of_the_years_shown(con):
+    got = rows(con, "select * from mart_national_references(years := [2019, 2022, 2024])")
+    # 2024 has no national figure; the target comes last
+    assert [(r["is_target"], r["year"], r["share"], r["label"]) for r in got] == [
+        (False, 2019, pytest.approx(0.125), "12-13 %"), (False, 2022, pytest.approx(0.205), "19-22 % (≥ 90 k€)"),
+        (True, None, pytest.approx(0.30), "Objectif national : 30 %")]
+    assert len(rows(con, "select * from mart_national_references()")) == 6 + 1

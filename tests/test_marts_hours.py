@@ -138,3 +138,28 @@ def test_precomputed_and_filtered_paths_agree(con, mart, dimension):
     assert len(fast) == len(recomputed) >= 1
     for a, b in zip(fast, recomputed):  # same rows; floats may differ in the last bits (sum order)
         assert b == pytest.approx(a)
+
+
+def test_hours_per_1000_inhabitants_of_the_operation_territory(con):
+    # every line is on OP1 in Lille (59, MEL: 230 000 inhabitants in the fixture's reference rows)
+    deps = by_value(con, "select * from mart_territory_hours('operation_departement')")
+    assert deps["59"]["population"] == 230000
+    assert deps["59"]["hours_per_1000"] == pytest.approx(1160 / 230000 * 1000)  # 5,04 h
+    assert deps["total"]["population"] is None and deps["total"]["hours_per_1000"] is None
+    epci = by_value(con, "select * from mart_territory_hours('operation_epci')")
+    assert epci["200093201"]["hours_per_1000"] == pytest.approx(1160 / 230000 * 1000)
+
+
+def test_hours_per_1000_inhabitants_only_from_published_hours():
+    # threshold 5: 6 people in Lille, 2 in Arras (masked); Lille is then masked too (total - Lille
+    # would give Arras back): the mart has the population but no rate, nothing from the raw hours
+    con = new_db()
+    add_lots(con, {"contract_id": "C1", "planned_hours": 1000.0})
+    add_lines(con, *people("l", 6, hours_worked=100.0),
+              *people("a", 2, hours_worked=50.0, operation_id="OP2", operation_commune_code="62041"))
+    build(con)
+    deps = by_value(con, "select * from mart_territory_hours('operation_departement')")
+    assert deps["62"]["is_masked"] and deps["62"]["hours_worked"] is None
+    assert deps["62"]["population"] == 41000 and deps["62"]["hours_per_1000"] is None
+    assert deps["59"]["is_masked"] and deps["59"]["hours_per_1000"] is None
+    assert deps["total"]["hours_worked"] == pytest.approx(700)  # 8 people: published

@@ -419,3 +419,13 @@ def test_the_page_says_why_a_value_is_absent(tmp_path, region_years):
     assert shown["Part de femmes"] == "s" and shown["Part de résidents QPV"] == "s"
     assert shown["Part des marchés avec clause"] == "100\u00a0%"
     assert any("une seule année" in w.value for w in at.warning)
+
+
+def test_gap_to_the_median_from_the_published_values(region):
+    # the « Écart à la médiane » of Bailleurs (mart_landlord_position.gap): viewer value - median
+    pos = position(region, V)
+    assert pos[("clause_share", "region")]["gap"] == pytest.approx(1.0 - 0.5)  # region median .5 (above)
+    assert pos[("clause_share", "peers")]["gap"] == pytest.approx(1.0 - 0.6)  # medium band median .6
+    # the viewer's women share is masked (shown « s »): no gap, though the region's median is published
+    women = pos[("women_share", "region")]
+    assert women["median"] is not None and women["gap"] is None

@@ -91,3 +91,38 @@ def test_the_run_log_records_each_script_run_only_when_asked(tmp_path, monkeypat
     runs = runlog.read(log)
     assert [r["page"] for r in runs] == ["", "methode", "methode"]  # "": the home page
     assert all(r["wall_ms"] > 0 and r["cpu_ms"] >= 0 and r["pid"] for r in runs)
+
+
+def _count_figures(monkeypatch) -> list:
+    """Count every Plotly figure constructed from now on (go.Figure(...) in a page or a builder)."""
+    import plotly.graph_objects as go
+
+    built = []
+    real = go.Figure.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(go.Figure, "__init__", counting)
+    return built
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("page, query, n_charts", [
+    ("marches_clauses", None, 2),  # trend + breakdown
+    ("bailleurs", {"bailleur": "Habitat du Nord (fictif)"}, 3),  # distribution + 2 trends
+    ("objectifs", {"bailleur": "Habitat du Nord (fictif)"}, 2),  # burn-up + ANRU floors
+    ("territoires", None, 1),  # the map
+])
+def test_a_second_rerun_with_the_same_filters_builds_no_figure(monkeypatch, page, query, n_charts):
+    monkeypatch.setenv("OBSERVATOIRE_RUN_LOG", "")
+    at = run_page(page, stub_db(), query=query)
+    assert not at.exception, [e.value for e in at.exception]
+    built = _count_figures(monkeypatch)
+    at.run()  # same filters: every figure comes from ui.figure's cache, escaped and styled
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == n_charts
+    assert built == []

@@ -30,10 +30,7 @@ long as (
 ),
 
 indicators as (
-    select * from (values
-        ('clause_share', 1), ('hours_per_million', 2), ('realisation_rate', 3), ('women_share', 4),
-        ('qpv_share', 5), ('tenant_share', 6), ('hours_per_participant', 7), ('dynamic_exit_rate', 8)
-    ) as t(indicator, indicator_order)
+    select * from int_landlord_indicator_list()
 ),
 
 counted as (

@@ -9,7 +9,8 @@
 -- Columns: indicator, scope, peer_group (the viewer's size band, on the 'peers' rows), viewer_value
 --          (rounded as published), viewer_is_masked (the viewer's value is hidden by statistical
 --          secrecy), is_published, n_landlords (with a value), q1, median, q3 (of the rounded
---          values, rounded the same way), percentile_rank (share of the other landlords of the scope
+--          values, rounded the same way), gap (viewer_value - median: both rounded as published;
+--          null when either is null), percentile_rank (share of the other landlords of the scope
 --          with a lower value, 0-1; null when the viewer has no value), mask_reason (French, why
 --          the people indicators are withheld for this period: not all years nor one single year).
 -- Masking: masked landlord values are absent from the distributions (int_landlord_indicators).
@@ -28,10 +29,7 @@ viewer_row as (
 ),
 
 indicators as (
-    select * from (values
-        ('clause_share', 1), ('hours_per_million', 2), ('realisation_rate', 3), ('women_share', 4),
-        ('qpv_share', 5), ('tenant_share', 6), ('hours_per_participant', 7), ('dynamic_exit_rate', 8)
-    ) as t(indicator, indicator_order)
+    select * from int_landlord_indicator_list()
 ),
 
 scopes as (
@@ -77,6 +75,7 @@ select
     st.q1,
     st.median,
     st.q3,
+    v.viewer_value - st.median as gap,
     case when v.viewer_value is not null and st.n_landlords > 1 then
         (select count(*) from scoped as s
          where s.scope_name = sc.scope_name and s.indicator = i.indicator and s.value < v.viewer_value)
