@@ -5,7 +5,7 @@ import pytest
 
 from dashboard.db import mart_sql
 from dashboard.filters import Filters
-from tests.dashboard_apptest import metrics, restore_db_env, run_page, stub_db  # noqa: F401
+from tests.dashboard_apptest import metrics, restore_db_env, run_page, tiny_db  # noqa: F401
 
 
 def test_params_keep_active_filters_and_only_those_a_mart_takes():
@@ -34,7 +34,7 @@ def test_mart_sql_uses_named_parameters_and_skips_nulls():
 
 def test_url_query_string_sets_the_filter():
     # Bound widgets put the shown label in the URL: ?dep=59+Nord
-    at = run_page("accueil", stub_db(), query={"dep": "59 Nord"})
+    at = run_page("accueil", tiny_db(), query={"dep": "59 Nord"})
     assert not at.exception
     assert at.selectbox(key="dep").value == "59"
     # département 59 in the stub: 75 of 300 known contracts -> 25,0 %
@@ -43,7 +43,7 @@ def test_url_query_string_sets_the_filter():
 
 def test_changing_a_filter_updates_the_figures():
     # (the browser writes the URL; tests/test_browser.py checks it)
-    at = run_page("accueil", stub_db())
+    at = run_page("accueil", tiny_db())
     assert metrics(at)["Considération sociale"] == "22,2\u00a0%"  # 100 / 450
     at.selectbox(key="dep").select("59").run()
     assert not at.exception
@@ -51,7 +51,7 @@ def test_changing_a_filter_updates_the_figures():
 
 
 def test_filter_is_kept_when_switching_page():
-    at = run_page("accueil", stub_db(), query={"dep": "59 Nord"})
+    at = run_page("accueil", tiny_db(), query={"dep": "59 Nord"})
     at.switch_page("pages/heures.py").run()
     assert not at.exception
     assert at.selectbox(key="dep").value == "59"
@@ -60,7 +60,7 @@ def test_filter_is_kept_when_switching_page():
 
 
 def test_filters_a_mart_does_not_take_are_named():
-    at = run_page("objectifs", stub_db(), query={"secteur": "Travaux (BTP)"})
+    at = run_page("objectifs", tiny_db(), query={"secteur": "Travaux (BTP)"})
     assert not at.exception
     captions = [c.value for c in at.caption]
     assert any("Filtres sans effet sur ce bloc : secteur" in c for c in captions)

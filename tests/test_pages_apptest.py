@@ -1,8 +1,9 @@
 """Every page of the dashboard in Streamlit's AppTest: default and filtered views, figures as
 the marts give them, masked cells, empty and error states, and no exception anywhere.
 
-Most tests run on tests/stub_marts.py, whose figures are worked out by hand in its docstring; the
-last ones run on the real demo build and compare the shown figures with the marts' values.
+Most tests run on the tiny real build of tests/tiny_build.py, whose figures are worked out by hand
+in its docstring (and again in each test); the last ones run on the real demo build and compare the
+shown figures with the marts' values.
 """
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import duckdb
 import pytest
 
 from dashboard import formatting as fmt
+from tests import tiny_build as tb
 from tests.dashboard_apptest import (PAGES, demo_db, frames, metrics, open_tables, restore_db_env,  # noqa: F401
-                                     run_page, stub_db, texts)
+                                     run_page, texts, tiny_db)
 
 P = "\u00a0%"
 H = "\u00a0h"
@@ -30,7 +32,7 @@ def cells(at) -> set[str]:
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("query", [{}, DEP59], ids=["default", "dep59"])
 def test_page_runs_without_exception(page, query):
-    at = run_page(page, stub_db(), query=query)
+    at = run_page(page, tiny_db(), query=query)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert at.title, "every page has a French title"
@@ -39,97 +41,103 @@ def test_page_runs_without_exception(page, query):
 
 
 def test_accueil_headlines():
-    m = metrics(run_page("accueil", stub_db()))
-    assert m["Considération sociale"] == f"22,2{P}"  # 100 / 450
-    assert m["Clause sociale"] == f"17,8{P}"  # 80 / 450
-    assert m["Statut inconnu"] == "600"
-    assert m["Heures réalisées"] == f"120{G}000{H}"
-    assert m["Taux de réalisation"] == f"120,0{P}"
-    assert m["Taux de sortie dynamique"] == f"43,3{P}"  # 78 / 180
-    m = metrics(run_page("accueil", stub_db(), query=DEP59))
-    assert m["Considération sociale"] == f"25,0{P}"  # 75 / 300
-    assert m["Heures réalisées"] == f"60{G}000{H}"
-    assert m["Taux de sortie dynamique"] == f"50,0{P}"  # 45 / 90
+    m = metrics(run_page("accueil", tiny_db()))
+    assert m["Considération sociale"] == f"66,7{P}"  # 10 social / 15 known
+    assert m["Clause sociale"] == f"53,3{P}"  # 8 / 15
+    assert m["Statut inconnu"] == "4"  # the 2019-format contracts
+    assert m["Heures réalisées"] == f"5{G}050{H}"  # 750 + 750 + 500 + 200 + 500 + 1 000 + 600 + 750
+    assert m["Taux de réalisation"] == f"84,2{P}"  # 5 050 / 6 000
+    assert m["Taux de sortie dynamique"] == f"66,7{P}"  # 20 / 30
+    m = metrics(run_page("accueil", tiny_db(), query=DEP59))
+    assert m["Considération sociale"] == f"70,0{P}"  # 7 / 10
+    assert m["Heures réalisées"] == f"3{G}700{H}"  # blocks A to E
+    assert m["Taux de sortie dynamique"] == f"75,0{P}"  # 15 / 20
 
 
 def test_marches_clauses_breakdown_and_unknown_status_apart():
-    at = open_tables(run_page("marches_clauses", stub_db()), "mc-year", "mc-dim")
+    at = open_tables(run_page("marches_clauses", tiny_db()), "mc-year", "mc-dim")
     c = cells(at)
-    assert f"40,0{P}" in c  # landlords: 60 social / 150 known
-    assert f"13,3{P}" in c  # communes: 40 / 300
-    assert f"22,2{P}" in c  # total row
-    assert "600" in c  # unknown-status contracts shown in their own column
+    assert f"63,6{P}" in c  # landlords: 7 social / 11 known
+    assert f"75,0{P}" in c  # communes: 3 / 4
+    assert f"66,7{P}" in c  # total row: 10 / 15
+    assert "4" in c  # unknown-status contracts shown in their own column
     assert any("statut inconnu" in t for t in texts(at).split("\n"))
-    at = open_tables(run_page("marches_clauses", stub_db(), query=DEP59), "mc-dim")
-    assert f"33,3{P}" in cells(at)  # landlords in 59: 50 / 150
+    at = open_tables(run_page("marches_clauses", tiny_db(), query=DEP59), "mc-dim")
+    assert f"70,0{P}" in cells(at)  # total of 59: 7 / 10
+    assert f"63,6{P}" not in cells(at)  # the region's landlords are gone
 
 
 def test_heures_figures_and_masked_public_cells():
-    at = run_page("heures", stub_db())
+    at = run_page("heures", tiny_db())
     m = metrics(at)
-    assert m["Heures réalisées"] == f"120{G}000{H}"
-    assert m["Heures prévues"] == f"100{G}000{H}"
-    assert m["Taux de réalisation"] == f"120,0{P}"
-    assert m["Équivalents temps plein"] == "74,7\u00a0ETP"  # 120 000 / 1 607
+    assert m["Heures réalisées"] == f"5{G}050{H}"
+    assert m["Heures prévues"] == f"6{G}000{H}"  # the lots' planned hours, once per lot
+    assert m["Taux de réalisation"] == f"84,2{P}"
+    assert m["Équivalents temps plein"] == "3,1\u00a0ETP"  # 5 050 / 1 607
+    m = metrics(run_page("heures", tiny_db(), query=DEP59))
+    assert m["Heures réalisées"] == f"3{G}700{H}"
+    assert m["Taux de réalisation"] == f"97,4{P}"  # 3 700 / 3 800
+    # the masked variant: 3 people of L2 mask (linked suppression) every public cell, shown "s", never 0
+    at = run_page("heures", tiny_db(masked=True))
     at.selectbox(key="h_dim").select("public").run()
     open_tables(at, "h-dim")
     assert not at.exception
     table = next(df for df in frames(at) if "Participants" in df.columns and
-                 "Résident d'un QPV" not in df["Valeur"].tolist() and
-                 "Travailleur handicapé (RQTH)" in df["Valeur"].tolist())
-    rqth = table[table["Valeur"] == "Travailleur handicapé (RQTH)"].iloc[0]
-    ass = table[table["Valeur"] == "Bénéficiaire de l'ASS"].iloc[0]
-    assert rqth["Participants"] == "s" and rqth["Heures réalisées"] == "s"
-    assert ass["Participants"] == "s"  # secondary masking, never 0
-    assert "0" not in (rqth["Participants"], rqth["Heures réalisées"])
+                 "Demandeur d'emploi de longue durée" in df["Valeur"].tolist())
+    deld = table[table["Valeur"] == "Demandeur d'emploi de longue durée"].iloc[0]
+    assert deld["Participants"] == "s" and deld["Heures réalisées"] == "s"
+    assert "0" not in (deld["Participants"], deld["Heures réalisées"])
+    assert metrics(at)["Heures réalisées"] == f"5{G}350{H}"  # the total stays: 5 050 + 3 x 100
     assert any("valeur masquée" in c.value for c in at.caption)
     assert any("ne s'additionnent pas" in c.value for c in at.caption)
-    m = metrics(run_page("heures", stub_db(), query=DEP59))
-    assert m["Heures réalisées"] == f"60{G}000{H}"
-    assert m["Taux de réalisation"] == f"150,0{P}"  # 60 000 / 40 000
 
 
 def test_publics_figures():
-    m = metrics(run_page("publics", stub_db()))
-    assert m["Participants"] == "300"
-    assert m["Femmes"] == f"18,0{P}"
-    assert m["Parcours mutualisés"] == f"25,0{P}"
-    assert metrics(run_page("publics", stub_db(), query=DEP59))["Participants"] == "150"
+    m = metrics(run_page("publics", tiny_db()))
+    assert m["Participants"] == "40"
+    assert m["Femmes"] == f"12,5{P}"  # block W: 5 / 40
+    assert m["Parcours mutualisés"] == f"0,0{P}"  # one line, one employer per person
+    assert metrics(run_page("publics", tiny_db(), query=DEP59))["Participants"] == "30"
 
 
 def test_sorties_rate_interval_and_masked_breakdown():
-    at = run_page("sorties", stub_db())
+    at = run_page("sorties", tiny_db())
     m = metrics(at)
-    assert m["Taux de sortie dynamique"] == f"43,3{P}"
-    assert m["Situation inconnue"] == "20"
-    assert any(f"[36,2{P} ; 50,7{P}]" in c.value for c in at.caption)
+    assert m["Taux de sortie dynamique"] == f"66,7{P}"  # 20 / 30
+    assert m["Situation inconnue"] == "5"  # block B
+    # Wilson, 20 / 30, z = 1,96: (p + z²/2n) / (1 + z²/n) = 0,648 -/+ 0,160
+    assert any(f"[48,8{P} ; 80,8{P}]" in c.value for c in at.caption)
     at.selectbox(key="s_dim").select("gender").run()
     open_tables(at, "s-dim")
     assert not at.exception
     table = next(df for df in frames(at) if "Femmes" in df["Valeur"].tolist())
-    assert table[table["Valeur"] == "Femmes"].iloc[0]["Taux de sortie dynamique"] == "s"
-    m = metrics(run_page("sorties", stub_db(), query=DEP59))
-    assert m["Taux de sortie dynamique"] == f"50,0{P}"
-    assert m["Situation inconnue"] == "10"
+    assert table[table["Valeur"] == "Femmes"].iloc[0]["Taux de sortie dynamique"] == f"100,0{P}"  # W: 5 / 5
+    m = metrics(run_page("sorties", tiny_db(), query=DEP59))
+    assert m["Taux de sortie dynamique"] == f"75,0{P}"  # 15 / 20
+    assert m["Situation inconnue"] == "5"
+    # the masked variant: the exits are masked with the 3 people of L2
+    at = run_page("sorties", tiny_db(masked=True))
+    assert not at.exception
+    assert metrics(at).get("Taux de sortie dynamique", "s") == "s"
 
 
 def test_territoires_table_of_the_map():
-    c = cells(open_tables(run_page("territoires", stub_db()), "t-map"))
-    assert f"20,0{P}" in c  # Nord: 60 clauses / 300 known
-    assert f"13,3{P}" in c  # Pas-de-Calais: 20 / 150
+    c = cells(open_tables(run_page("territoires", tiny_db()), "t-map"))
+    assert f"50,0{P}" in c  # Nord: 5 clauses / 10 known
+    assert f"60,0{P}" in c  # Pas-de-Calais: 3 / 5
 
 
 def test_territoires_hours_per_1000_inhabitants_from_the_population_mart():
-    at = run_page("territoires", stub_db())
+    at = run_page("territoires", tiny_db())
     at.selectbox(key="t_ind").select("hours_per_1000").run()
     c = cells(open_tables(at, "t-map"))
     assert not at.exception
-    assert "23,1" in c  # Nord: 60 000 h / 2 600 000 inhabitants x 1 000
-    assert "40,0" in c  # Pas-de-Calais: 60 000 h / 1 500 000 x 1 000
+    assert "1,4" in c  # Nord: 3 700 h / 2 604 361 inhabitants (data/reference) x 1 000
+    assert "0,9" in c  # Pas-de-Calais: 1 350 h / 1 468 018 x 1 000
 
 
 def test_bailleurs_position_against_the_region():
-    at = open_tables(run_page("bailleurs", stub_db()), "b-dist")
+    at = open_tables(run_page("bailleurs", tiny_db()), "b-dist")
     pos = next(df for df in frames(at) if "Médiane régionale" in df.columns)
     row = pos[pos["Indicateur"] == "Heures réalisées par million d'euros"].iloc[0]
     assert row["Bailleur"] == f"2{G}000"
@@ -142,7 +150,7 @@ def test_bailleurs_position_against_the_region():
 
 
 def test_objectifs_and_calculateur():
-    at = run_page("objectifs", stub_db())
+    at = run_page("objectifs", tiny_db())
     m = metrics(at)
     # each floor on its own: investment 8 500 / 160 000 = 5,3 % (floor 5 %), GUP not computable
     assert m["Investissement : part des heures allant aux résidents QPV (plancher 5 %)"] == f"5,3{P}"
@@ -153,14 +161,14 @@ def test_objectifs_and_calculateur():
     assert "2 avec celui du marché DECP lié" in t  # where the amounts come from
     assert "Plancher ANRU (heures QPV)" not in m  # the combined "0 h" floor is gone
     assert m["Avancement"] == f"40,0{P}"
-    m = metrics(run_page("calculateur", stub_db()))
+    m = metrics(run_page("calculateur", tiny_db()))
     # painting: 1 000 000 x 70 % x 5 % / 30 = 1 166,7 h
     assert m["Heures d'insertion"] == f"1{G}167{H}"
     assert m["Réalisé en région"] == f"1{G}400{H}"
 
 
 def test_qualite_reconciliation_and_matching():
-    m = metrics(run_page("qualite", stub_db()))
+    m = metrics(run_page("qualite", tiny_db()))
     assert m["Lus"] == f"1{G}500"
     assert m["Chargés"] == f"1{G}440"
     assert m["Rejetés"] == "40"
@@ -172,7 +180,7 @@ def test_report_html_is_french_and_keeps_masks():
 
     import pandas as pd
 
-    con = duckdb.connect(str(stub_db()), read_only=True)
+    con = duckdb.connect(str(tiny_db()), read_only=True)
     q = lambda sql: con.execute(sql).df()  # noqa: E731
     doc = report.render(
         title="Comité", scope="Périmètre : test", info={"data_label": "données de démonstration"},
@@ -210,7 +218,7 @@ def test_missing_database_explains_how_to_build_it(tmp_path):
 
 
 def test_empty_state_when_filters_match_nothing():
-    at = run_page("heures", stub_db(), query={"dep": "62 Pas-de-Calais"})  # no 62 variant in the stub
+    at = run_page("heures", tiny_db(), query={"dep": "62 Pas-de-Calais"})  # no 62 variant in the stub
     assert not at.exception
     assert any("Aucune donnée pour ces filtres" in i.value for i in at.info)
 
@@ -290,7 +298,7 @@ def _plotly_values(v) -> list:
 
 
 def test_objectifs_burnup_of_the_sidebar_landlord():
-    at = run_page("objectifs", stub_db(), query={"bailleur": "Habitat du Nord (fictif)"})
+    at = run_page("objectifs", tiny_db(), query={"bailleur": "Habitat du Nord (fictif)"})
     assert not at.exception, [e.value for e in at.exception]
     m = metrics(at)
     assert m["Situation"] == "En retard"
@@ -310,12 +318,12 @@ def test_objectifs_burnup_of_the_sidebar_landlord():
 
 
 def test_objectifs_burnup_masked_and_without_landlord():
-    at = run_page("objectifs", stub_db(), query={"bailleur": "Logis de la Côte (fictif)"})
+    at = run_page("objectifs", tiny_db(), query={"bailleur": "Logis de la Côte (fictif)"})
     t = texts(at)
     assert "Heures réalisées : **s**" in t and "secret statistique" in t
     assert "Situation" not in metrics(at)
     # no landlord chosen: a prompt and a picker that sets the sidebar's filter
-    at = run_page("objectifs", stub_db())
+    at = run_page("objectifs", tiny_db())
     assert any("Choisissez un bailleur" in i.value for i in at.info)
     at.selectbox(key="o_landlord").set_value("11111111111111").run()
     assert at.selectbox(key="bailleur").value == "11111111111111"
@@ -323,7 +331,7 @@ def test_objectifs_burnup_masked_and_without_landlord():
 
 
 def test_bailleurs_picker_and_sidebar_are_one_state():
-    at = run_page("bailleurs", stub_db(), query={"bailleur": "Logis de la Côte (fictif)"})
+    at = run_page("bailleurs", tiny_db(), query={"bailleur": "Logis de la Côte (fictif)"})
     assert at.selectbox(key="b_viewer").value == "22222222222222"
     # the page's picker sets the sidebar's filter ...
     at.selectbox(key="b_viewer").set_value("11111111111111").run()
@@ -338,7 +346,7 @@ def test_bailleurs_picker_and_sidebar_are_one_state():
 def test_bailleurs_trend_axis_starts_at_zero_with_one_decimal():
     import json
 
-    at = run_page("bailleurs", stub_db(), query={"bailleur": "Habitat du Nord (fictif)"})
+    at = run_page("bailleurs", tiny_db(), query={"bailleur": "Habitat du Nord (fictif)"})
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     trend = next(f for f in figs if f["layout"].get("yaxis", {}).get("title", {}).get("text") == "Marchés avec clause")
     y = trend["layout"]["yaxis"]
@@ -354,7 +362,7 @@ def test_objectifs_for_a_committee_of_territories_keeps_its_floors(monkeypatch):
 
     monkeypatch.setattr(access, "resolve", lambda info, known, **kw: access.Scope(
         role="comite", territories=("59",), source="test"))
-    at = run_page("objectifs", stub_db(), query=DEP59)
+    at = run_page("objectifs", tiny_db(), query=DEP59)
     assert not at.exception, [e.value for e in at.exception]
     assert any("La trajectoire porte sur une opération ou un bailleur" in i.value for i in at.info)
     assert metrics(at)["Investissement : part des heures allant aux résidents QPV (plancher 5 %)"] == f"5,3{P}"

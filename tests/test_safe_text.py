@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import report, text
-from tests.dashboard_apptest import PAGES, metrics, restore_db_env, run_page, stub_db  # noqa: F401
+from tests.dashboard_apptest import PAGES, metrics, restore_db_env, run_page, tiny_db  # noqa: F401
 from tests.stub_marts import LANDLORD_1
 
 EVIL = ('![x](http://evil.example/x.png) <img src="http://evil.example/y.png"> '
@@ -44,7 +44,7 @@ EPCI = hostile("Métropole")
 def hostile_db() -> Path:
     """The stub database with every name, label, file name and reason replaced by markup."""
     path = Path(tempfile.mkdtemp(prefix="obs-hostile-")) / "hostile.duckdb"
-    shutil.copy(stub_db(), path)
+    shutil.copy(tiny_db(), path)
     con = duckdb.connect(str(path))
     q = lambda s: "'" + s.replace("'", "''") + "'"  # noqa: E731
     con.execute(f"update _stub_options set label = {q(LANDLORD)} where filter = 'landlord' and value = '{LANDLORD_1}'")
@@ -343,7 +343,7 @@ def _notes(at) -> list[str]:
 
 
 def test_unknown_departement_in_the_url_is_said_not_silently_dropped():
-    at = run_page("accueil", stub_db(), query={"dep": "99"})
+    at = run_page("accueil", tiny_db(), query={"dep": "99"})
     assert not at.exception
     assert _notes(at) == ["Filtre ignoré : département « 99 » inconnu ; ce filtre de l'adresse de la page "
                           "n'est pas appliqué."]
@@ -352,7 +352,7 @@ def test_unknown_departement_in_the_url_is_said_not_silently_dropped():
 
 
 def test_ignored_url_filter_note_follows_pages_until_the_filter_is_set():
-    at = run_page("accueil", stub_db(), query={"operation": "OP9", "annee_min": "1990"})
+    at = run_page("accueil", tiny_db(), query={"operation": "OP9", "annee_min": "1990"})
     notes = _notes(at)
     assert len(notes) == 2
     assert "année de début « 1990 » absente des données (2019 à 2025)" in notes[0]
@@ -365,15 +365,15 @@ def test_ignored_url_filter_note_follows_pages_until_the_filter_is_set():
 
 
 def test_url_filter_written_as_a_code_names_the_expected_label():
-    at = run_page("accueil", stub_db(), query={"dep": "59"})
+    at = run_page("accueil", tiny_db(), query={"dep": "59"})
     assert _notes(at) == ["Filtre ignoré : département « 59 » écrit sous forme de code : l'adresse attend le "
                           "libellé « 59 Nord » ; ce filtre de l'adresse de la page n'est pas appliqué."]
 
 
 def test_valid_url_filter_gives_no_note_and_hostile_url_value_is_escaped():
-    at = run_page("accueil", stub_db(), query={"dep": "59 Nord", "annee_min": "2024"})
+    at = run_page("accueil", tiny_db(), query={"dep": "59 Nord", "annee_min": "2024"})
     assert _notes(at) == []
-    at = run_page("accueil", stub_db(), query={"bailleur": EVIL})
+    at = run_page("accueil", tiny_db(), query={"bailleur": EVIL})
     notes = _notes(at)
     assert len(notes) == 1 and "bailleur social « " in notes[0]
     assert_no_markup(notes, "URL note")
@@ -386,7 +386,7 @@ def _url_notes(at) -> list[str]:
 
 def test_url_parameter_that_no_filter_reads_is_said():
     # before: ?annee=2023 (the filter is annee_min / annee_max) showed every year without a word
-    at = run_page("accueil", stub_db(), query={"annee": "2023", "departement": "59 Nord"})
+    at = run_page("accueil", tiny_db(), query={"annee": "2023", "departement": "59 Nord"})
     notes = _url_notes(at)
     assert [n.split(" n'est pas")[0] for n in notes] == [
         "Paramètre d'adresse ignoré : « annee »", "Paramètre d'adresse ignoré : « departement »"]
@@ -395,7 +395,7 @@ def test_url_parameter_that_no_filter_reads_is_said():
 
 def test_filter_given_twice_in_the_url_says_which_value_is_applied():
     # before: ?dep=59 Nord&dep=62 Pas-de-Calais applied 62 and dropped 59 without a word
-    at = run_page("accueil", stub_db(), query={"dep": ["59 Nord", "62 Pas-de-Calais"]})
+    at = run_page("accueil", tiny_db(), query={"dep": ["59 Nord", "62 Pas-de-Calais"]})
     notes = _url_notes(at)
     assert notes == ["Filtre département donné 2 fois dans l'adresse : seule la dernière valeur "
                      "(« 62 Pas-de-Calais ») est appliquée, les autres sont ignorées (une seule valeur par filtre)."]
@@ -403,11 +403,11 @@ def test_filter_given_twice_in_the_url_says_which_value_is_applied():
 
 def test_feminine_filter_written_as_a_code_agrees():
     # before: « intercommunalité « 200093201 » écrit sous forme de code » (intercommunalité is feminine)
-    at = run_page("accueil", stub_db(), query={"epci": "200093201"})
+    at = run_page("accueil", tiny_db(), query={"epci": "200093201"})
     assert [n.split(" : l'adresse")[0] for n in _notes(at)] == [
         "Filtre ignoré : intercommunalité (EPCI) « 200093201 » écrite sous forme de code"]
     # an operation by its code is the link of its fiche (issue 11): applied, no note
-    at = run_page("accueil", stub_db(), query={"operation": "OP1"})
+    at = run_page("accueil", tiny_db(), query={"operation": "OP1"})
     assert _notes(at) == [] and at.selectbox(key="operation").value == "OP1"
 
 
