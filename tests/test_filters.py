@@ -37,17 +37,17 @@ def test_url_query_string_sets_the_filter():
     at = run_page("accueil", tiny_db(), query={"dep": "59 Nord"})
     assert not at.exception
     assert at.selectbox(key="dep").value == "59"
-    # département 59 in the stub: 75 of 300 known contracts -> 25,0 %
-    assert metrics(at)["Considération sociale"] == "25,0\u00a0%"
+    # département 59 in the tiny build (tests/tiny_build.py): 7 of 10 known contracts -> 70,0 %
+    assert metrics(at)["Considération sociale"] == "70,0\u00a0%"
 
 
 def test_changing_a_filter_updates_the_figures():
     # (the browser writes the URL; tests/test_browser.py checks it)
     at = run_page("accueil", tiny_db())
-    assert metrics(at)["Considération sociale"] == "22,2\u00a0%"  # 100 / 450
+    assert metrics(at)["Considération sociale"] == "66,7\u00a0%"  # 10 / 15
     at.selectbox(key="dep").select("59").run()
     assert not at.exception
-    assert metrics(at)["Considération sociale"] == "25,0\u00a0%"
+    assert metrics(at)["Considération sociale"] == "70,0\u00a0%"  # 7 / 10
 
 
 def test_filter_is_kept_when_switching_page():
@@ -55,8 +55,8 @@ def test_filter_is_kept_when_switching_page():
     at.switch_page("pages/heures.py").run()
     assert not at.exception
     assert at.selectbox(key="dep").value == "59"
-    # département 59: 60 000 h worked
-    assert metrics(at)["Heures réalisées"] == "60\u202f000\u00a0h"
+    # département 59: 3 700 h worked (blocks A to E)
+    assert metrics(at)["Heures réalisées"] == "3\u202f700\u00a0h"
 
 
 def test_filters_a_mart_does_not_take_are_named():

@@ -19,7 +19,7 @@ def _map_spec(at) -> dict:
 
 
 def test_the_map_sends_each_outline_once(monkeypatch):
-    # stub: hours by operation département, Nord and Pas-de-Calais only; the region has 5
+    # tiny build: hours in Nord and Pas-de-Calais only; the region has 5 départements
     monkeypatch.setenv("OBSERVATOIRE_RUN_LOG", "")
     at = run_page("territoires", tiny_db())
     at.selectbox(key="t_ind").set_value("hours_worked").run()

@@ -103,7 +103,7 @@ def test_breakdown_of_people_pages_round_trip(page, key):
 def test_search_text_round_trip():
     at = run_page("accueil", tiny_db())
     _ok(at)
-    # the stub has no mart_search: no box; the search module's own tests use a real fixture
+    # the search box of the tiny build; the search module's own fixture has the words searched
     from tests.test_search import search_db
 
     at = run_page("accueil", search_db(), query={"recherche": "clair foyer"})
