@@ -435,3 +435,19 @@ def test_sector_breakdown_shows_the_real_sector_codes_labels():
     # works: 10 known (L1 x 3, L4, C1-25-04, L3 x 2, L5, L2 x 2), 7 with a social consideration (all
     # but L1-25-04, L3-25-02, L2-25-02)
     assert f"70,0{P}" in c
+
+
+def test_one_demo_and_one_tiny_build_per_session(monkeypatch):
+    # before: tests/test_codes.py imported `dashboard_apptest` (tests/ on sys.path), a second module
+    # with its own caches next to `tests.dashboard_apptest`: the demo was generated and built twice
+    import sys
+    from pathlib import Path
+
+    from tests import dashboard_apptest
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    monkeypatch.delitem(sys.modules, "dashboard_apptest", raising=False)
+    import dashboard_apptest as bare
+
+    assert bare is dashboard_apptest and bare.demo_build is dashboard_apptest.demo_build
+    assert bare.tiny_db is tb.tiny_db and tiny_db() == tb.tiny_db()
