@@ -1,4 +1,4 @@
-"""Helpers for the dashboard's AppTests: the stub database and a page runner."""
+"""Helpers for the dashboard's AppTests: a page runner, the tiny real build (tests/tiny_build.py) and the demo build."""
 from __future__ import annotations
 
 import functools
@@ -9,18 +9,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.stub_marts import build_stub_db
+from tests.tiny_build import tiny_db  # noqa: F401  (the page tests' database, re-exported)
+
+if __name__ == "dashboard_apptest":   # imported without its package (tests/ on sys.path): one module,
+    import sys                        # so one cache, and the demo and tiny builds are made once a session
+    from tests import dashboard_apptest as _the_module
+    sys.modules[__name__] = _the_module
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGES = ["accueil", "marches_clauses", "heures", "publics", "sorties", "territoires", "bailleurs", "objectifs",
          "rapport", "calculateur", "qualite", "methode", "acheteur", "operation"]
-
-
-@functools.lru_cache(maxsize=None)
-def stub_db() -> Path:
-    """The stub database, built once per test process."""
-    return build_stub_db(Path(tempfile.mkdtemp(prefix="obs-stub-")) / "stub.duckdb")
 
 
 def run_page(page: str, db: Path | str, query: dict | None = None, timeout: float = 60) -> AppTest:

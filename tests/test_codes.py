@@ -154,7 +154,7 @@ def test_qpv_and_tenant_rows_are_oui_non_from_the_marts():
 
 @pytest.fixture(scope="module")
 def demo():
-    from dashboard_apptest import demo_db
+    from tests.dashboard_apptest import demo_db
 
     return demo_db()
 
@@ -287,7 +287,7 @@ def test_readers_produce_only_codes_of_the_table():
 # --- English never reaches a user ------------------------------------------------------------------
 
 def _run(page: str, db, query=None):
-    from dashboard_apptest import run_page
+    from tests.dashboard_apptest import run_page
 
     at = run_page(page, db, query)
     assert not at.exception, at.exception
@@ -295,9 +295,9 @@ def _run(page: str, db, query=None):
 
 
 def test_methode_glossary_and_settings_are_french():
-    from dashboard_apptest import frames, stub_db
+    from tests.dashboard_apptest import frames, tiny_db
 
-    at = _run("methode", stub_db())
+    at = _run("methode", tiny_db())
     shown = set()
     for df in frames(at):
         shown |= set(map(str, df.columns))
@@ -312,14 +312,14 @@ def test_methode_glossary_and_settings_are_french():
 
 def test_download_file_names_are_french(monkeypatch):
     from dashboard import ui
-    from dashboard_apptest import open_tables, run_page, stub_db
+    from tests.dashboard_apptest import open_tables, run_page, tiny_db
 
     names: list[str] = []
     monkeypatch.setattr(ui, "downloads", lambda export, name, key, columns=None: names.append(ui.slug(name)))
-    at = run_page("heures", stub_db())
+    at = run_page("heures", tiny_db())
     at.selectbox(key="h_dim").select("trade").run()
     open_tables(at, "h-dim")
-    at = run_page("territoires", stub_db())
+    at = run_page("territoires", tiny_db())
     open_tables(at, "t-map")
     assert not at.exception
     # before: heures-par-trade, carte-clause_share-departement
@@ -331,11 +331,11 @@ def test_download_file_names_are_french(monkeypatch):
 
 def test_charts_have_no_english_toolbar():
     from dashboard import ui
-    from dashboard_apptest import stub_db
+    from tests.dashboard_apptest import tiny_db
 
     # before: config {"locale": "fr"}, a locale Streamlit's Plotly bundle does not hold: English tooltips
     assert ui.PLOTLY_CONFIG["displayModeBar"] is False
-    at = _run("heures", stub_db())
+    at = _run("heures", tiny_db())
     charts = at.get("plotly_chart")
     assert charts
     for chart in charts:

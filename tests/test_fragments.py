@@ -14,7 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
-from tests.dashboard_apptest import run_page, stub_db
+from tests.dashboard_apptest import run_page, tiny_db
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def _bars(at) -> list[list]:
 
 
 def test_marches_clauses_blocks_are_fragments_and_the_page_settings_are_not(fragment_of):
-    at = run_page("marches_clauses", stub_db())
+    at = run_page("marches_clauses", tiny_db())
     assert not at.exception, [e.value for e in at.exception]
     breakdown, contracts = fragment_of["mc_dim"], fragment_of["mc_search"]
     assert breakdown and contracts and breakdown != contracts  # two fragments: each reruns alone
@@ -62,7 +62,7 @@ def test_marches_clauses_blocks_are_fragments_and_the_page_settings_are_not(frag
 
 
 def test_ventiler_par_still_changes_the_breakdown_and_the_url():
-    at = run_page("marches_clauses", stub_db())
+    at = run_page("marches_clauses", tiny_db())
     # stub breakdown by buyer type: communes 40 / 300 = 13,3 %, landlords 60 / 150 = 40,0 %: ascending
     assert _bars(at) == [["Commune", "Bailleur social"]]
     at.selectbox(key="mc_dim").select("departement").run()
@@ -73,7 +73,7 @@ def test_ventiler_par_still_changes_the_breakdown_and_the_url():
 
 
 def test_the_contract_list_keeps_its_settings_in_the_url():
-    at = run_page("marches_clauses", stub_db())
+    at = run_page("marches_clauses", tiny_db())
     at.selectbox(key="mc_status").select("reserved").run()
     at.text_input(key="mc_search").input("voirie").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -82,7 +82,7 @@ def test_the_contract_list_keeps_its_settings_in_the_url():
 
 
 def test_the_indicator_of_bailleurs_is_in_the_distribution_fragment_and_changes_it(fragment_of):
-    at = run_page("bailleurs", stub_db(), query={"bailleur": "Habitat du Nord (fictif)"})
+    at = run_page("bailleurs", tiny_db(), query={"bailleur": "Habitat du Nord (fictif)"})
     assert not at.exception
     assert fragment_of["b_ind"] and fragment_of["b_scope"] == fragment_of["b_ind"]
     assert fragment_of["b_viewer"] is None  # the landlord itself: the whole page

@@ -42,7 +42,7 @@ def test_a_filter_change_is_split_around_its_script_run():
 def _tiny_app(tmp_path, env=None):
     from pipelines.bench.pages import start_app
     from tests.decp_helpers import marche_2022
-    from tests.tiny_build import build, decp_file
+    from tests.served_build import build, decp_file
 
     # two contracts in two départements (Arras 62041, Lille 59350): the sidebar offers « Tous » and both
     decp = decp_file(tmp_path / "decp", "decp.json", [
@@ -96,7 +96,7 @@ def test_the_ws_client_runs_a_short_load_phase_with_finished_reruns_and_no_error
     change filters, the server's run log has their reruns, no error."""
     from pipelines.bench.load import bench
     from tests.decp_helpers import marche_2022
-    from tests.tiny_build import build, decp_file
+    from tests.served_build import build, decp_file
 
     decp = decp_file(tmp_path / "decp", "decp.json", [marche_2022()])
     db = tmp_path / "observatoire.duckdb"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import glossary, ui
-from tests.dashboard_apptest import frames, open_tables, restore_db_env, run_page, stub_db  # noqa: F401
+from tests.dashboard_apptest import frames, open_tables, restore_db_env, run_page, tiny_db  # noqa: F401
 
 
 @pytest.fixture()
@@ -37,7 +37,7 @@ CASES = [
 
 @pytest.mark.parametrize("page,charts,key,other", CASES, ids=[c[0] for c in CASES])
 def test_a_rerun_with_the_same_filters_builds_no_figure(prepared, page, charts, key, other):
-    at = run_page(page, stub_db())
+    at = run_page(page, tiny_db())
     assert not at.exception
     assert sorted(prepared) == sorted(charts)  # every chart of the page goes through ui.figure
     assert len(at.get("plotly_chart")) == len(charts)
@@ -53,7 +53,7 @@ def test_a_rerun_with_the_same_filters_builds_no_figure(prepared, page, charts, 
 
 
 def test_the_breakdown_block_reruns_to_the_right_content_and_url():
-    at = run_page("publics", stub_db())
+    at = run_page("publics", tiny_db())
     assert at.selectbox(key="p_dim").value == "gender"  # the default: the second dimension
     at.selectbox(key="p_dim").set_value("residence_epci").run()
     assert not at.exception
@@ -66,7 +66,7 @@ def test_the_breakdown_block_reruns_to_the_right_content_and_url():
 
 
 def test_heures_table_total_row_is_the_marts():
-    at = run_page("heures", stub_db())
+    at = run_page("heures", tiny_db())
     at.selectbox(key="h_dim").set_value("public").run()
     open_tables(at, "h-dim")
     table = next(df for df in frames(at) if "Heures réalisées" in df.columns and "Total" in df["Valeur"].tolist())
@@ -75,7 +75,7 @@ def test_heures_table_total_row_is_the_marts():
 
 
 def test_qualite_status_list_and_summaries():
-    at = run_page("qualite", stub_db())
+    at = run_page("qualite", tiny_db())
     assert not at.exception
     captions = [c.value for c in at.caption]
     # stub rejects: SIRET invalide 20, date impossible 10, heures négatives 10 (40 in all)
@@ -88,7 +88,7 @@ def test_qualite_status_list_and_summaries():
 
 
 def test_accueil_files_per_kind_from_the_mart():
-    at = run_page("accueil", stub_db())
+    at = run_page("accueil", tiny_db())
     table = next(df for df in frames(at) if "Type de fichier" in df.columns)
     # stub ingest log: one DECP file (1 000 read, 950 loaded, 30 rejected), one clause file (500, 490, 10)
     assert table["Fichiers"].tolist() == ["1", "1"]
@@ -97,7 +97,7 @@ def test_accueil_files_per_kind_from_the_mart():
 
 
 def test_methode_list_choice():
-    at = run_page("methode", stub_db())
+    at = run_page("methode", tiny_db())
     kinds = list(glossary.GLOSSARY)
     at.selectbox(key="m_kind").set_value(kinds[-1]).run()
     assert not at.exception

@@ -14,7 +14,7 @@ import pytest
 
 from pipelines.bench.pages import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app, wait_rendered, wait_rerun
 from tests.decp_helpers import marche_2022
-from tests.tiny_build import build as _build, decp_file
+from tests.served_build import build as _build, decp_file
 
 FOOTER = "Base construite le"
 

@@ -9,7 +9,7 @@ import pandas as pd
 from dashboard import formatting as fmt
 from dashboard import runlog, ui
 from dashboard.tables import Col
-from tests.dashboard_apptest import run_page, stub_db
+from tests.dashboard_apptest import run_page, tiny_db
 
 
 def _map_spec(at) -> dict:
@@ -19,9 +19,9 @@ def _map_spec(at) -> dict:
 
 
 def test_the_map_sends_each_outline_once(monkeypatch):
-    # stub: hours by operation département, Nord and Pas-de-Calais only; the region has 5
+    # tiny build: hours in Nord and Pas-de-Calais only; the region has 5 départements
     monkeypatch.setenv("OBSERVATOIRE_RUN_LOG", "")
-    at = run_page("territoires", stub_db())
+    at = run_page("territoires", tiny_db())
     at.selectbox(key="t_ind").set_value("hours_worked").run()
     assert not at.exception
     traces = _map_spec(at)["data"]
@@ -83,10 +83,10 @@ def test_a_figure_is_built_escaped_and_styled_once_per_data():
 def test_the_run_log_records_each_script_run_only_when_asked(tmp_path, monkeypatch):
     log = tmp_path / "runs.jsonl"
     monkeypatch.setenv("OBSERVATOIRE_RUN_LOG", "")
-    run_page("methode", stub_db())
+    run_page("methode", tiny_db())
     assert not log.exists()
     monkeypatch.setenv("OBSERVATOIRE_RUN_LOG", str(log))
-    at = run_page("methode", stub_db())  # first run (home page), then the switch to Méthode
+    at = run_page("methode", tiny_db())  # first run (home page), then the switch to Méthode
     at.run()
     runs = runlog.read(log)
     assert [r["page"] for r in runs] == ["", "methode", "methode"]  # "": the home page
@@ -119,7 +119,7 @@ import pytest  # noqa: E402
 ])
 def test_a_second_rerun_with_the_same_filters_builds_no_figure(monkeypatch, page, query, n_charts):
     monkeypatch.setenv("OBSERVATOIRE_RUN_LOG", "")
-    at = run_page(page, stub_db(), query=query)
+    at = run_page(page, tiny_db(), query=query)
     assert not at.exception, [e.value for e in at.exception]
     built = _count_figures(monkeypatch)
     at.run()  # same filters: every figure comes from ui.figure's cache, escaped and styled

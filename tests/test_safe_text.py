@@ -1,7 +1,8 @@
 """Data shown safely (issue 9): text from files is rendered as text on every page.
 
 Buyer, operation and target names, file names and reject reasons are written as Markdown links,
-images, colours, LaTeX and HTML in a copy of the stub database; every page is run in AppTest and
+images, colours, LaTeX and HTML in the base tables of a copy of the tiny real build
+(tests/tiny_build.py), whose SQL layer is then made again; every page is run in AppTest and
 no Markdown-rendering element nor Plotly label may hold that markup unescaped, while the names
 themselves are still shown. Unit tests of dashboard/text.py, of the committee report's escaping,
 and of the URL filter values that are not options (the page says which filter was ignored).
@@ -12,18 +13,16 @@ import datetime as dt
 import functools
 import json
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
 from dashboard import report, text
-from tests.dashboard_apptest import PAGES, metrics, restore_db_env, run_page, stub_db  # noqa: F401
-from tests.stub_marts import LANDLORD_1
+from tests.dashboard_apptest import PAGES, metrics, restore_db_env, run_page, tiny_db  # noqa: F401
+from tests import tiny_build as tb
 
 EVIL = ('![x](http://evil.example/x.png) <img src="http://evil.example/y.png"> '
         '<a href="http://evil.example/">lien</a> :red[rouge] $x^2$ [clic](http://evil.example/)')
@@ -42,43 +41,37 @@ EPCI = hostile("Métropole")
 
 @functools.lru_cache(maxsize=None)
 def hostile_db() -> Path:
-    """The stub database with every name, label, file name and reason replaced by markup."""
+    """The tiny build with L1's name, its operation, the Métropole's EPCI name, the targets' labels,
+    a file name, a reject reason and the data label replaced by markup in the base tables (a failed
+    file added to the log), then its SQL layer made again: the marts carry the markup as data."""
+    from pipelines import sql_layer
+
     path = Path(tempfile.mkdtemp(prefix="obs-hostile-")) / "hostile.duckdb"
-    shutil.copy(stub_db(), path)
-    con = duckdb.connect(str(path))
-    q = lambda s: "'" + s.replace("'", "''") + "'"  # noqa: E731
-    con.execute(f"update _stub_options set label = {q(LANDLORD)} where filter = 'landlord' and value = '{LANDLORD_1}'")
-    con.execute(f"update _stub_options set label = {q(OPERATION)} where filter = 'operation'")
-    con.execute(f"update _stub_options set label = {q(EPCI)} where filter = 'epci' and value = '200093201'")
-    con.execute(f"update _stub_mart_contract_share set label = {q(EPCI)} where value = '200093201'")
-    con.execute(f"update _stub_mart_contract_share set label = {q(LANDLORD)} where value = '{LANDLORD_1}'")
-    con.execute(f"update _stub_mart_hours set label = {q(EPCI)} where value = '200093201'")
-    con.execute(f"update _stub_mart_participants set label = {q(EPCI)} where value = '200093201'")
-    con.execute(f"update _stub_mart_landlord_benchmark set landlord_label = {q(LANDLORD)} "
-                "where landlord_label = 'Habitat du Nord (fictif)'")
-    con.execute(f"update _stub_mart_targets set operation_name = {q(OPERATION)}, buyer_name = {q(LANDLORD)} "
-                "where not is_total")
-    con.execute(f"update _stub_mart_anru_floors set operation_name = {q(OPERATION)}, buyer_name = {q(LANDLORD)} "
-                "where not is_total")
-    con.execute(f"update _stub_mart_burnup_status set objective_label = {q(hostile('Objectif'))}")
-    con.execute(f"update _stub_mart_custom_targets set label = {q(hostile('Objectif'))}, "
-                f"scope_label = {q(LANDLORD)}")
-    con.execute(f"update _stub_mart_contract_list set buyer_name = {q(LANDLORD)}, object = {q(hostile('Objet'))}")
-    con.execute(f"update _stub_mart_declared_vs_executed set buyer_name = {q(LANDLORD)} where not is_total")
-    con.execute(f"""create or replace view mart_ingest_log as select * from (values
-        ({q(hostile('decp'))}, 'abc', 'decp', 'json', 1000, 950, 30, 15, 5, timestamp '2026-11-01 10:00:00',
-         timestamp '2026-11-01 10:00:05', 'warnings', {q(hostile('message'))}),
-        ({q(hostile('refus.csv'))}, 'def', 'clauses', 'csv', 0, 0, 0, 0, 0, timestamp '2026-11-01 10:00:06',
-         timestamp '2026-11-01 10:00:07', 'failed', {q('colonnes refusées : ' + EVIL)}))
-        t(source_file, sha256, kind, format, n_read, n_loaded, n_rejected, n_duplicates, n_out_of_region,
-          started_at, finished_at, status, message)""")
-    con.execute(f"""create or replace view mart_rejects_by_reason as select * from (values
-        ({q(hostile('decp'))}, 'acheteur.nom', {q('valeur « ' + EVIL + ' » inconnue')}, 20, [{q(EVIL)}], 4))
-        t(source_file, field, reason, n_rejects, examples, first_record_no)""")
-    con.execute(f"""create or replace view mart_build_info as select * from (values
-        ('built_at', '2026-11-01T10:00:08'), ('data_label', {q('données de démonstration ' + EVIL)}),
-        ('region_code', '32'), ('n_files', '2'), ('n_failed', '1'), ('app_version', 'test'),
-        ('setting.fte_hours', '1607'), ('setting.secrecy_threshold', '5')) t(key, value)""")
+    con = tb.copy_of_tiny(path)
+    con.execute("update buyers_register set buyer_name = ? where buyer_id = ?", [LANDLORD, tb.L1])
+    for table in ("contracts", "clause_hours", "clause_planned"):
+        con.execute(f"update {table} set buyer_name = ? where buyer_siret = ?", [LANDLORD, tb.L1])
+    for table in ("clause_hours", "clause_planned"):
+        con.execute(f"update {table} set operation_name = ? where operation_id = ?", [OPERATION, tb.OPA])
+    con.execute("update contracts set object = ? where buyer_siret = ?", [hostile("Objet"), tb.L1])
+    con.execute("update ref_epci set epci_name = ? where epci_code = '200093201'", [EPCI])
+    con.execute("update targets set label = ?", [hostile("Objectif")])
+    for table in ("ingest_log", "rejects", "contracts"):
+        con.execute(f"update {table} set source_file = ? where source_file = 'decp_2024_2025.json'",
+                    [hostile("decp")])
+    con.execute("update rejects set field = 'acheteur.nom', reason = ?", [f"valeur « {EVIL} » inconnue"])
+    con.execute("""insert into ingest_log (source_file, sha256, kind, format, n_read, n_loaded, n_rejected,
+                       n_duplicates, n_out_of_region, started_at, finished_at, status, message)
+                   values (?, 'def', 'clauses', 'csv', 0, 0, 0, 0, 0, timestamp '2026-11-01 10:00:06',
+                           timestamp '2026-11-01 10:00:07', 'failed', ?)""",
+                [hostile("refus.csv"), "colonnes refusées : " + EVIL])
+    con.execute("update build_info set value = ? where key = 'data_label'", ["données de démonstration " + EVIL])
+    con.execute("update build_info set value = '1' where key = 'n_failed'")
+    # made again from scratch: a materialized table made before one it reads would keep the old names
+    for obj in sql_layer.load_objects():
+        if obj.kind == "table":
+            con.execute(f"drop table if exists {obj.name}")
+    sql_layer.create_sql_layer(con)
     con.close()
     return path
 
@@ -159,7 +152,7 @@ def _shown(at) -> str:
 
 def test_accueil_scope_line_shows_the_landlord_name_as_text():
     at = run_hostile("accueil", query={"bailleur": LANDLORD})
-    assert at.selectbox(key="bailleur").value == LANDLORD_1
+    assert at.selectbox(key="bailleur").value == tb.L1[:9]
     assert_no_markup(markdown_texts(at), "accueil")
     assert f"bailleur social : {LANDLORD}" in _shown(at)
 
@@ -178,7 +171,7 @@ def test_objectifs_target_card_and_floor_chart_are_text():
     assert_no_markup(markdown_texts(at), "objectifs")
     assert hostile("Objectif") in _shown(at) and LANDLORD in _shown(at)
     labels = plotly_strings(at)
-    assert any("&lt;a href=" in s and s.startswith("Opération") for s in labels), labels
+    assert any("&lt;a href=" in s and "Opération ![x](http://evil.example/x.png) &lt;img" in s for s in labels), labels
 
 
 def test_qualite_failed_file_and_reject_reason_are_text():
@@ -344,19 +337,19 @@ def _notes(at) -> list[str]:
 
 
 def test_unknown_departement_in_the_url_is_said_not_silently_dropped():
-    at = run_page("accueil", stub_db(), query={"dep": "99"})
+    at = run_page("accueil", tiny_db(), query={"dep": "99"})
     assert not at.exception
     assert _notes(at) == ["Filtre ignoré : département « 99 » inconnu ; ce filtre de l'adresse de la page "
                           "n'est pas appliqué."]
     assert at.selectbox(key="dep").value == "__all__"
-    assert metrics(at)["Considération sociale"] == "22,2\u00a0%"  # the whole region, as the note says
+    assert metrics(at)["Considération sociale"] == "66,7\u00a0%"  # the whole region (10 / 15), as the note says
 
 
 def test_ignored_url_filter_note_follows_pages_until_the_filter_is_set():
-    at = run_page("accueil", stub_db(), query={"operation": "OP9", "annee_min": "1990"})
+    at = run_page("accueil", tiny_db(), query={"operation": "OP9", "annee_min": "1990"})
     notes = _notes(at)
     assert len(notes) == 2
-    assert "année de début « 1990 » absente des données (2019 à 2025)" in notes[0]
+    assert "année de début « 1990 » absente des données (2023 à 2025)" in notes[0]
     assert "opération « OP9 » inconnue" in notes[1]
     at.switch_page("pages/heures.py").run()
     assert len(_notes(at)) == 2  # said on the page the link opened and the next ones
@@ -368,14 +361,14 @@ def test_ignored_url_filter_note_follows_pages_until_the_filter_is_set():
 def test_url_filter_written_as_a_code_is_applied():
     # before: « département « 59 » écrit sous forme de code : l'adresse attend le libellé « 59 Nord » »
     # and the filter was not applied; the URL now holds codes (dashboard/filters.py)
-    at = run_page("accueil", stub_db(), query={"dep": "59"})
+    at = run_page("accueil", tiny_db(), query={"dep": "59"})
     assert _notes(at) == [] and at.selectbox(key="dep").value == "59"
 
 
 def test_valid_url_filter_gives_no_note_and_hostile_url_value_is_escaped():
-    at = run_page("accueil", stub_db(), query={"dep": "59 Nord", "annee_min": "2024"})
+    at = run_page("accueil", tiny_db(), query={"dep": "59 Nord", "annee_min": "2024"})
     assert _notes(at) == []
-    at = run_page("accueil", stub_db(), query={"bailleur": EVIL})
+    at = run_page("accueil", tiny_db(), query={"bailleur": EVIL})
     notes = _notes(at)
     assert len(notes) == 1 and "bailleur social « " in notes[0]
     assert_no_markup(notes, "URL note")
@@ -388,7 +381,7 @@ def _url_notes(at) -> list[str]:
 
 def test_url_parameter_that_no_filter_reads_is_said():
     # before: ?annee=2023 (the filter is annee_min / annee_max) showed every year without a word
-    at = run_page("accueil", stub_db(), query={"annee": "2023", "departement": "59 Nord"})
+    at = run_page("accueil", tiny_db(), query={"annee": "2023", "departement": "59 Nord"})
     notes = _url_notes(at)
     assert [n.split(" n'est pas")[0] for n in notes] == [
         "Paramètre d'adresse ignoré : « annee »", "Paramètre d'adresse ignoré : « departement »"]
@@ -397,20 +390,20 @@ def test_url_parameter_that_no_filter_reads_is_said():
 
 def test_filter_given_twice_in_the_url_says_which_value_is_applied():
     # before: ?dep=59 Nord&dep=62 Pas-de-Calais applied 62 and dropped 59 without a word
-    at = run_page("accueil", stub_db(), query={"dep": ["59 Nord", "62 Pas-de-Calais"]})
+    at = run_page("accueil", tiny_db(), query={"dep": ["59 Nord", "62 Pas-de-Calais"]})
     notes = _url_notes(at)
     assert notes == ["Filtre département donné 2 fois dans l'adresse : seule la dernière valeur "
                      "(« 62 Pas-de-Calais ») est appliquée, les autres sont ignorées (une seule valeur par filtre)."]
 
 
 def test_feminine_filter_unknown_agrees_and_a_code_is_applied():
-    at = run_page("accueil", stub_db(), query={"epci": "999999999"})
+    at = run_page("accueil", tiny_db(), query={"epci": "999999999"})
     assert [n.split(" ; ")[0] for n in _notes(at)] == [
         "Filtre ignoré : intercommunalité (EPCI) « 999999999 » inconnue"]
     # an EPCI and an operation by their codes: applied, no note
-    at = run_page("accueil", stub_db(), query={"epci": "200093201", "operation": "OP1"})
+    at = run_page("accueil", tiny_db(), query={"epci": "200093201", "operation": tb.OPA})
     assert _notes(at) == [] and at.selectbox(key="epci").value == "200093201"
-    assert at.selectbox(key="operation").value == "OP1"
+    assert at.selectbox(key="operation").value == tb.OPA
 
 
 def test_objectifs_burnup_explanation_is_text():

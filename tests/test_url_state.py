@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import urlstate
-from tests.dashboard_apptest import restore_db_env, run_page, stub_db  # noqa: F401
+from tests.dashboard_apptest import restore_db_env, run_page, tiny_db  # noqa: F401
 
 
 def _ok(at):
@@ -27,7 +27,7 @@ def test_code_of_maps_codes_and_old_labels():
 def test_marches_clauses_settings_from_codes():
     q = {"consideration": "clause", "mesure": "amount", "ventilation": "epci", "statut": "reserved",
          "recherche_marche": "voirie"}
-    at = run_page("marches_clauses", stub_db(), query=q)
+    at = run_page("marches_clauses", tiny_db(), query=q)
     _ok(at)
     assert at.segmented_control(key="mc_measure").value == "clause"
     assert at.segmented_control(key="mc_basis").value == "amount"
@@ -38,7 +38,7 @@ def test_marches_clauses_settings_from_codes():
 
 
 def test_old_label_urls_open_the_same_view_and_are_rewritten_as_codes():
-    at = run_page("marches_clauses", stub_db(), query={
+    at = run_page("marches_clauses", tiny_db(), query={
         "consideration": "Clause sociale", "mesure": "En montant", "ventilation": "Intercommunalité (EPCI)"})
     _ok(at)
     assert at.segmented_control(key="mc_measure").value == "clause"
@@ -50,7 +50,7 @@ def test_old_label_urls_open_the_same_view_and_are_rewritten_as_codes():
 
 
 def test_unknown_value_is_said_and_the_default_used():
-    at = run_page("marches_clauses", stub_db(), query={"mesure": "au doigt mouillé"})
+    at = run_page("marches_clauses", tiny_db(), query={"mesure": "au doigt mouillé"})
     _ok(at)
     assert at.segmented_control(key="mc_basis").value == "count"
     assert any("Réglage de l'adresse ignoré : « au doigt mouillé »" in c.value for c in at.caption)
@@ -58,7 +58,7 @@ def test_unknown_value_is_said_and_the_default_used():
 
 
 def test_a_change_is_written_to_the_url():
-    at = run_page("marches_clauses", stub_db())
+    at = run_page("marches_clauses", tiny_db())
     _ok(at)
     at.segmented_control(key="mc_basis").set_value("amount").run()
     at.selectbox(key="mc_dim").select("departement").run()
@@ -68,7 +68,7 @@ def test_a_change_is_written_to_the_url():
 
 
 def test_territoires_round_trip():
-    at = run_page("territoires", stub_db(), query={"echelle": "epci", "indicateur": "Heures d'insertion réalisées"})
+    at = run_page("territoires", tiny_db(), query={"echelle": "epci", "indicateur": "Heures d'insertion réalisées"})
     _ok(at)
     assert at.segmented_control(key="t_level").value == "epci"
     assert at.selectbox(key="t_ind").value == "hours_worked"
@@ -78,7 +78,7 @@ def test_territoires_round_trip():
 def test_sorties_perimeter_moment_definition_round_trip():
     q = {"perimetre": "departement", "code": "59", "moment": "6m", "definition": "strict",
          "ventilation": "gender"}
-    at = run_page("sorties", stub_db(), query=q)
+    at = run_page("sorties", tiny_db(), query=q)
     _ok(at)
     assert at.selectbox(key="s_scope").value == "departement"
     assert at.selectbox(key="s_scope_departement").value == "59"
@@ -87,23 +87,23 @@ def test_sorties_perimeter_moment_definition_round_trip():
     assert at.selectbox(key="s_dim").value == "gender"
     assert {k: at.query_params[k] for k in q} == q
     # old labels
-    at = run_page("sorties", stub_db(), query={"moment": "6 mois après", "definition": "Stricte"})
+    at = run_page("sorties", tiny_db(), query={"moment": "6 mois après", "definition": "Stricte"})
     _ok(at)
     assert (at.segmented_control(key="s_time").value, at.segmented_control(key="s_def").value) == ("6m", "strict")
 
 
 @pytest.mark.parametrize("page,key", [("heures", "h_dim"), ("publics", "p_dim")])
 def test_breakdown_of_people_pages_round_trip(page, key):
-    at = run_page(page, stub_db(), query={"ventilation": "age_band"})
+    at = run_page(page, tiny_db(), query={"ventilation": "age_band"})
     _ok(at)
     assert at.selectbox(key=key).value == "age_band"
     assert at.query_params["ventilation"] == "age_band"
 
 
 def test_search_text_round_trip():
-    at = run_page("accueil", stub_db())
+    at = run_page("accueil", tiny_db())
     _ok(at)
-    # the stub has no mart_search: no box; the search module's own tests use a real fixture
+    # the search box of the tiny build; the search module's own fixture has the words searched
     from tests.test_search import search_db
 
     at = run_page("accueil", search_db(), query={"recherche": "clair foyer"})
