@@ -2,12 +2,11 @@
 Territoires, fiches opération and acheteur)."""
 from __future__ import annotations
 
-import functools
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, breakdowns
+from dashboard import breakdowns, page_parts
 
 # The landlord benchmark's indicators (mart_landlord_position, int_landlord_indicator_list) in French;
 # the values arrive rounded (whole percent, whole hours, 10 h per M€): shares and rates are "pct",
@@ -61,25 +60,4 @@ def mart_or_denied(name: str, **params) -> pd.DataFrame | None:
         return None
 
 
-def fragment(func):
-    """`st.fragment` for a page block whose own widgets rerun it alone, read with the run's access scope.
-
-    A fragment rerun runs the block only, not app.py, which decides the visitor's scope on each full
-    run (audience.setup -> access.set_current): without it every mart of the block would be read as
-    the public's (dashboard/policy.py), or with no scope at all. The scope of the full run that drew
-    the block, decided on the server, is passed to the fragment as its first argument, which
-    Streamlit keeps for the fragment's own reruns."""
-    @st.fragment
-    @functools.wraps(func)
-    def scoped(scope, *args, **kwargs):
-        previous = access.set_current(scope)
-        try:
-            return func(*args, **kwargs)
-        finally:
-            access.set_current(previous)
-
-    @functools.wraps(func)
-    def call(*args, **kwargs):
-        return scoped(access.current(), *args, **kwargs)
-
-    return call
+fragment = page_parts.fragment  # one wrapper for every page block (scope kept, refusal said)

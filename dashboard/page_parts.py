@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import breakdowns, db, filters, policy, ui, urlstate
+from dashboard import access, breakdowns, db, filters, policy, ui, urlstate
 from dashboard.tables import cell
 
 
@@ -82,16 +82,31 @@ def mart_rows(mart: str, *, empty: str | None = None, success: str | None = None
 
 
 def fragment(func):
-    """`st.fragment` for a block of a page: a change of a widget inside it reruns the block only.
-    A mart refused to the visitor's role (`policy.Denied`) is said in the block, as app.py says it
-    for a whole page (an exception does not leave a fragment)."""
+    """`st.fragment` for a page block whose own widgets rerun it alone, read with the run's access scope.
+
+    A fragment rerun runs the block only, not app.py, which decides the visitor's scope on each full
+    run (audience.setup -> access.set_current): without it every mart of the block would be read as
+    the public's (dashboard/policy.py), or with no scope at all. The scope of the full run that drew
+    the block, decided on the server, is passed to the fragment as its first argument, which
+    Streamlit keeps for the fragment's own reruns. A mart refused to the visitor's role
+    (`policy.Denied`) is said in the block, as app.py says it for a whole page (an exception does
+    not leave a fragment)."""
+    @st.fragment
     @functools.wraps(func)
-    def block(*args, **kwargs):
+    def scoped(scope, *args, **kwargs):
+        previous = access.set_current(scope)
         try:
             return func(*args, **kwargs)
         except policy.Denied as exc:
             st.warning(exc.message, icon=":material/lock:")
-    return st.fragment(block)
+        finally:
+            access.set_current(previous)
+
+    @functools.wraps(func)
+    def call(*args, **kwargs):
+        return scoped(access.current(), *args, **kwargs)
+
+    return call
 
 
 @fragment

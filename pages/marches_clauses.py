@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import breakdowns, db, filters, glossary, rankings, ui, urlstate
+from dashboard import breakdowns, db, glossary, page_parts, rankings, ui, urlstate
 from dashboard import market_charts as charts
 from dashboard import market_parts as parts
 from dashboard import formatting as fmt
 from dashboard.tables import Col
 
-ui.route_through_app()  # when Streamlit runs this file without app.py
-ui.header(
+f = page_parts.mart_page(
     "Marchés clausés",
     "Part des marchés publics qui portent une considération sociale (clause d'exécution, critère "
     "d'attribution, marché réservé). Seuls les marchés publiés au format DECP 2022 (notifiés depuis "
     "2024) disent s'ils en portent une : les marchés au format 2019 ont un **statut inconnu**, "
     "montrés à part et jamais comptés comme « sans clause ».",
+    "mart_contract_share", "mart_contract_share_ranked", "mart_national_references",
 )
-f = filters.current()
-if not ui.need("mart_contract_share", "mart_contract_share_ranked", "mart_national_references"):
-    st.stop()
-ui.ignored_filters_note("mart_contract_share", f)
 
 MEASURES = charts.MEASURE_WORDS
 c1, c2 = st.columns([3, 1])

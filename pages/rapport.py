@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, committee, db, filters, glossary, report, ui
+from dashboard import access, committee, db, filters, glossary, page_parts, report, ui
 
-ui.route_through_app()  # when Streamlit runs this file without app.py
-info = ui.header(
+info = page_parts.open_page(
     "Rapport de comité de pilotage",
     "Choisissez une opération ou un territoire et une période : le rapport reprend les participants, "
     "les heures prévues et réalisées, les sorties en fin de parcours et à 6 mois, les planchers ANRU, "

@@ -196,7 +196,7 @@ def test_report_html_is_french_and_keeps_masks():
             hours_total=q("select * from mart_hours('total')"), hours_by_year=q("select * from mart_hours('year')"),
             participants_total=q("select * from mart_participants('total')"),
             exits_total=q("select * from mart_exits('total')"), exits_by_public=q("select * from mart_exits('public')"),
-            exits_by_gender=q("select * from mart_exits('gender')"), targets=q("select * from mart_targets()"),
+            exits_by_gender=q("select * from mart_exits('gender')"), anru_floors=q("select * from mart_anru_floors()"),
             threshold=5)
         con.close()
         return doc
