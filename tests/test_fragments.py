@@ -63,22 +63,28 @@ def test_marches_clauses_blocks_are_fragments_and_the_page_settings_are_not(frag
 
 def test_ventiler_par_still_changes_the_breakdown_and_the_url():
     at = run_page("marches_clauses", tiny_db())
-    # stub breakdown by buyer type: communes 40 / 300 = 13,3 %, landlords 60 / 150 = 40,0 %: ascending
-    assert _bars(at) == [["Commune", "Bailleur social"]]
+    # the default breakdown, by buyer type (tests/tiny_build.py, share of the contracts of known status
+    # with a social consideration): landlords L1 3/4 + L4 1/2 + L3 1/2 + L5 1/1 + L2 1/2 = 7 / 11 = 63,6 %,
+    # communes (C1: clause, criterion, reserved, none) 3 / 4 = 75,0 %: ascending
+    assert _bars(at) == [["Bailleur social", "Commune"]]
     at.selectbox(key="mc_dim").select("departement").run()
     assert not at.exception, [e.value for e in at.exception]
-    # Pas-de-Calais 25 / 150 = 16,7 %, Nord 75 / 300 = 25,0 %
+    # Pas-de-Calais (L3 1/2, L5 1/1, L2 1/2) 3 / 5 = 60,0 %, Nord (L1 3/4, L4 1/2, C1 3/4) 7 / 10 = 70,0 %
     assert _bars(at) == [["62 Pas-de-Calais", "59 Nord"]]
     assert at.query_params["ventilation"] == "departement"
 
 
 def test_the_contract_list_keeps_its_settings_in_the_url():
     at = run_page("marches_clauses", tiny_db())
-    at.selectbox(key="mc_status").select("reserved").run()
-    at.text_input(key="mc_search").input("voirie").run()
+    # all 19 contracts of the tiny build (15 of known status + 4 of the 2019 format)
+    assert any("19 marchés affichés" in c.value for c in at.caption)
+    at.selectbox(key="mc_status").select("clause").run()
+    at.text_input(key="mc_search").input("habitat").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.query_params["statut"] == "reserved" and at.query_params["recherche_marche"] == "voirie"
-    assert any("3 marchés affichés" in c.value for c in at.caption)  # the stub's 3 contracts
+    assert at.query_params["statut"] == "clause" and at.query_params["recherche_marche"] == "habitat"
+    # both settings apply: 8 contracts have a clause, L1 (« Habitat du Nord (fictif) ») has 4 contracts,
+    # 3 of them with a clause (L1-24-01, L1-24-02, L1-25-03)
+    assert any("3 marchés affichés" in c.value for c in at.caption)
 
 
 def test_the_indicator_of_bailleurs_is_in_the_distribution_fragment_and_changes_it(fragment_of):
@@ -88,11 +94,13 @@ def test_the_indicator_of_bailleurs_is_in_the_distribution_fragment_and_changes_
     assert fragment_of["b_viewer"] is None  # the landlord itself: the whole page
     at.selectbox(key="b_ind").select("hours_per_participant").run()
     assert not at.exception, [e.value for e in at.exception]
-    # the stub's list: 400 h x 0,5 / 0,8 / 1 / 1,3 = 200, 320, 400 (the landlord, in red), 520
+    # hours per participant of the landlords with execution lines (tests/tiny_build.py), ascending:
+    # L4 (D) 500 / 5 = 100, L1 (A, B, W, C) (750 + 750 + 500 + 200) / 20 = 110 (the landlord, in red),
+    # L3 (F) 600 / 5 = 120, L5 (G) 750 / 5 = 150; L2 has no execution line
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     dist = next(s for s in specs if s["data"][0].get("x", [None])[0] == "Rang 1")
-    assert _values(dist["data"][0]["y"]) == [200.0, 320.0, 400.0, 520.0]
-    assert dist["data"][0]["marker"]["color"][2] == "#E1000F"
+    assert _values(dist["data"][0]["y"]) == [100.0, 110.0, 120.0, 150.0]
+    assert [c == "#E1000F" for c in dist["data"][0]["marker"]["color"]] == [False, True, False, False]
     assert "Heures par participant" in dist["layout"]["yaxis"]["title"]["text"]
 
 
