@@ -52,7 +52,8 @@ if rej is not None:
     if db.has("mart_rejects_summary"):
         reasons = db.mart("mart_rejects_summary")
         top = reasons[reasons["rank"] == 1].iloc[0]
-        st.caption(f"{fmt.integer(total_of('mart_rejects_summary')['n_rejects'])} rejets ; raison la plus fréquente : "
+        n_rejects = int(total_of("mart_rejects_summary")["n_rejects"])
+        st.caption(f"{fmt.integer(n_rejects)} rejet{'s' if n_rejects > 1 else ''} ; raison la plus fréquente : "
                    f"« {txt.md(top['reason'], limit=300)} » ({fmt.integer(top['n_rejects'])}).")
     st.caption("Pour les fichiers de suivi des clauses, qui décrivent des personnes, seuls le fichier, les numéros d'enregistrement, le champ et la raison sont conservés : la valeur lue n'est montrée que pour les champs qui ne décrivent pas la personne (opération, maître d'ouvrage, marché, lot, montant, heures prévues, entreprise).")
     ui.table(rej.sort_values("n_rejects", ascending=False), [

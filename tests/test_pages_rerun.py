@@ -87,9 +87,9 @@ def test_qualite_status_list_and_summaries():
     at = run_page("qualite", tiny_db())
     assert not at.exception
     captions = [c.value for c in at.caption]
-    # the tiny build's only reject: the DECP record without its identifier (tests/tiny_build.py); the
-    # page writes "1 rejets" today (plural kept for 1): the test does not pin the plural
-    assert any(c.startswith("1 rejet") and
+    # the tiny build's only reject: the DECP record without its identifier (tests/tiny_build.py),
+    # in the singular
+    assert any(c.startswith("1 rejet ;") and
                " ; raison la plus fréquente : « clé incomplète : identifiant du marché (id) absent » (1)" in c
                for c in captions)
     statuses = list(glossary.MATCH_STATUS)
