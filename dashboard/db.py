@@ -69,14 +69,14 @@ _OPEN_LOCK = threading.Lock()
 _CLOSE_WAIT_S = 10.0
 
 
-def _close(con: duckdb.DuckDBPyConnection, wait_s: float = _CLOSE_WAIT_S) -> None:
+def _close(con: duckdb.DuckDBPyConnection, wait_s: float | None = None) -> None:
     """Close `con`, waiting for a query another session runs on one of its cursors to end.
 
     DuckDB refuses to close a connection whose cursor is busy (ResourceInUseException); left open,
     its database instance would be reused by the next `connect` on the same path, and the process
     would go on serving the replaced file until the next rebuild.
     """
-    deadline = time.monotonic() + wait_s
+    deadline = time.monotonic() + (_CLOSE_WAIT_S if wait_s is None else wait_s)
     while True:
         try:
             con.close()
