@@ -3,8 +3,8 @@
 --          hours; when a lot is listed several times, the last record wins.
 -- Grain: one row per (buyer_siret, contract_key, lot) where contract_key = contract_id, or the
 --        contract object when the id is missing.
--- Columns: lot_key, the `clause_planned` columns, operation_departement_code, operation_epci_code,
---          buyer_siren (organisation of the buyer, stg_buyer_establishments; null when unresolved).
+-- Columns: lot_key, the `clause_planned` columns (trade 'other' when missing), then
+--          operation_departement_code, operation_epci_code, buyer_siren (stg_operation_place).
 with source as (
     select
         *,
@@ -19,34 +19,11 @@ latest as (
         partition by buyer_siret, contract_key, lot order by source_file desc, record_no desc) = 1
 ),
 
-communes as (
-    select commune_code, departement_code, epci_code from ref_communes
+placed as (
+    select * from stg_operation_place(latest)
 )
 
 select
-    concat_ws('|', l.buyer_siret, l.contract_key, coalesce(l.lot, '')) as lot_key,
-    l.source_file,
-    l.record_no,
-    l.operation_id,
-    l.operation_name,
-    l.operation_qpv,
-    l.operation_commune_code,
-    coalesce(oc.departement_code,
-             case when l.operation_commune_code is not null
-                  then left(l.operation_commune_code, 2) end) as operation_departement_code,
-    oc.epci_code as operation_epci_code,
-    l.buyer_siret,
-    o.buyer_siren,
-    l.buyer_name,
-    coalesce(l.buyer_type, 'other') as buyer_type,
-    l.contract_id,
-    l.lot,
-    l.contract_object,
-    coalesce(l.trade, 'other') as trade,
-    l.contract_kind,
-    l.legal_basis,
-    l.contract_amount,
-    l.planned_hours
-from latest as l
-left join communes as oc on oc.commune_code = l.operation_commune_code
-left join stg_buyer_establishments as o on o.buyer_siret = l.buyer_siret
+    concat_ws('|', p.buyer_siret, p.contract_key, coalesce(p.lot, '')) as lot_key,
+    p.* exclude (contract_key) replace (coalesce(p.trade, 'other') as trade)
+from placed as p
