@@ -215,6 +215,9 @@ def child_build(path: str, region: str) -> dict:
         status = build_main(["--db", str(db), "--decp", path, "--no-progress",
                              *(["--all-regions"] if region == "all" else ["--region", region])])
     seconds = time.perf_counter() - t
+    if status != 0:  # the build said why on its output: give its last lines, not "no database"
+        lines = [line for line in out.getvalue().splitlines() if line.strip()]
+        return {"error": f"la construction a échoué (code {status}) : " + " | ".join(lines[-5:])}
     con = duckdb.connect(str(db), read_only=True)
     log = con.execute("select n_read, n_loaded, n_rejected, n_duplicates, n_out_of_region, n_contracts, status "
                       "from ingest_log").fetchall()[0]
