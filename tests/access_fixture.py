@@ -21,8 +21,8 @@ from pathlib import Path
 
 import duckdb
 
-from marts_fixture import add_contracts, add_lines, add_two_communes, people
-from pipelines import schema, sql_layer
+from marts_fixture import finish_build, add_contracts, add_lines, add_two_communes, people
+from pipelines import schema
 
 A1, A2, B, C = "11111111100011", "11111111100029", "22222222200018", "33333333300013"
 SIREN_A, SIREN_B, SIREN_C = "111111111", "222222222", "333333333"
@@ -54,11 +54,7 @@ def build_access_db(path: Path | str, *, demo: bool = False) -> Path:
                           "operation_id": op, "operation_name": op_name, "operation_commune_code": commune,
                           "residence_commune_code": commune, "hours_worked": hours}
                          for p in people(f"p{i}-", n)])
-    sql_layer.create_sql_layer(con)
-    label = "données de démonstration" if demo else "données réelles"
-    con.execute("insert into build_info values ('data_label', ?), ('built_at', '2026-11-30T10:00:00'), "
-                "('n_files', '2'), ('app_version', 'test')", [label])
-    con.close()
+    finish_build(con, demo=demo, built_at="2026-11-30T10:00:00", n_files=2)
     return path
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from marts_fixture import add_lines, add_lots, add_two_communes
-from pipelines import schema, sql_layer
+from marts_fixture import finish_build, add_lines, add_lots, add_two_communes
+from pipelines import schema
 
 
 def _people(prefix: str, year: int, groups: list[tuple[int, str | None, str | None]]) -> list[dict]:
@@ -49,9 +49,5 @@ def build_committee_db(path: Path | str, *, demo: bool = True) -> Path:
     add_two_communes(con)
     add_lines(con, *_people("a", 2024, Y2024), *_people("b", 2023, Y2023))
     add_lots(con, {"planned_hours": 4500.0})
-    sql_layer.create_sql_layer(con)
-    label = "données de démonstration" if demo else "données réelles"
-    con.execute("insert into build_info values ('data_label', ?), ('built_at', '2026-12-01T10:00:00'), "
-                "('n_files', '1'), ('app_version', 'test')", [label])
-    con.close()
+    finish_build(con, demo=demo, built_at="2026-12-01T10:00:00", n_files=1)
     return path

@@ -46,6 +46,18 @@ def add_two_communes(con) -> None:
                 " ('200033579', 'CU d''Arras', 'CU')")
 
 
+def finish_build(con, *, demo: bool, built_at: str, n_files: int) -> None:
+    """The SQL layer over the rows added to `con`, then the build information a page reads (the demo
+    label or not); closes `con`."""
+    from pipelines import sql_layer
+
+    sql_layer.create_sql_layer(con)
+    label = "données de démonstration" if demo else "données réelles"
+    con.execute("insert into build_info values ('data_label', ?), ('built_at', ?), ('n_files', ?), "
+                "('app_version', 'test')", [label, built_at, str(n_files)])
+    con.close()
+
+
 def new_db():
     """An in-memory database holding every table of docs/data_model.md, empty, and two communes."""
     con = duckdb.connect()

@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.bench.pages import (CHROMIUM, CHROMIUM_ARGS, PAGES, run_number, select_option, start_app, stop_app,
                                    wait_rendered, wait_rerun)
+from tests.browser_page import watched_page
 from tests.dashboard_apptest import demo_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,13 +41,8 @@ def browser(app_url):
 
 @pytest.fixture()
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="fr-FR")
-    pg = ctx.new_page()
-    errors = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    ctx.close()
-    assert not errors, errors
+    with watched_page(browser, accept_downloads=True) as pg:
+        yield pg
 
 
 def test_every_page_renders_in_french_with_a_screenshot(page, app_url):

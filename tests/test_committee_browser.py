@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from dashboard import formatting as fmt
+from tests.browser_page import watched_page
 from pipelines.bench.pages import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app, wait_rendered, wait_rerun
 from tests.committee_fixture import build_committee_db
 
@@ -45,13 +46,9 @@ def page(app_url):
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        ctx = b.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="fr-FR")
-        pg = ctx.new_page()
-        errors = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        yield pg
+        with watched_page(b, accept_downloads=True) as pg:
+            yield pg
         b.close()
-        assert not errors, errors
 
 
 def test_shared_report_link_gives_a_pdf_with_the_marts_figures(page, app_url, db_path, tmp_path):

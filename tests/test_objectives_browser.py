@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from dashboard import formatting as fmt
+from tests.browser_page import watched_page
 from pipelines.bench.pages import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app, wait_rendered
 from tests.dashboard_apptest import demo_db
 
@@ -51,14 +52,10 @@ def page(demo):
     try:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            ctx = b.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-            pg = ctx.new_page()
-            errors = []
-            pg.on("pageerror", lambda e: errors.append(str(e)))
-            pg.base = base
-            yield pg
+            with watched_page(b) as pg:
+                pg.base = base
+                yield pg
             b.close()
-            assert not errors, errors
     finally:
         stop_app(proc)
 

@@ -24,14 +24,18 @@ def test_code_of_maps_codes_and_old_labels():
     assert urlstate.code_of("nope", options) is None and urlstate.code_of(None, options) is None
 
 
+def _marches_settings(at) -> tuple:
+    """Marchés clausés' consideration, measure and breakdown, as the widgets hold them."""
+    return (at.segmented_control(key="mc_measure").value, at.segmented_control(key="mc_basis").value,
+            at.selectbox(key="mc_dim").value)
+
+
 def test_marches_clauses_settings_from_codes():
     q = {"consideration": "clause", "mesure": "amount", "ventilation": "epci", "statut": "reserved",
          "recherche_marche": "voirie"}
     at = run_page("marches_clauses", tiny_db(), query=q)
     _ok(at)
-    assert at.segmented_control(key="mc_measure").value == "clause"
-    assert at.segmented_control(key="mc_basis").value == "amount"
-    assert at.selectbox(key="mc_dim").value == "epci"
+    assert _marches_settings(at) == ("clause", "amount", "epci")
     assert at.selectbox(key="mc_status").value == "reserved"
     assert at.text_input(key="mc_search").value == "voirie"
     assert {k: at.query_params[k] for k in q} == q
@@ -41,12 +45,8 @@ def test_old_label_urls_open_the_same_view_and_are_rewritten_as_codes():
     at = run_page("marches_clauses", tiny_db(), query={
         "consideration": "Clause sociale", "mesure": "En montant", "ventilation": "Intercommunalité (EPCI)"})
     _ok(at)
-    assert at.segmented_control(key="mc_measure").value == "clause"
-    assert at.segmented_control(key="mc_basis").value == "amount"
-    assert at.selectbox(key="mc_dim").value == "epci"
-    assert at.query_params["consideration"] == "clause"
-    assert at.query_params["mesure"] == "amount"
-    assert at.query_params["ventilation"] == "epci"
+    assert _marches_settings(at) == ("clause", "amount", "epci")
+    assert tuple(at.query_params[k] for k in ("consideration", "mesure", "ventilation")) == ("clause", "amount", "epci")
 
 
 def test_unknown_value_is_said_and_the_default_used():
